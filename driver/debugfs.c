@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /sys/kernel/debug/pkvmkit (root only):
+ *
+ *   log      the hypervisor's log ring
+ *   hvc      write "[cpu N] ID [A1 [A2 [A3]]]" to issue any hypercall (the
+ *            hypervisor must survive whatever the host sends, so this gives
+ *            tests the host's full reach); read "x0 x1 x2 x3" of the last one
+ *   hyp_mem  mmap() offset N maps page N of the hypervisor's image into the
+ *            caller: once deprivileged, touching it must fault
+ */
+#include "pkvmkit.h"
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+static DEFINE_MUTEX(hvc_lock);
+static struct arm_smccc_res last_res;
+
+/* Copy the ring's current content, oldest byte first; returns its length. */
+static size_t snapshot_log(char *dst, size_t cap)
+{
+	const struct hyp_log_header *hdr = pk.log.va;
+	const char *text = (const char *)(hdr + 1);
+	u64 head, size = hdr->size, start, n, i;
+
+	if (READ_ONCE(hdr->magic) != HYP_LOG_MAGIC)
+		return 0;
+	head = smp_load_acquire(&hdr->head);
+	n = min3(head, size, (u64)cap);
+	start = head - n;
+	for (i = 0; i < n; i++)
+		dst[i] = text[(start + i) % size];
+	return n;
+}
+
+static ssize_t log_read(struct file *f, char __user *ubuf, size_t len,
+			loff_t *ppos)
+{
+	size_t cap = pk.log.size, n;
+	char *buf = kvmalloc(cap, GFP_KERNEL);
+	ssize_t ret;
+
+	if (!buf)
+		return -ENOMEM;
+	n = snapshot_log(buf, cap);
+	ret = simple_read_from_buffer(ubuf, len, ppos, buf, n);
+	kvfree(buf);
+	return ret;
+}
+
+static const struct file_operations log_fops = {
+	.owner = THIS_MODULE,
+	.read = log_read,
+	.llseek = default_llseek,
+};
+
+/* Print the log ring to the kernel log, line by line. */
+void pk_print_hyp_log(const char *level)
+{
+	static char buf[16384];
+	size_t n = snapshot_log(buf, sizeof(buf) - 1);
+	char *line, *cur = buf;
+
+	buf[n] = '\0';
+	while ((line = strsep(&cur, "\n")))
+		if (*line)
+			printk("%shyp: %s\n", level, line);
+}
+
+static int parse_hvc(char *s, int *cpu, unsigned long *args)
+{
+	char *tok;
+	int n = 0;
+
+	*cpu = -1;
+	s = strim(s);
+	if (!strncmp(s, "cpu ", 4)) {
+		s += 4;
+		tok = strsep(&s, " ");
+		if (!s || kstrtoint(tok, 0, cpu))
+			return -EINVAL;
+	}
+	while ((tok = strsep(&s, " ")) && n < 4) {
+		if (!*tok)
+			continue;
+		if (kstrtoul(tok, 0, &args[n++]))
+			return -EINVAL;
+	}
+	return (n == 0 || tok) ? -EINVAL : 0;
+}
+
+static ssize_t hvc_write(struct file *f, const char __user *ubuf, size_t len,
+			 loff_t *ppos)
+{
+	unsigned long args[4] = { 0 };
+	char buf[128];
+	int cpu, ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	ret = parse_hvc(buf, &cpu, args);
+	if (ret)
+		return ret;
+
+	mutex_lock(&hvc_lock);
+	if (cpu >= 0) {
+		if (cpu >= nr_cpu_ids || !cpu_online(cpu))
+			ret = -ENODEV;
+		else
+			ret = pk_hvc_on_cpu(cpu, args[0], args[1], args[2],
+					    args[3], &last_res);
+	} else {
+		last_res = pk_hvc(args[0], args[1], args[2], args[3]);
+	}
+	mutex_unlock(&hvc_lock);
+	return ret ? ret : len;
+}
+
+static ssize_t hvc_read(struct file *f, char __user *ubuf, size_t len,
+			loff_t *ppos)
+{
+	char buf[96];
+	int n;
+
+	mutex_lock(&hvc_lock);
+	n = scnprintf(buf, sizeof(buf), "%#lx %#lx %#lx %#lx\n", last_res.a0,
+		      last_res.a1, last_res.a2, last_res.a3);
+	mutex_unlock(&hvc_lock);
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
+static const struct file_operations hvc_fops = {
+	.owner = THIS_MODULE,
+	.read = hvc_read,
+	.write = hvc_write,
+	.llseek = default_llseek,
+};
+
+static int hyp_mem_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	unsigned long pages = vma_pages(vma);
+
+	if (vma->vm_pgoff >= pk.image.size >> PAGE_SHIFT ||
+	    pages > (pk.image.size >> PAGE_SHIFT) - vma->vm_pgoff)
+		return -EINVAL;
+	return remap_pfn_range(vma, vma->vm_start,
+			       (pk.image.pa >> PAGE_SHIFT) + vma->vm_pgoff,
+			       pages << PAGE_SHIFT, vma->vm_page_prot);
+}
+
+static const struct file_operations hyp_mem_fops = {
+	.owner = THIS_MODULE,
+	.mmap = hyp_mem_mmap,
+};
+
+void pk_debugfs_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("pkvmkit", NULL);
+
+	debugfs_create_file("log", 0400, dir, NULL, &log_fops);
+	debugfs_create_file("hvc", 0600, dir, NULL, &hvc_fops);
+	debugfs_create_file("hyp_mem", 0600, dir, NULL, &hyp_mem_fops);
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Calling the hypervisor: SMCCC hypercalls, on this or a chosen CPU. */
+#include "pkvmkit.h"
+#include <linux/smp.h>
+
+struct arm_smccc_res pk_hvc(unsigned long id, unsigned long a1,
+			    unsigned long a2, unsigned long a3)
+{
+	struct arm_smccc_res res;
+
+	arm_smccc_1_1_hvc(id, a1, a2, a3, &res);
+	return res;
+}
+
+struct hvc_on_cpu {
+	unsigned long id, a1, a2, a3;
+	struct arm_smccc_res res;
+};
+
+static void hvc_on_this_cpu(void *info)
+{
+	struct hvc_on_cpu *c = info;
+
+	c->res = pk_hvc(c->id, c->a1, c->a2, c->a3);
+}
+
+int pk_hvc_on_cpu(int cpu, unsigned long id, unsigned long a1,
+		  unsigned long a2, unsigned long a3, struct arm_smccc_res *res)
+{
+	struct hvc_on_cpu c = { id, a1, a2, a3 };
+	int ret;
+
+	ret = smp_call_function_single(cpu, hvc_on_this_cpu, &c, 1);
+	if (!ret)
+		*res = c.res;
+	return ret;
+}
+
+/*
+ * The non-SMCCC calls of the install handshake (Linux's stub ABI and our
+ * init vectors): x0, x1 in, x0 out; the init path clobbers x2 and x3.
+ */
+unsigned long pk_raw_hvc(unsigned long x0, unsigned long x1)
+{
+	register unsigned long r0 asm("x0") = x0;
+	register unsigned long r1 asm("x1") = x1;
+
+	asm volatile("hvc #0"
+		     : "+r" (r0), "+r" (r1)
+		     :
+		     : "x2", "x3", "memory");
+	return r0;
+}

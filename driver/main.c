@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pkvmkit host driver: installs the pkvmkit hypervisor at EL2 under a stock
+ * arm64 kernel through Linux's hyp stub, then deprivileges the host.
+ *
+ * Load it from the initramfs, before anything that must not be seen by an
+ * untrusted host, on a kernel booted with kvm-arm.mode=none.
+ */
+#include "pkvmkit.h"
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
+
+struct pk_state pk;
+
+static bool deprivilege = true;
+module_param(deprivilege, bool, 0444);
+MODULE_PARM_DESC(deprivilege,
+		 "deprivilege the host right after install (default 1); 0: wait for a write to /sys/kernel/pkvmkit/deprivilege");
+
+static DEFINE_MUTEX(deprivilege_lock);
+
+int pk_request_deprivilege(void);
+int pk_request_deprivilege(void)
+{
+	int ret;
+
+	mutex_lock(&deprivilege_lock);
+	ret = pk.deprivileged ? -EALREADY : pk_deprivilege();
+	mutex_unlock(&deprivilege_lock);
+	return ret;
+}
+
+/* Runs once module init has returned, as later layers need. */
+static void deprivilege_work_fn(struct work_struct *work)
+{
+	pk_request_deprivilege();
+}
+static DECLARE_WORK(deprivilege_work, deprivilege_work_fn);
+
+static int __init pkvmkit_init(void)
+{
+	int ret;
+
+	ret = pk_check_el2();
+	if (ret)
+		return ret;
+	ret = pk_alloc_memory() ?: pk_build_el2_stage1();
+	if (ret)
+		goto free;
+	ret = pk_install();
+	if (ret && !pk.installed)
+		goto free;
+	/*
+	 * From here the hypervisor runs on at least one CPU and owns its
+	 * memory: the module stays, even if another CPU failed.
+	 */
+	pk_sysfs_init();
+	pk_debugfs_init();
+	if (ret) {
+		pr_err("install incomplete: the host stays privileged\n");
+		return 0;
+	}
+	if (deprivilege)
+		schedule_work(&deprivilege_work);
+	return 0;
+free:
+	pk_free_memory();
+	return ret;
+}
+module_init(pkvmkit_init);
+/* No module_exit: the hypervisor cannot be taken out from under the kernel. */
+
+MODULE_DESCRIPTION("pkvmkit: a pKVM-compatible EL2 hypervisor for stock arm64 kernels");
+MODULE_LICENSE("GPL");

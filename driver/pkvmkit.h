@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* pkvmkit host driver: state shared between its source files. */
+#ifndef PKVMKIT_DRIVER_H
+#define PKVMKIT_DRIVER_H
+
+#define pr_fmt(fmt) "pkvmkit: " fmt
+
+#include <linux/types.h>
+#include <linux/cpumask.h>
+#include <linux/arm-smccc.h>
+#include <pkvmkit/boot.h>
+#include <pkvmkit/hypercall.h>
+
+/* One physically contiguous piece of memory given to the hypervisor. */
+struct pk_region {
+	void *va;		/* kernel linear-map address */
+	phys_addr_t pa;
+	size_t size;
+};
+
+struct pk_state {
+	struct pk_region image;		/* text, rodata, data, bss */
+	struct pk_region params;	/* struct hyp_params + hyp_cpu_boot[] */
+	struct pk_region stacks;
+	struct pk_region pool;		/* EL2 stage-1 tables + free pool */
+	struct pk_region page_array;	/* struct hyp_page[] */
+	struct pk_region log;
+	struct hyp_params *hp;		/* in params */
+	struct hyp_cpu_boot *cpu_boot;	/* in params, after hp */
+	unsigned int nr_slots;
+	size_t total_bytes;
+	bool installed;
+	bool deprivileged;
+	bool deprivilege_failed;
+};
+
+extern struct pk_state pk;
+
+/* el2_check.c */
+int pk_check_el2(void);
+
+/* memory.c */
+int pk_alloc_memory(void);
+void pk_free_memory(void);
+void pk_clean_to_poc(const struct pk_region *r);
+
+/* stage1.c */
+int pk_build_el2_stage1(void);
+
+/* install.c */
+int pk_install(void);
+int pk_deprivilege(void);
+
+/* hvc.c */
+struct arm_smccc_res pk_hvc(unsigned long id, unsigned long a1,
+			    unsigned long a2, unsigned long a3);
+int pk_hvc_on_cpu(int cpu, unsigned long id, unsigned long a1,
+		  unsigned long a2, unsigned long a3, struct arm_smccc_res *res);
+unsigned long pk_raw_hvc(unsigned long x0, unsigned long x1);
+
+/* sysfs.c / debugfs.c */
+int pk_sysfs_init(void);
+void pk_debugfs_init(void);
+void pk_print_hyp_log(const char *level);
+
+/* panic.c */
+void pk_hyp_panic_entry(u64 esr, u64 elr, u64 far);
+
+#endif /* PKVMKIT_DRIVER_H */

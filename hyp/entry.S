@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * EL2 exception vectors, host context save/restore and the SMC forwarder.
+ * The host's x0..x30, ELR and SPSR are saved in the CPU's struct hyp_cpu
+ * (TPIDR_EL2), C runs on the CPU's hypervisor stack, and the (possibly
+ * changed) context is restored on the way out.
+ */
+#include <hyp/cpu.h>
+
+	.text
+
+	.macro vector_entry, target
+	.balign	0x80
+	b	\target
+	.endm
+
+	.balign	2048
+	.global	__hyp_vectors
+__hyp_vectors:
+	vector_entry	__hyp_bad_vector	/* current EL, SP0 */
+	vector_entry	__hyp_bad_vector
+	vector_entry	__hyp_bad_vector
+	vector_entry	__hyp_bad_vector
+	vector_entry	__hyp_sync_cur		/* current EL, SPx */
+	vector_entry	__hyp_bad_vector
+	vector_entry	__hyp_bad_vector
+	vector_entry	__hyp_bad_vector
+	vector_entry	__host_trap_entry	/* lower EL, AArch64 */
+	vector_entry	__hyp_bad_vector	/* IRQ: routed to EL1 */
+	vector_entry	__hyp_bad_vector	/* FIQ: routed to EL1 */
+	vector_entry	__hyp_bad_vector	/* SError */
+	vector_entry	__hyp_bad_vector	/* lower EL, AArch32 */
+	vector_entry	__hyp_bad_vector
+	vector_entry	__hyp_bad_vector
+	vector_entry	__hyp_bad_vector
+
+	.global	__host_trap_entry
+__host_trap_entry:
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, tpidr_el2
+	stp	x2, x3, [x0, #8 * 2]
+	stp	x4, x5, [x0, #8 * 4]
+	stp	x6, x7, [x0, #8 * 6]
+	stp	x8, x9, [x0, #8 * 8]
+	stp	x10, x11, [x0, #8 * 10]
+	stp	x12, x13, [x0, #8 * 12]
+	stp	x14, x15, [x0, #8 * 14]
+	stp	x16, x17, [x0, #8 * 16]
+	stp	x18, x19, [x0, #8 * 18]
+	stp	x20, x21, [x0, #8 * 20]
+	stp	x22, x23, [x0, #8 * 22]
+	stp	x24, x25, [x0, #8 * 24]
+	stp	x26, x27, [x0, #8 * 26]
+	stp	x28, x29, [x0, #8 * 28]
+	str	x30, [x0, #8 * 30]
+	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x0, #8 * 0]
+	mrs	x1, elr_el2
+	mrs	x2, spsr_el2
+	stp	x1, x2, [x0, #HYP_CPU_CTXT_PC]
+	mov	x29, xzr		/* terminate backtraces here */
+	bl	handle_host_trap
+	/* fall through */
+
+	.global	__host_restore
+__host_restore:
+	mrs	x0, tpidr_el2
+	ldp	x1, x2, [x0, #HYP_CPU_CTXT_PC]
+	msr	elr_el2, x1
+	msr	spsr_el2, x2
+	ldp	x2, x3, [x0, #8 * 2]
+	ldp	x4, x5, [x0, #8 * 4]
+	ldp	x6, x7, [x0, #8 * 6]
+	ldp	x8, x9, [x0, #8 * 8]
+	ldp	x10, x11, [x0, #8 * 10]
+	ldp	x12, x13, [x0, #8 * 12]
+	ldp	x14, x15, [x0, #8 * 14]
+	ldp	x16, x17, [x0, #8 * 16]
+	ldp	x18, x19, [x0, #8 * 18]
+	ldp	x20, x21, [x0, #8 * 20]
+	ldp	x22, x23, [x0, #8 * 22]
+	ldp	x24, x25, [x0, #8 * 24]
+	ldp	x26, x27, [x0, #8 * 26]
+	ldp	x28, x29, [x0, #8 * 28]
+	ldr	x30, [x0, #8 * 30]
+	ldp	x0, x1, [x0, #8 * 0]
+	eret
+	dsb	nsh			/* no speculation past eret */
+	isb
+
+/*
+ * Synchronous exception taken at EL2. The one expected case: an SMC that
+ * the platform treats as undefined when forwarded (no EL3 to take it):
+ * fail it with SMCCC NOT_SUPPORTED instead of dying. Everything else is a
+ * hypervisor bug: panic.
+ */
+__hyp_sync_cur:
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, esr_el2
+	lsr	x0, x0, #26
+	cbnz	x0, 1f
+	mrs	x0, elr_el2
+	adr	x1, __hyp_smc_insn
+	cmp	x0, x1
+	b.ne	1f
+	add	x0, x0, #4
+	msr	elr_el2, x0
+	ldp	x0, x1, [sp], #16
+	mov	x0, #-1
+	eret
+1:	ldp	x0, x1, [sp], #16
+	/* fall through */
+
+__hyp_bad_vector:
+	mrs	x0, esr_el2
+	mrs	x1, elr_el2
+	mrs	x2, far_el2
+	mov	x3, x29
+	mrs	x4, tpidr_el2
+	/* a fresh stack, in case the fault was a stack overflow */
+	ldr	x5, [x4, #HYP_CPU_STACK_HI]
+	mov	sp, x5
+	bl	hyp_panic
+	b	.
+
+/*
+ * void __hyp_forward_smc(struct host_ctxt *ctxt): issue the host's SMC
+ * with its x0..x17 and store x0..x17 back (SMCCC 1.2 allows results there).
+ */
+	.global	__hyp_forward_smc
+__hyp_forward_smc:
+	stp	x19, x30, [sp, #-16]!
+	mov	x19, x0
+	ldp	x0, x1, [x19, #8 * 0]
+	ldp	x2, x3, [x19, #8 * 2]
+	ldp	x4, x5, [x19, #8 * 4]
+	ldp	x6, x7, [x19, #8 * 6]
+	ldp	x8, x9, [x19, #8 * 8]
+	ldp	x10, x11, [x19, #8 * 10]
+	ldp	x12, x13, [x19, #8 * 12]
+	ldp	x14, x15, [x19, #8 * 14]
+	ldp	x16, x17, [x19, #8 * 16]
+	.global	__hyp_smc_insn
+__hyp_smc_insn:
+	smc	#0
+	stp	x0, x1, [x19, #8 * 0]
+	stp	x2, x3, [x19, #8 * 2]
+	stp	x4, x5, [x19, #8 * 4]
+	stp	x6, x7, [x19, #8 * 6]
+	stp	x8, x9, [x19, #8 * 8]
+	stp	x10, x11, [x19, #8 * 10]
+	stp	x12, x13, [x19, #8 * 12]
+	stp	x14, x15, [x19, #8 * 14]
+	stp	x16, x17, [x19, #8 * 16]
+	ldp	x19, x30, [sp], #16
+	ret
+
+/*
+ * Leave EL2 for good on this path: enter the host at @pc with @pstate and
+ * x0..x2 set, everything else as it is (used by the panic path).
+ */
+	.global	__hyp_return_to_host
+__hyp_return_to_host:
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+	mov	x0, x2
+	mov	x1, x3
+	mov	x2, x4
+	eret
+	dsb	nsh
+	isb

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host hypercall dispatch. Ids below HC_PROT_FINALIZE are set-up calls,
+ * refused once the host has been deprivileged; every handler validates its
+ * arguments itself and reports errors in x1.
+ */
+#include <pkvmkit/hypercall.h>
+#include <hyp/hyp.h>
+#include <hyp/sysreg.h>
+
+typedef void (*hcall_t)(struct host_ctxt *ctxt);
+
+bool host_deprivileged;
+
+static void handle_ping(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = HC_PING_MAGIC;
+	ctxt->regs[2] = this_cpu()->slot;
+	ctxt->regs[3] = read_sysreg(mpidr_el1);
+}
+
+static void handle_cpu_state(struct host_ctxt *ctxt)
+{
+	struct hyp_cpu *cpu = this_cpu();
+	u64 flags = 0;
+
+	if (cpu->installed)
+		flags |= HC_CPU_INSTALLED;
+	if (cpu->stage2_on)
+		flags |= HC_CPU_STAGE2;
+	if (READ_ONCE(host_deprivileged))
+		flags |= HC_CPU_HOST_DEPRIV;
+	ctxt->regs[1] = flags;
+}
+
+static void handle_test_panic(struct host_ctxt *ctxt)
+{
+	volatile u64 *unmapped = (volatile u64 *)(HYP_LINEAR_END - 8);
+
+	if (ctxt->regs[1] != HC_PING_MAGIC) {
+		ctxt->regs[1] = -EINVAL;
+		return;
+	}
+	hyp_log("test panic requested by the host\n");
+	/* a real EL2 data abort, so the panic path is the genuine one */
+	ctxt->regs[1] = *unmapped;
+}
+
+static void handle_prot_finalize(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_prot_finalize();
+}
+
+static void handle_host_donate_hyp(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_host_donate_hyp(ctxt->regs[1], ctxt->regs[2]);
+}
+
+static void handle_host_reclaim(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_host_reclaim(ctxt->regs[1], ctxt->regs[2]);
+}
+
+static void handle_host_share_hyp(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_host_share_hyp(ctxt->regs[1], ctxt->regs[2]);
+}
+
+static void handle_host_unshare_hyp(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_host_unshare_hyp(ctxt->regs[1], ctxt->regs[2]);
+}
+
+static void handle_page_state(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_page_state(ctxt->regs[1]);
+}
+
+static void handle_state_count(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_state_count(ctxt->regs[1]);
+}
+
+static void handle_mem_stats(struct host_ctxt *ctxt)
+{
+	hyp_mem_stats(&ctxt->regs[1], &ctxt->regs[2]);
+}
+
+static const hcall_t host_hcalls[HC_NR_STATIC] = {
+	[HC_SETUP_PING]		= handle_ping,
+	[HC_TEST_PANIC]		= handle_test_panic,
+	[HC_PROT_FINALIZE]	= handle_prot_finalize,
+	[HC_PING]		= handle_ping,
+	[HC_CPU_STATE]		= handle_cpu_state,
+	[HC_HOST_DONATE_HYP]	= handle_host_donate_hyp,
+	[HC_HOST_RECLAIM]	= handle_host_reclaim,
+	[HC_HOST_SHARE_HYP]	= handle_host_share_hyp,
+	[HC_HOST_UNSHARE_HYP]	= handle_host_unshare_hyp,
+	[HC_PAGE_STATE]		= handle_page_state,
+	[HC_STATE_COUNT]	= handle_state_count,
+	[HC_MEM_STATS]		= handle_mem_stats,
+};
+
+static hcall_t lookup_hcall(u64 id)
+{
+	u64 nr;
+
+	/* exactly 0xC6000000 | n: fast call, SMC64, vendor-hyp owner */
+	if ((id & ~0xffffUL) != HC_FUNC_BASE)
+		return NULL;
+	nr = HC_FUNC_NUM(id);
+	if (nr >= HC_NR_STATIC)
+		return NULL;
+	/* set-up calls, and finalize itself, are one-shot */
+	if (nr <= HC_PROT_FINALIZE && READ_ONCE(host_deprivileged))
+		return NULL;
+	return host_hcalls[nr];
+}
+
+void handle_host_hcall(struct host_ctxt *ctxt)
+{
+	hcall_t fn;
+
+	/* the init stub hands over the CPU's first HVC (see init.S) */
+	if (ctxt->regs[0] == HYP_INIT_MAGIC && !this_cpu()->installed) {
+		hyp_cpu_init(ctxt);
+		return;
+	}
+
+	fn = lookup_hcall(ctxt->regs[0]);
+
+	if (!fn) {
+		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
+		return;
+	}
+	ctxt->regs[0] = SMCCC_RET_SUCCESS;
+	fn(ctxt);
+}

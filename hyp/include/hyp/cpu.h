@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Per-CPU hypervisor state, reached through TPIDR_EL2. */
+#ifndef HYP_CPU_H
+#define HYP_CPU_H
+
+#define HYP_CPU_SIZE		384
+#define HYP_CPU_CTXT_PC		256
+#define HYP_CPU_STACK_HI	312
+
+#ifndef __ASSEMBLER__
+#include <pkvmkit/types.h>
+#include <pkvmkit/boot.h>
+
+/*
+ * The host's registers as saved on entry to EL2. Same layout as the
+ * kernel's struct user_pt_regs, which ACK's struct kvm_cpu_context starts
+ * with, so vendor-module handlers can take it as that type.
+ */
+struct host_ctxt {
+	u64 regs[31];
+	u64 sp;
+	u64 pc;
+	u64 pstate;
+};
+
+/* PSCI view of a CPU slot. */
+enum hyp_cpu_power {
+	CPU_SLOT_FREE = 0,	/* never booted through the hypervisor */
+	CPU_ON_PENDING,		/* CPU_ON forwarded, not entered yet */
+	CPU_ON,
+	CPU_OFF,
+};
+
+struct hyp_cpu {
+	struct host_ctxt ctxt;	/* must stay first: entry.S saves here */
+	u64 slot;
+	u64 mpidr;
+	u32 power;		/* enum hyp_cpu_power, changed atomically */
+	u32 installed;
+	u32 stage2_on;
+	u32 pad;
+	u64 stack_lo;		/* VA range of the stack, for backtraces */
+	u64 stack_hi;
+	u64 boot_entry;		/* host entry point of a pending CPU_ON */
+	u64 boot_ctx;		/* and its context id */
+	u64 reserved[6];
+};
+
+/* entry.S computes TPIDR_EL2 as hyp_cpus + slot * HYP_CPU_SIZE. */
+_Static_assert(sizeof(struct hyp_cpu) == HYP_CPU_SIZE, "HYP_CPU_SIZE");
+_Static_assert(__builtin_offsetof(struct hyp_cpu, ctxt.pc) == HYP_CPU_CTXT_PC,
+	       "HYP_CPU_CTXT_PC");
+_Static_assert(__builtin_offsetof(struct hyp_cpu, stack_hi) == HYP_CPU_STACK_HI,
+	       "HYP_CPU_STACK_HI");
+
+extern struct hyp_cpu hyp_cpus[HYP_MAX_CPUS];
+
+static inline struct hyp_cpu *this_cpu(void)
+{
+	struct hyp_cpu *cpu;
+
+	asm volatile("mrs %0, tpidr_el2" : "=r" (cpu));
+	return cpu;
+}
+#endif /* __ASSEMBLER__ */
+
+#endif /* HYP_CPU_H */

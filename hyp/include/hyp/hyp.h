@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Interfaces between the hypervisor's own source files. */
+#ifndef HYP_HYP_H
+#define HYP_HYP_H
+
+#include <pkvmkit/types.h>
+#include <pkvmkit/boot.h>
+#include <hyp/cpu.h>
+
+#define READ_ONCE(x)		(*(const volatile typeof(x) *)&(x))
+#define WRITE_ONCE(x, v)	(*(volatile typeof(x) *)&(x) = (v))
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define __noreturn		__attribute__((noreturn))
+
+extern const struct hyp_params *hyp_params;
+
+/* setup.c */
+void hyp_cpu_init(struct host_ctxt *ctxt);
+void hyp_cpu_on_main(struct host_ctxt *ctxt);
+void hyp_restore_host_el2_state(void);
+
+/* hcall.c */
+void handle_host_hcall(struct host_ctxt *ctxt);
+extern bool host_deprivileged;
+
+/* mem.c */
+int hyp_mem_init(const struct hyp_params *params);
+int hyp_prot_finalize(void);
+void hyp_enable_host_stage2(void);
+bool hyp_host_stage2_ready(void);
+int hyp_host_donate_hyp(u64 pfn, u64 nr);
+int hyp_host_reclaim(u64 pfn, u64 nr);
+int hyp_host_share_hyp(u64 pfn, u64 nr);
+int hyp_host_unshare_hyp(u64 pfn, u64 nr);
+int hyp_page_state(u64 pfn);
+u64 hyp_state_count(u64 state);
+void hyp_mem_stats(u64 *pool_free, u64 *tables);
+
+/* psci.c */
+void handle_host_smc(struct host_ctxt *ctxt);
+void __hyp_forward_smc(struct host_ctxt *ctxt);
+
+/* fault.c */
+void handle_host_abort(struct host_ctxt *ctxt, u64 esr);
+void inject_host_undef(struct host_ctxt *ctxt);
+
+/* log.c */
+void hyp_log_init(u64 pa, u64 size);
+void hyp_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int hyp_snprintf(char *buf, u64 size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* panic.c */
+void __noreturn hyp_panic(u64 esr, u64 elr, u64 far, u64 fp);
+void __noreturn __hyp_return_to_host(u64 pc, u64 pstate, u64 x0, u64 x1,
+				     u64 x2);
+
+/* entry.S */
+extern char __hyp_vectors[];
+void __noreturn __host_restore(void);
+
+#endif /* HYP_HYP_H */

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The hypervisor's memory: its page pool, its own stage-1, the host
+ * stage-2 and page ownership, all under one lock. The linear part of the
+ * EL2 stage-1 is an identity map, so table pages are reached at VA == PA.
+ */
+#include <pkvmkit/ownership.h>
+#include <hyp/hyp.h>
+#include <hyp/spinlock.h>
+#include <hyp/sysreg.h>
+
+static hyp_spinlock_t mem_lock;
+static struct page_pool pool;
+static struct pgt hyp_s1;
+static struct pgt host_s2;
+static struct ownership own;
+static bool host_s2_ready;
+static u64 host_vtcr;
+static u64 host_vttbr;
+
+static void *hyp_zalloc_page(void *arg)
+{
+	return pool_alloc_page(arg);
+}
+
+static void hyp_free_page(void *arg, void *va)
+{
+	pool_free_page(arg, va);
+}
+
+static u64 hyp_virt_to_phys(void *va)
+{
+	return (u64)va;
+}
+
+static void *hyp_phys_to_virt(u64 pa)
+{
+	return (void *)pa;
+}
+
+static void hyp_tlb_inval(void *arg, enum pgt_stage stage, u64 addr, u32 level)
+{
+	(void)arg;
+	(void)level;
+	dsb(ishst);
+	if (stage == PGT_STAGE1_EL2) {
+		asm volatile("tlbi vae2is, %0" : : "r" (addr >> 12));
+	} else {
+		asm volatile("tlbi ipas2e1is, %0" : : "r" (addr >> 12));
+		dsb(ish);
+		asm volatile("tlbi vmalle1is");
+	}
+	dsb(ish);
+	isb();
+}
+
+static const struct pgt_mm_ops hyp_mm_ops = {
+	.zalloc_page	= hyp_zalloc_page,
+	.free_page	= hyp_free_page,
+	.virt_to_phys	= hyp_virt_to_phys,
+	.phys_to_virt	= hyp_phys_to_virt,
+	.tlb_inval	= hyp_tlb_inval,
+	.arg		= &pool,
+};
+
+static u32 parange_to_bits(u64 parange)
+{
+	static const u8 bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+
+	return parange < ARRAY_SIZE(bits) ? bits[parange] : 48;
+}
+
+/* Host stage-2 geometry: as much IPA space as there is PA, up to 48 bits. */
+static void compute_host_vtcr(void)
+{
+	u64 parange = id_field(read_sysreg(id_aa64mmfr0_el1), 0);
+	u32 ipa_bits = parange_to_bits(parange);
+	u32 start;
+
+	if (ipa_bits > 48)
+		ipa_bits = 48;
+	if (parange > 5)
+		parange = 5;
+	start = pgt_start_level(ipa_bits);
+	host_s2.ia_bits = ipa_bits;
+	/* SL0 (4 KiB granule): 2 = level 0, 1 = level 1, 0 = level 2 */
+	host_vtcr = VTCR_RES1 | (64 - ipa_bits) |
+		    ((u64)(2 - start) << VTCR_SL0_SHIFT) |
+		    VTCR_IRGN0_WBWA | VTCR_ORGN0_WBWA | VTCR_SH0_INNER |
+		    (parange << VTCR_PS_SHIFT);
+}
+
+static int donate_and_share_log(const struct hyp_params *p)
+{
+	u64 pfn = p->log_pa >> PKVMKIT_PAGE_SHIFT;
+	u64 nr = p->log_size >> PKVMKIT_PAGE_SHIFT;
+	int ret;
+
+	ret = own_host_donate_hyp(&own, pfn, nr, false);
+	if (!ret)
+		ret = own_hyp_share_host(&own, pfn, nr);
+	return ret;
+}
+
+int hyp_mem_init(const struct hyp_params *p)
+{
+	struct own_ram_region ram[OWN_MAX_RAM_REGIONS];
+	u64 i, span;
+	int ret;
+
+	if (p->nr_ram == 0 || p->nr_ram > OWN_MAX_RAM_REGIONS ||
+	    p->nr_boot > HYP_MAX_REGIONS)
+		return -EINVAL;
+	for (i = 0; i < p->nr_ram; i++) {
+		ram[i].base = p->ram[i].pa;
+		ram[i].size = p->ram[i].size;
+	}
+	span = own_span_pfns(ram, p->nr_ram);
+	if (!span || span * sizeof(struct hyp_page) > p->vmemmap_size)
+		return -EINVAL;
+
+	pool_init(&pool, (void *)p->pool_pa, p->pool_nr_pages);
+	hyp_s1.root = (pgt_pte_t *)p->s1_root_pa;
+	hyp_s1.root_pa = p->s1_root_pa;
+	hyp_s1.ia_bits = HYP_VA_BITS;
+	hyp_s1.start_level = pgt_start_level(HYP_VA_BITS);
+	hyp_s1.stage = PGT_STAGE1_EL2;
+	hyp_s1.nr_tables = p->s1_nr_tables;
+	hyp_s1.mm = &hyp_mm_ops;
+
+	ret = own_init(&own, (struct hyp_page *)p->vmemmap_pa, ram, p->nr_ram,
+		       &hyp_s1, &pool);
+	for (i = 0; !ret && i < p->nr_boot; i++)
+		ret = own_mark_hyp_boot(&own, p->boot[i].pa >> PKVMKIT_PAGE_SHIFT,
+					p->boot[i].size >> PKVMKIT_PAGE_SHIFT);
+	if (!ret)
+		ret = donate_and_share_log(p);
+	if (ret)
+		return ret;
+	hyp_log_init(p->log_pa, p->log_size);
+	compute_host_vtcr();
+	return 0;
+}
+
+bool hyp_host_stage2_ready(void)
+{
+	return __atomic_load_n(&host_s2_ready, __ATOMIC_ACQUIRE);
+}
+
+/* Switch this CPU's host onto the stage-2. */
+void hyp_enable_host_stage2(void)
+{
+	write_sysreg(host_vtcr, vtcr_el2);
+	write_sysreg(host_vttbr, vttbr_el2);
+	isb();
+	/* drop stage-1-only translations the host cached so far */
+	asm volatile("tlbi alle1");
+	dsb(nsh);
+	isb();
+	write_sysreg(read_sysreg(hcr_el2) | HCR_VM, hcr_el2);
+	isb();
+	this_cpu()->stage2_on = 1;
+}
+
+/*
+ * Deprivilege: from here on set-up calls are refused; build the host
+ * stage-2 from the ownership state and publish it. Every other CPU
+ * switches to it on its next trap (the driver makes each CPU trap).
+ */
+int hyp_prot_finalize(void)
+{
+	int ret;
+
+	hyp_spin_lock(&mem_lock);
+	if (host_deprivileged) {
+		hyp_spin_unlock(&mem_lock);
+		return -EPERM;
+	}
+	__atomic_store_n(&host_deprivileged, true, __ATOMIC_RELEASE);
+	ret = pgt_init(&host_s2, PGT_STAGE2, host_s2.ia_bits, &hyp_mm_ops);
+	if (!ret) {
+		ret = own_build_host_s2(&own, &host_s2);
+		if (ret)
+			pgt_destroy(&host_s2);
+	}
+	if (!ret) {
+		host_vttbr = host_s2.root_pa;	/* VMID 0 */
+		__atomic_store_n(&host_s2_ready, true, __ATOMIC_RELEASE);
+	}
+	hyp_spin_unlock(&mem_lock);
+
+	if (ret) {
+		hyp_log("pkvmkit: building the host stage-2 failed: %d\n", ret);
+		return ret;
+	}
+	hyp_log("pkvmkit: host deprivileged, stage-2 uses %lu table pages\n",
+		(unsigned long)host_s2.nr_tables);
+	hyp_enable_host_stage2();
+	return 0;
+}
+
+#define LOCKED(expr) ({				\
+	int __ret;				\
+	hyp_spin_lock(&mem_lock);		\
+	__ret = (expr);				\
+	hyp_spin_unlock(&mem_lock);		\
+	__ret;					\
+})
+
+int hyp_host_donate_hyp(u64 pfn, u64 nr)
+{
+	return LOCKED(own_host_donate_hyp(&own, pfn, nr, true));
+}
+
+int hyp_host_reclaim(u64 pfn, u64 nr)
+{
+	return LOCKED(own_host_reclaim(&own, pfn, nr));
+}
+
+int hyp_host_share_hyp(u64 pfn, u64 nr)
+{
+	return LOCKED(own_host_share_hyp(&own, pfn, nr));
+}
+
+int hyp_host_unshare_hyp(u64 pfn, u64 nr)
+{
+	return LOCKED(own_host_unshare_hyp(&own, pfn, nr));
+}
+
+int hyp_page_state(u64 pfn)
+{
+	enum page_state state;
+	int ret;
+
+	ret = LOCKED(own_page_state(&own, pfn, &state));
+	return ret ? ret : (int)state;
+}
+
+u64 hyp_state_count(u64 state)
+{
+	u64 n;
+
+	if (state >= PAGE_STATE_COUNT)
+		return (u64)-EINVAL;
+	hyp_spin_lock(&mem_lock);
+	n = own.nr_in_state[state];
+	hyp_spin_unlock(&mem_lock);
+	return n;
+}
+
+void hyp_mem_stats(u64 *pool_free, u64 *tables)
+{
+	hyp_spin_lock(&mem_lock);
+	*pool_free = pool_nr_free(&pool);
+	*tables = hyp_s1.nr_tables + (host_s2_ready ? host_s2.nr_tables : 0);
+	hyp_spin_unlock(&mem_lock);
+}

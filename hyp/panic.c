@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A hypervisor bug: log what happened (syndrome, addresses, a frame-pointer
+ * backtrace) where the host can read it, then leave EL2 for the host
+ * driver's panic entry, which prints the log and panics the kernel.
+ */
+#include <hyp/hyp.h>
+#include <hyp/sysreg.h>
+
+#define MAX_FRAMES	16
+
+static bool on_stack(const struct hyp_cpu *cpu, u64 fp)
+{
+	return fp >= cpu->stack_lo && fp + 16 <= cpu->stack_hi && !(fp & 7);
+}
+
+static void log_backtrace(const struct hyp_cpu *cpu, u64 elr, u64 fp)
+{
+	const u64 *frame;
+	int i;
+
+	hyp_log("pkvmkit: call trace:\n");
+	hyp_log("pkvmkit:  [<%lx>] (faulting pc)\n", (unsigned long)elr);
+	for (i = 0; i < MAX_FRAMES && on_stack(cpu, fp); i++) {
+		frame = (const u64 *)fp;
+		if (!frame[1])
+			break;
+		hyp_log("pkvmkit:  [<%lx>]\n", (unsigned long)frame[1]);
+		fp = frame[0];
+	}
+}
+
+void __noreturn hyp_panic(u64 esr, u64 elr, u64 far, u64 fp)
+{
+	struct hyp_cpu *cpu = this_cpu();
+	struct hyp_log_header *hdr;
+
+	hyp_log("pkvmkit: HYP PANIC on cpu slot %lu: ESR %lx ELR %lx FAR %lx\n",
+		(unsigned long)cpu->slot, (unsigned long)esr,
+		(unsigned long)elr, (unsigned long)far);
+	log_backtrace(cpu, elr, fp);
+	if (hyp_params && hyp_params->log_pa) {
+		hdr = (struct hyp_log_header *)hyp_params->log_pa;
+		__atomic_store_n(&hdr->panic_cpu, cpu->slot + 1, __ATOMIC_RELEASE);
+	}
+	if (!hyp_params || !hyp_params->host_panic_entry)
+		for (;;)
+			asm volatile("wfe");
+	__hyp_return_to_host(hyp_params->host_panic_entry,
+			     PSR_MODE_EL1h | PSR_DAIF, esr, elr, far);
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What the host driver hands the hypervisor at install time. Only fixed-size
+ * u64 fields: the layout must be the same in the kernel and at EL2.
+ */
+#ifndef PKVMKIT_BOOT_H
+#define PKVMKIT_BOOT_H
+
+#include <pkvmkit/types.h>
+
+#define HYP_MAX_CPUS		64
+#define HYP_MAX_REGIONS		16
+
+/* Fixed EL2 virtual layout (48-bit, TTBR0_EL2 only). */
+#define HYP_VA_BITS		48
+#define HYP_LINEAR_END		(1UL << 47)	/* [0, 2^47): VA == PA */
+#define HYP_IMAGE_VA		(1UL << 47)	/* the image is linked here */
+#define HYP_STACKS_VA		(HYP_IMAGE_VA + (1UL << 32))
+#define HYP_STACK_PAGES		4
+#define HYP_STACK_SLOT		((HYP_STACK_PAGES + 1) * PKVMKIT_PAGE_SIZE)
+#define HYP_PRIVATE_VA		(HYP_IMAGE_VA + (2UL << 32))
+#define HYP_PRIVATE_END		(1UL << 48)
+
+#define HYP_PARAMS_MAGIC	0x706b766d706172UL
+
+/*
+ * Per-CPU slot, read by the init code with the EL2 MMU off: the driver
+ * cleans it to the point of coherency. 64 bytes.
+ */
+struct hyp_cpu_boot {
+	u64 ttbr0;		/* PA of the EL2 stage-1 root */
+	u64 tcr;
+	u64 mair;
+	u64 sctlr;
+	u64 vbar;		/* hyp VA of the main vectors */
+	u64 sp;			/* hyp VA of this slot's stack top */
+	u64 slot;		/* index of this slot */
+	u64 params;		/* hyp VA (== PA) of struct hyp_params */
+};
+
+struct hyp_region {
+	u64 pa;
+	u64 size;
+};
+
+struct hyp_params {
+	u64 magic;
+	u64 nr_slots;			/* CPU slots (possible CPUs) */
+	u64 cpu_boot_pa;		/* struct hyp_cpu_boot[nr_slots] */
+	u64 image_pa;
+	u64 image_size;			/* bss included */
+	u64 s1_root_pa;			/* EL2 stage-1 built by the driver */
+	u64 s1_nr_tables;
+	u64 pool_pa;			/* free pages for the hypervisor */
+	u64 pool_nr_pages;
+	u64 vmemmap_pa;			/* struct hyp_page[], zeroed */
+	u64 vmemmap_size;
+	u64 log_pa;			/* log ring, shared read-only with the host */
+	u64 log_size;
+	u64 nr_ram;
+	struct hyp_region ram[HYP_MAX_REGIONS];
+	u64 nr_boot;			/* hypervisor-owned from the start */
+	struct hyp_region boot[HYP_MAX_REGIONS];
+	u64 host_panic_entry;		/* kernel VA, entered at EL1 on hyp panic */
+	u64 host_hcr;			/* HCR_EL2 bits the host runs with */
+};
+
+/* Log ring header, at log_pa; text follows. */
+struct hyp_log_header {
+	u64 magic;
+	u64 size;			/* bytes of text space */
+	u64 head;			/* total bytes ever written */
+	u64 panic_cpu;			/* slot + 1 of a CPU that panicked, or 0 */
+};
+#define HYP_LOG_MAGIC		0x706b766d6c6f67UL
+
+#endif /* PKVMKIT_BOOT_H */

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hyp-mem-touch read|write PAGE: map page PAGE of the hypervisor's image
+ * (debugfs pkvmkit/hyp_mem) and read or write it once. Prints what
+ * happened: "ok <value>" if the access went through, "SIGBUS" if the kernel
+ * delivered a bus error for it (what an injected abort looks like to a
+ * user task). Exit 0 in both cases; other outcomes exit 1.
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static sigjmp_buf env;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(env, sig);
+}
+
+int main(int argc, char **argv)
+{
+	volatile unsigned long *p;
+	long page_size = sysconf(_SC_PAGESIZE);
+	int fd, write_access;
+
+	if (argc != 3 || (strcmp(argv[1], "read") && strcmp(argv[1], "write"))) {
+		fprintf(stderr, "usage: %s read|write PAGE\n", argv[0]);
+		return 1;
+	}
+	write_access = !strcmp(argv[1], "write");
+	fd = open("/sys/kernel/debug/pkvmkit/hyp_mem", O_RDWR);
+	if (fd < 0) {
+		perror("open hyp_mem");
+		return 1;
+	}
+	p = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 atol(argv[2]) * page_size);
+	if (p == MAP_FAILED) {
+		perror("mmap hyp_mem");
+		return 1;
+	}
+	signal(SIGBUS, on_sigbus);
+	if (sigsetjmp(env, 1)) {
+		printf("SIGBUS\n");
+		return 0;
+	}
+	if (write_access)
+		p[0] = 0x5a5a5a5a5a5a5a5aUL;
+	printf("ok %#lx\n", p[0]);
+	return 0;
+}
