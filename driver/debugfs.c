@@ -8,15 +8,21 @@
  *            tests the host's full reach); read "x0 x1 x2 x3" of the last one
  *   hyp_mem  mmap() offset N maps page N of the hypervisor's image into the
  *            caller: once deprivileged, touching it must fault
+ *   layout   where the hypervisor's memory is (PA and size of each region)
+ *   scratch  SCRATCH_PAGES pages the driver owns and nothing else uses:
+ *            read gives their pfns, mmap() maps them; tests move them
+ *            between owners with hypercalls
  */
 #include "pkvmkit.h"
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include "hyp-syms.h"
 
 static DEFINE_MUTEX(hvc_lock);
 static struct arm_smccc_res last_res;
@@ -161,11 +167,82 @@ static const struct file_operations hyp_mem_fops = {
 	.mmap = hyp_mem_mmap,
 };
 
+static int layout_show(struct seq_file *m, void *v)
+{
+	const struct { const char *name; const struct pk_region *r; } regs[] = {
+		{ "image", &pk.image }, { "params", &pk.params },
+		{ "stacks", &pk.stacks }, { "pool", &pk.pool },
+		{ "page_array", &pk.page_array }, { "log", &pk.log },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(regs); i++)
+		seq_printf(m, "%s %pa %zu\n", regs[i].name, &regs[i].r->pa,
+			   regs[i].r->size);
+	seq_printf(m, "image_data_page %lu\n",
+		   (unsigned long)(HYP_SYM__hyp_data_start >> PAGE_SHIFT));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(layout);
+
+#define SCRATCH_PAGES	4
+static struct page *scratch[SCRATCH_PAGES];
+
+static int scratch_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	for (i = 0; i < SCRATCH_PAGES; i++)
+		seq_printf(m, "%#lx%c", page_to_pfn(scratch[i]),
+			   i == SCRATCH_PAGES - 1 ? '\n' : ' ');
+	return 0;
+}
+
+static int scratch_open(struct inode *inode, struct file *f)
+{
+	return single_open(f, scratch_show, NULL);
+}
+
+static int scratch_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff >= SCRATCH_PAGES || vma_pages(vma) != 1)
+		return -EINVAL;
+	return remap_pfn_range(vma, vma->vm_start,
+			       page_to_pfn(scratch[vma->vm_pgoff]), PAGE_SIZE,
+			       vma->vm_page_prot);
+}
+
+static const struct file_operations scratch_fops = {
+	.owner = THIS_MODULE,
+	.open = scratch_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.mmap = scratch_mmap,
+};
+
+static bool alloc_scratch(void)
+{
+	int i;
+
+	for (i = 0; i < SCRATCH_PAGES; i++) {
+		scratch[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!scratch[i])
+			return false;
+	}
+	return true;
+}
+
 void pk_debugfs_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("pkvmkit", NULL);
 
 	debugfs_create_file("log", 0400, dir, NULL, &log_fops);
 	debugfs_create_file("hvc", 0600, dir, NULL, &hvc_fops);
-	debugfs_create_file("hyp_mem", 0600, dir, NULL, &hyp_mem_fops);
+	/* _unsafe: the full proxy has no mmap; these files live forever */
+	debugfs_create_file_unsafe("hyp_mem", 0600, dir, NULL, &hyp_mem_fops);
+	debugfs_create_file("layout", 0400, dir, NULL, &layout_fops);
+	if (alloc_scratch())
+		debugfs_create_file_unsafe("scratch", 0600, dir, NULL,
+					   &scratch_fops);
 }

@@ -57,11 +57,23 @@ static void inject_host_exception(struct host_ctxt *ctxt, u64 esr, u64 far)
 	ctxt->pstate = el1_entry_pstate(ctxt->pstate);
 }
 
+/* The faulting IPA: HPFAR_EL2.FIPA holds bits [51:12] (stage-2 faults). */
+static u64 fault_ipa(u64 far)
+{
+	return ((read_sysreg(hpfar_el2) & GENMASK_ULL(47, 4)) << 8) |
+	       (far & 0xfff);
+}
+
 void handle_host_abort(struct host_ctxt *ctxt, u64 esr)
 {
 	bool dabt = ESR_EC(esr) == ESR_EC_DABT_LOW;
 	u64 far = read_sysreg(far_el2);
+	u64 ipa = fault_ipa(far);
 	u64 ec, iss;
+
+	/* first touch of device space: map it and let the host retry */
+	if (!hyp_host_map_mmio(ipa))
+		return;
 
 	if (dabt)
 		ec = from_el0(ctxt->pstate) ? ESR_EC_DABT_LOW : ESR_EC_DABT_CUR;
@@ -69,10 +81,9 @@ void handle_host_abort(struct host_ctxt *ctxt, u64 esr)
 		ec = from_el0(ctxt->pstate) ? ESR_EC_IABT_LOW : ESR_EC_IABT_CUR;
 	iss = ESR_FSC_SEA | (dabt ? (esr & ESR_ISS_WNR) : 0);
 
-	hyp_log("pkvmkit: host %s at %lx (ipa page %lx) from %s pc %lx: abort injected\n",
+	hyp_log("pkvmkit: host %s at %lx (ipa %lx) from %s pc %lx: abort injected\n",
 		dabt ? ((esr & ESR_ISS_WNR) ? "write" : "read") : "fetch",
-		(unsigned long)far,
-		(unsigned long)((read_sysreg(hpfar_el2) >> 4) << 12),
+		(unsigned long)far, (unsigned long)ipa,
 		from_el0(ctxt->pstate) ? "EL0" : "EL1",
 		(unsigned long)ctxt->pc);
 	inject_host_exception(ctxt, (ec << ESR_EC_SHIFT) | ESR_IL | iss, far);

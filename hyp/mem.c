@@ -38,17 +38,27 @@ static void *hyp_phys_to_virt(u64 pa)
 	return (void *)pa;
 }
 
+/*
+ * Break-before-make: the entry for @addr at @level was just cleared. A page
+ * entry is invalidated by address; a block or table entry covers a range
+ * whose cached translations (walk caches included) could all be stale, and
+ * such changes are rare (splits, merges): flush the whole regime.
+ */
 static void hyp_tlb_inval(void *arg, enum pgt_stage stage, u64 addr, u32 level)
 {
 	(void)arg;
-	(void)level;
 	dsb(ishst);
 	if (stage == PGT_STAGE1_EL2) {
-		asm volatile("tlbi vae2is, %0" : : "r" (addr >> 12));
+		if (level == 3)
+			asm volatile("tlbi vae2is, %0" : : "r" (addr >> 12));
+		else
+			asm volatile("tlbi alle2is");
 	} else {
-		asm volatile("tlbi ipas2e1is, %0" : : "r" (addr >> 12));
+		if (level == 3)
+			asm volatile("tlbi ipas2e1is, %0" : : "r" (addr >> 12));
 		dsb(ish);
-		asm volatile("tlbi vmalle1is");
+		/* stage-1+2 entries: by VMID (the host's, 0) */
+		asm volatile("tlbi vmalls12e1is");
 	}
 	dsb(ish);
 	isb();
@@ -197,6 +207,17 @@ int hyp_prot_finalize(void)
 		(unsigned long)host_s2.nr_tables);
 	hyp_enable_host_stage2();
 	return 0;
+}
+
+/* The host touched unmapped device space: map it (see ownership.h). */
+int hyp_host_map_mmio(u64 ipa)
+{
+	int ret;
+
+	hyp_spin_lock(&mem_lock);
+	ret = own_host_s2_map_mmio(&own, ipa);
+	hyp_spin_unlock(&mem_lock);
+	return ret;
 }
 
 #define LOCKED(expr) ({				\

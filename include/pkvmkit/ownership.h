@@ -115,12 +115,23 @@ int own_page_state(const struct ownership *o, u64 pfn, enum page_state *state);
 
 /*
  * Build the host stage-2 in @s2 (initialised, empty, PGT_STAGE2): an
- * identity map of the whole input range, RAM as Normal RWX and everything
- * else as Device RW, using blocks where possible, then HYP_OWNED pages
- * unmapped and HYP_SHARED pages read-only. On success o->host_s2 = s2 and
- * later transitions keep it in step. -ENOMEM if the pool runs dry (s2 may
- * then hold a partial map; the caller destroys it).
+ * identity map of RAM as Normal RWX using blocks where possible, with
+ * HYP_OWNED pages unmapped and HYP_SHARED pages read-only. Device space is
+ * mapped on demand by own_host_s2_map_mmio(). On success o->host_s2 = s2
+ * and later transitions keep it in step. -EINVAL for a bad @s2 or RAM
+ * beyond its input range; -ENOMEM if the pool runs dry (s2 may then hold a
+ * partial map; the caller destroys it).
  */
 int own_build_host_s2(struct ownership *o, struct pgt *s2);
+
+/*
+ * The host touched @addr, which its stage-2 does not map. If it is not RAM,
+ * it is device space: identity-map the largest block (1 GiB, 2 MiB, 4 KiB)
+ * around it that holds no RAM, as Device RW, and return 0 so the host can
+ * retry (also 0 if it got mapped meanwhile). RAM gives -EPERM (the host
+ * touched a page it does not own); -EINVAL before the stage-2 exists or
+ * beyond its input range; -ENOMEM if the pool cannot hold the tables.
+ */
+int own_host_s2_map_mmio(struct ownership *o, u64 addr);
 
 #endif /* PKVMKIT_OWNERSHIP_H */

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hyp-mem-touch read|write PAGE: map page PAGE of the hypervisor's image
- * (debugfs pkvmkit/hyp_mem) and read or write it once. Prints what
+ * hyp-mem-touch FILE read|write PAGE: map page PAGE of FILE (debugfs
+ * pkvmkit/hyp_mem: the hypervisor's image; pkvmkit/scratch: test pages)
+ * and read or write it once. Prints what
  * happened: "ok <value>" if the access went through, "SIGBUS" if the kernel
  * delivered a bus error for it (what an injected abort looks like to a
  * user task). Exit 0 in both cases; other outcomes exit 1.
+ * With a fifth argument "unhandled", SIGBUS is not caught: the kernel kills
+ * the task (and logs it).
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -28,23 +31,26 @@ int main(int argc, char **argv)
 	long page_size = sysconf(_SC_PAGESIZE);
 	int fd, write_access;
 
-	if (argc != 3 || (strcmp(argv[1], "read") && strcmp(argv[1], "write"))) {
-		fprintf(stderr, "usage: %s read|write PAGE\n", argv[0]);
+	if (argc < 4 || argc > 5 ||
+	    (strcmp(argv[2], "read") && strcmp(argv[2], "write"))) {
+		fprintf(stderr, "usage: %s FILE read|write PAGE [unhandled]\n",
+			argv[0]);
 		return 1;
 	}
-	write_access = !strcmp(argv[1], "write");
-	fd = open("/sys/kernel/debug/pkvmkit/hyp_mem", O_RDWR);
+	write_access = !strcmp(argv[2], "write");
+	fd = open(argv[1], O_RDWR);
 	if (fd < 0) {
-		perror("open hyp_mem");
+		perror(argv[1]);
 		return 1;
 	}
 	p = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		 atol(argv[2]) * page_size);
+		 atol(argv[3]) * page_size);
 	if (p == MAP_FAILED) {
-		perror("mmap hyp_mem");
+		perror("mmap");
 		return 1;
 	}
-	signal(SIGBUS, on_sigbus);
+	if (argc == 4)
+		signal(SIGBUS, on_sigbus);
 	if (sigsetjmp(env, 1)) {
 		printf("SIGBUS\n");
 		return 0;

@@ -125,8 +125,76 @@ guest_finish() {
 	dmesg
 	echo "PKVMKIT-DMESG-END"
 	sync
-	poweroff -f
-	# Not reached normally; make sure the VM stops anyway.
-	sleep 2
-	echo o >/proc/sysrq-trigger
+	# "reboot": leave through PSCI SYSTEM_RESET (QEMU runs with -no-reboot,
+	# so a reset ends it too); default: PSCI SYSTEM_OFF.
+	if [ "${1:-}" = reboot ]; then
+		reboot -f
+	else
+		poweroff -f
+	fi
+	# Not reached normally. Do not fall back to another way out: a VM that
+	# does not stop must time out, so a broken power path is seen.
+	sleep 3600
+}
+
+# ---- pkvmkit helpers -------------------------------------------------------
+
+PK_SYS=/sys/kernel/pkvmkit
+PK_DBG=/sys/kernel/debug/pkvmkit
+# Hypercall ids (include/pkvmkit/hypercall.h) and results as debugfs prints
+# them (x0..x3 in %#lx).
+HC_SETUP_PING=0xc6000001
+HC_TEST_PANIC=0xc6000007
+HC_PROT_FINALIZE=0xc6000008
+HC_PING=0xc6000009
+HC_CPU_STATE=0xc600000a
+HC_HOST_DONATE_HYP=0xc600000b
+HC_HOST_RECLAIM=0xc600000c
+HC_HOST_SHARE_HYP=0xc600000d
+HC_HOST_UNSHARE_HYP=0xc600000e
+HC_PAGE_STATE=0xc600000f
+HC_STATE_COUNT=0xc6000010
+HC_MEM_STATS=0xc6000011
+PING_MAGIC=0x706b766d6b6974
+NOT_SUPPORTED=0xffffffffffffffff
+R_EPERM=0xffffffffffffffff
+R_EBUSY=0xfffffffffffffff0
+R_EINVAL=0xffffffffffffffea
+# enum page_state
+ST_HOST_OWNED=0x0
+ST_HOST_SHARED=0x1
+ST_HYP_OWNED=0x2
+ST_HYP_SHARED=0x3
+
+# pk_load [MODULE PARAMS]: insmod the driver; ok/not ok test point.
+pk_load() {
+	t_check "driver loads${1:+ ($*)}" insmod /root/pkvmkit.ko "$@"
+}
+
+# pk_wait_deprivileged: wait up to 5 s for the deprivilege work item.
+pk_wait_deprivileged() {
+	_i=0
+	while [ "$(cat $PK_SYS/deprivileged 2>/dev/null)" != 1 ] && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	t_eq "host deprivileged" 1 "$(cat $PK_SYS/deprivileged)"
+}
+
+# pk_hvc [cpu N] ID [A1 [A2 [A3]]]: issue a hypercall, print "x0 x1 x2 x3".
+pk_hvc() {
+	echo "$*" >$PK_DBG/hvc && cat $PK_DBG/hvc
+}
+
+# pk_hvc_x0x1 ...: like pk_hvc, but only "x0 x1".
+pk_hvc_x0x1() {
+	# shellcheck disable=SC2046
+	set -- $(pk_hvc "$@")
+	echo "$1 $2"
+}
+
+# pk_all_cpus: the cpulist of every CPU, e.g. "0-3" or "0".
+pk_all_cpus() {
+	_n=$(grep -c ^processor /proc/cpuinfo)
+	if [ "$_n" -gt 1 ]; then echo "0-$((_n - 1))"; else echo 0; fi
 }

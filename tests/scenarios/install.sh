@@ -8,35 +8,28 @@
 . /lib/pkvmkit/guest.sh
 guest_setup
 
-PK=/sys/kernel/pkvmkit
-HVC=/sys/kernel/debug/pkvmkit/hvc
 ncpus=$(grep -c ^processor /proc/cpuinfo)
-all_cpus=0
-[ "$ncpus" -gt 1 ] && all_cpus="0-$((ncpus - 1))"
+all_cpus=$(pk_all_cpus)
 
-t_check "driver loads" insmod /root/pkvmkit.ko
-t_eq "installed on every CPU" "$all_cpus" "$(cat $PK/installed_cpus)"
+pk_load
+t_eq "installed on every CPU" "$all_cpus" "$(cat $PK_SYS/installed_cpus)"
 
 cpu=0
 while [ "$cpu" -lt "$ncpus" ]; do
-	echo "cpu $cpu 0xc6000009" > $HVC
-	set -- $(cat $HVC)
+	# shellcheck disable=SC2046
+	set -- $(pk_hvc cpu $cpu $HC_PING)
 	t_eq "cpu$cpu: null hypercall answered (x0 = SUCCESS, x1 = magic, x2 = slot)" \
-		"0x0 0x706b766d6b6974 0x$(printf %x $cpu)" "$1 $2 $3"
+		"0x0 $PING_MAGIC 0x$(printf %x $cpu)" "$1 $2 $3"
 	cpu=$((cpu + 1))
 done
 
-# deprivilege runs from a work item right after load
-i=0
-while [ "$(cat $PK/deprivileged)" != 1 ] && [ $i -lt 50 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-t_eq "host deprivileged" 1 "$(cat $PK/deprivileged)"
-t_eq "stage-2 on every CPU" "$all_cpus" "$(cat $PK/stage2_cpus)"
+pk_wait_deprivileged
+t_eq "stage-2 on every CPU" "$all_cpus" "$(cat $PK_SYS/stage2_cpus)"
 t_check "kernel log says so" sh -c 'dmesg | grep -q "host deprivileged"'
-mem=$(cat $PK/memory_bytes)
+mem=$(cat $PK_SYS/memory_bytes)
 t_check "memory given to the hypervisor reported ($mem bytes)" test "$mem" -gt 0
-t_diag "$(cat $PK/page_states | tr '\n' ' ')"
-t_check "hypervisor log readable" grep -q "host deprivileged" /sys/kernel/debug/pkvmkit/log
+t_diag "$(tr '\n' ' ' <$PK_SYS/page_states)"
+t_check "hypervisor log readable" grep -q "host deprivileged" $PK_DBG/log
+t_check "hyp_owned pages counted" sh -c "grep -q 'hyp_owned [1-9]' $PK_SYS/page_states"
 
 guest_finish

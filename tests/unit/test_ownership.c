@@ -1,0 +1,1085 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests for lib/ownership.c: every transition from every state, with
+ * the page states, the per-state counters and both page tables re-checked
+ * after each call, plus a random differential test against a model.
+ */
+#include <string.h>
+#include "tap.h"
+#include "fake_mm.h"
+#include <pkvmkit/ownership.h>
+
+#define SZ_4K		0x1000ULL
+#define SZ_2M		0x200000ULL
+#define SZ_1G		0x40000000ULL
+#define POOL_PAGES	1024
+#define IA_BITS		40
+
+/* Two RAM regions with a hole: [1G, 1G + 8M) and [1G + 12M, 1G + 14M). */
+#define RAM_A		SZ_1G
+#define RAM_A_SIZE	(8 * 0x100000ULL)
+#define RAM_B		(SZ_1G + 12 * 0x100000ULL)
+#define RAM_B_SIZE	(2 * 0x100000ULL)
+#define PFN(a)		((a) >> 12)
+#define WIN_LO		(PFN(RAM_A) - 16)
+#define WIN_HI		(PFN(RAM_B + RAM_B_SIZE) + 16)
+
+static const struct own_ram_region layout[2] = {
+	{ RAM_B, RAM_B_SIZE },	/* deliberately unsorted */
+	{ RAM_A, RAM_A_SIZE },
+};
+
+static void *pool_mem;
+static struct page_pool pool;
+static struct pgt hyp_s1, host_s2;
+static struct ownership o;
+static struct hyp_page *pages;
+/* The layout the current fixture was built with. */
+static const struct own_ram_region *cur_ram;
+static u32 cur_nr_ram;
+
+static void *t_zalloc(void *arg)
+{
+	return pool_alloc_page(arg);
+}
+
+static void t_free(void *arg, void *va)
+{
+	if (pool_free_page(arg, va))
+		abort();
+}
+
+static struct pgt_mm_ops pool_ops = {
+	.zalloc_page = t_zalloc,
+	.free_page = t_free,
+	.virt_to_phys = fake_v2p,
+	.phys_to_virt = fake_p2v,
+	.tlb_inval = NULL,
+	.arg = &pool,
+};
+
+static void fixture_down(void)
+{
+	if (o.host_s2 || host_s2.root)
+		pgt_destroy(&host_s2);
+	pgt_destroy(&hyp_s1);
+	if (pool_nr_free(&pool) != pool.nr_pages)
+		FAIL("pool leaked %llu pages",
+		     (unsigned long long)(pool.nr_pages - pool_nr_free(&pool)));
+	free(pages);
+	free(pool_mem);
+	memset(&o, 0, sizeof(o));
+	memset(&host_s2, 0, sizeof(host_s2));
+	pages = NULL;
+	pool_mem = NULL;
+}
+
+static int fixture_up(const struct own_ram_region *ram, u32 nr_ram,
+		      u64 pool_pages)
+{
+	u64 span = own_span_pfns(ram, nr_ram);
+	int ret;
+
+	pool_mem = aligned_alloc(4096, pool_pages * 4096);
+	pages = calloc(span ? span : 1, sizeof(*pages));
+	if (!pool_mem || !pages)
+		abort();
+	pool_init(&pool, pool_mem, pool_pages);
+	memset(&host_s2, 0, sizeof(host_s2));
+	cur_ram = ram;
+	cur_nr_ram = nr_ram;
+	ret = pgt_init(&hyp_s1, PGT_STAGE1_EL2, IA_BITS, &pool_ops);
+	if (ret)
+		return ret;
+	return own_init(&o, pages, ram, nr_ram, &hyp_s1, &pool);
+}
+
+static int build_s2(void)
+{
+	int ret = pgt_init(&host_s2, PGT_STAGE2, IA_BITS, &pool_ops);
+
+	if (ret)
+		return ret;
+	return own_build_host_s2(&o, &host_s2);
+}
+
+/* ---- consistency of states, counters and both tables ---- */
+
+static bool is_ram(u64 pfn)
+{
+	u64 a = pfn << 12;
+	u32 i;
+
+	for (i = 0; i < cur_nr_ram; i++)
+		if (a >= cur_ram[i].base && a - cur_ram[i].base < cur_ram[i].size)
+			return true;
+	return false;
+}
+
+/* What the header's state table says each table should hold. */
+static int want_s1(const struct hyp_page *p)
+{
+	if (p->state == PAGE_HOST_OWNED)
+		return 0;
+	if (p->state == PAGE_HOST_SHARED)
+		return PGT_PROT_RW;
+	return p->boot ? 0 : PGT_PROT_RW;
+}
+
+static int want_s2(const struct hyp_page *p)
+{
+	switch (p->state) {
+	case PAGE_HOST_OWNED:
+	case PAGE_HOST_SHARED:
+		return PGT_PROT_RWX;
+	case PAGE_HYP_SHARED:
+		return PGT_PROT_R;
+	default:
+		return 0;
+	}
+}
+
+static bool check_map(const struct pgt *t, u64 addr, u32 want, int line)
+{
+	u64 pa = 0;
+	u32 prot = 0;
+	int ret = pgt_lookup(t, addr, &pa, &prot, NULL);
+
+	if (!want ? ret == -ENOENT : (!ret && pa == addr && prot == want))
+		return true;
+	tap_diag(__FILE__, line, "%s %#llx: ret %d pa %#llx prot %#x, want "
+		 "prot %#x", t == &hyp_s1 ? "hyp_s1" : "host_s2",
+		 (unsigned long long)addr, ret, (unsigned long long)pa, prot,
+		 want);
+	return false;
+}
+
+/* Check every page of [lo, hi) and the counters. */
+static bool check_window(u64 lo, u64 hi, int line)
+{
+	u64 count[PAGE_STATE_COUNT] = { 0 };
+	u64 pfn, i, used;
+	bool ok = true;
+
+	for (pfn = lo; pfn < hi && ok; pfn++) {
+		u64 a = pfn << 12;
+		enum page_state st;
+
+		const struct hyp_page *p;
+
+		if (!is_ram(pfn)) {
+			ok &= own_page_state(&o, pfn, &st) == -EINVAL;
+			ok &= check_map(&hyp_s1, a, 0, line);
+			/* device space is mapped on demand only */
+			if (o.host_s2)
+				ok &= check_map(&host_s2, a, 0, line);
+			continue;
+		}
+		p = &o.pages[pfn - o.first_pfn];
+		ok &= own_page_state(&o, pfn, &st) == 0 && st == p->state;
+		ok &= check_map(&hyp_s1, a, want_s1(p), line);
+		if (o.host_s2)
+			ok &= check_map(&host_s2, a, want_s2(p), line);
+	}
+	for (pfn = 0; pfn < o.nr_pfns; pfn++)
+		if (is_ram(o.first_pfn + pfn))
+			count[o.pages[pfn].state]++;
+	for (i = 0; i < PAGE_STATE_COUNT; i++)
+		if (count[i] != o.nr_in_state[i]) {
+			tap_diag(__FILE__, line, "nr_in_state[%llu] %llu, "
+				 "counted %llu", (unsigned long long)i,
+				 (unsigned long long)o.nr_in_state[i],
+				 (unsigned long long)count[i]);
+			ok = false;
+		}
+	used = pgt_nr_tables(&hyp_s1) + (host_s2.root ? pgt_nr_tables(&host_s2) : 0);
+	if (used + pool_nr_free(&pool) != pool.nr_pages) {
+		tap_diag(__FILE__, line, "pool: %llu free + %llu tables != %llu",
+			 (unsigned long long)pool_nr_free(&pool),
+			 (unsigned long long)used,
+			 (unsigned long long)pool.nr_pages);
+		ok = false;
+	}
+	if (!ok)
+		tap_diag(__FILE__, line, "inconsistent near pfn %#llx",
+			 (unsigned long long)(pfn - 1));
+	return ok;
+}
+
+#define CHECK_ALL()	check_window(WIN_LO, WIN_HI, __LINE__)
+
+/* ---- snapshots for "nothing changed" ---- */
+
+struct snap {
+	struct hyp_page *pages;
+	u64 nr_in_state[PAGE_STATE_COUNT];
+	struct leaves s1, s2;
+	u64 free;
+};
+
+static void snap_take(struct snap *s)
+{
+	s->pages = malloc(o.nr_pfns * sizeof(*pages));
+	memcpy(s->pages, o.pages, o.nr_pfns * sizeof(*pages));
+	memcpy(s->nr_in_state, o.nr_in_state, sizeof(s->nr_in_state));
+	s->s1 = leaves_of(&hyp_s1);
+	memset(&s->s2, 0, sizeof(s->s2));
+	if (o.host_s2)
+		s->s2 = leaves_of(&host_s2);
+	s->free = pool_nr_free(&pool);
+}
+
+static bool snap_same(struct snap *s)
+{
+	struct snap now;
+	bool same;
+
+	snap_take(&now);
+	same = !memcmp(s->pages, now.pages, o.nr_pfns * sizeof(*pages)) &&
+	       !memcmp(s->nr_in_state, now.nr_in_state,
+		       sizeof(s->nr_in_state)) &&
+	       leaves_equal(&s->s1, &now.s1) &&
+	       leaves_equal(&s->s2, &now.s2) && s->free == now.free;
+	free(now.pages);
+	leaves_free(&now.s1);
+	leaves_free(&now.s2);
+	return same;
+}
+
+static void snap_drop(struct snap *s)
+{
+	free(s->pages);
+	leaves_free(&s->s1);
+	leaves_free(&s->s2);
+}
+
+/* ---- the transition matrix ---- */
+
+enum kind { HO, HS0, HSP, YOR, YOC, YOB, YS, NR_KINDS };
+static const char *const kind_name[] = {
+	"HOST_OWNED", "HOST_SHARED", "HOST_SHARED(pinned)",
+	"HYP_OWNED(reclaimable)", "HYP_OWNED(claimed)", "HYP_OWNED(boot)",
+	"HYP_SHARED",
+};
+
+enum tr {
+	T_DONATE_HYP_R, T_DONATE_HYP_C, T_HYP_DONATE_HOST, T_RECLAIM,
+	T_CLAIM, T_SHARE_HYP, T_UNSHARE_HYP, T_HYP_SHARE, T_HYP_UNSHARE,
+	T_PIN, T_UNPIN, T_MARK_BOOT, NR_TR
+};
+static const char *const tr_name[] = {
+	"host_donate_hyp(reclaimable)", "host_donate_hyp", "hyp_donate_host",
+	"host_reclaim", "hyp_claim", "host_share_hyp", "host_unshare_hyp",
+	"hyp_share_host", "hyp_unshare_host", "pin_shared", "unpin_shared",
+	"mark_hyp_boot",
+};
+
+static int call(enum tr t, u64 pfn, u64 nr)
+{
+	switch (t) {
+	case T_DONATE_HYP_R:	return own_host_donate_hyp(&o, pfn, nr, true);
+	case T_DONATE_HYP_C:	return own_host_donate_hyp(&o, pfn, nr, false);
+	case T_HYP_DONATE_HOST:	return own_hyp_donate_host(&o, pfn, nr);
+	case T_RECLAIM:		return own_host_reclaim(&o, pfn, nr);
+	case T_CLAIM:		return own_hyp_claim(&o, pfn, nr);
+	case T_SHARE_HYP:	return own_host_share_hyp(&o, pfn, nr);
+	case T_UNSHARE_HYP:	return own_host_unshare_hyp(&o, pfn, nr);
+	case T_HYP_SHARE:	return own_hyp_share_host(&o, pfn, nr);
+	case T_HYP_UNSHARE:	return own_hyp_unshare_host(&o, pfn, nr);
+	case T_PIN:		return own_pin_shared(&o, pfn, nr);
+	case T_UNPIN:		return own_unpin_shared(&o, pfn, nr);
+	case T_MARK_BOOT:	return own_mark_hyp_boot(&o, pfn, nr);
+	default:		abort();
+	}
+}
+
+#define P	(-EPERM)
+#define B	(-EBUSY)
+#define I	(-EINVAL)
+/* Expected return code, by transition and starting state (s2 built). */
+static const int expect_ret[NR_TR][NR_KINDS] = {
+	/*			HO  HS0 HSP YOR YOC YOB YS */
+	[T_DONATE_HYP_R]    = { 0,  P,  P,  P,  P,  P,  P },
+	[T_DONATE_HYP_C]    = { 0,  P,  P,  P,  P,  P,  P },
+	[T_HYP_DONATE_HOST] = { P,  P,  P,  0,  0,  P,  P },
+	[T_RECLAIM]         = { P,  P,  P,  0,  P,  P,  P },
+	[T_CLAIM]           = { P,  P,  P,  0,  P,  P,  P },
+	[T_SHARE_HYP]       = { 0,  P,  P,  P,  P,  P,  P },
+	[T_UNSHARE_HYP]     = { P,  0,  B,  P,  P,  P,  P },
+	[T_HYP_SHARE]       = { P,  P,  P,  0,  0,  P,  P },
+	[T_HYP_UNSHARE]     = { P,  P,  P,  P,  P,  P,  0 },
+	[T_PIN]             = { P,  0,  0,  P,  P,  P,  P },
+	[T_UNPIN]           = { P,  I,  0,  P,  P,  P,  P },
+	[T_MARK_BOOT]       = { P,  P,  P,  P,  P,  P,  P },
+};
+
+struct pg {
+	u8 state, reclaimable, boot;
+	u16 pins;
+};
+
+static const struct pg kind_pg[NR_KINDS] = {
+	[HO]  = { PAGE_HOST_OWNED, 0, 0, 0 },
+	[HS0] = { PAGE_HOST_SHARED, 0, 0, 0 },
+	[HSP] = { PAGE_HOST_SHARED, 0, 0, 1 },
+	[YOR] = { PAGE_HYP_OWNED, 1, 0, 0 },
+	[YOC] = { PAGE_HYP_OWNED, 0, 0, 0 },
+	[YOB] = { PAGE_HYP_OWNED, 0, 1, 0 },
+	[YS]  = { PAGE_HYP_SHARED, 0, 0, 0 },
+};
+
+/* The page after a successful call. */
+static struct pg expect_after(enum tr t, enum kind k)
+{
+	struct pg p = kind_pg[k];
+
+	switch (t) {
+	case T_DONATE_HYP_R:	return kind_pg[YOR];
+	case T_DONATE_HYP_C:	return kind_pg[YOC];
+	case T_HYP_DONATE_HOST:
+	case T_RECLAIM:		return kind_pg[HO];
+	case T_CLAIM:		return kind_pg[YOC];
+	case T_SHARE_HYP:	return kind_pg[HS0];
+	case T_UNSHARE_HYP:	return kind_pg[HO];
+	case T_HYP_SHARE:	p.state = PAGE_HYP_SHARED; return p;
+	case T_HYP_UNSHARE:	return kind_pg[YOC];
+	case T_PIN:		p.pins++; return p;
+	case T_UNPIN:		p.pins--; return p;
+	case T_MARK_BOOT:	return kind_pg[YOB];
+	default:		abort();
+	}
+}
+
+static bool page_is(u64 pfn, struct pg want)
+{
+	const struct hyp_page *p = &o.pages[pfn - o.first_pfn];
+
+	return p->state == want.state && p->reclaimable == want.reclaimable &&
+	       p->boot == want.boot && p->pins == want.pins;
+}
+
+/* Bring [pfn, pfn + nr) into @k; boot pages only before the stage-2. */
+static void make_kind(enum kind k, u64 pfn, u64 nr)
+{
+	int ret = 0;
+
+	switch (k) {
+	case HO:
+		break;
+	case HSP:
+		ret = own_host_share_hyp(&o, pfn, nr) ?:
+		      own_pin_shared(&o, pfn, nr);
+		break;
+	case HS0:
+		ret = own_host_share_hyp(&o, pfn, nr);
+		break;
+	case YOR:
+		ret = own_host_donate_hyp(&o, pfn, nr, true);
+		break;
+	case YOC:
+		ret = own_host_donate_hyp(&o, pfn, nr, true) ?:
+		      own_hyp_claim(&o, pfn, nr);
+		break;
+	case YOB:
+		ret = own_mark_hyp_boot(&o, pfn, nr);
+		break;
+	case YS:
+		ret = own_host_donate_hyp(&o, pfn, nr, false) ?:
+		      own_hyp_share_host(&o, pfn, nr);
+		break;
+	default:
+		abort();
+	}
+	if (ret)
+		FAIL("make_kind(%s): %d", kind_name[k], ret);
+}
+
+/* A page whose 3-page range [PG0 - 1, PG0 + 1] crosses a 2 MiB boundary. */
+#define PG0	(PFN(RAM_A + SZ_2M))
+
+static void matrix(bool built, u64 nr)
+{
+	enum tr t;
+	enum kind k;
+
+	for (t = 0; t < NR_TR; t++) {
+		for (k = 0; k < NR_KINDS; k++) {
+			u64 first = PG0 - nr / 2, i;
+			struct snap s;
+			int want = expect_ret[t][k], ret;
+
+			if (t == T_MARK_BOOT && k == HO && !built)
+				want = 0;
+			if (fixture_up(layout, 2, POOL_PAGES))
+				abort();
+			if (k == YOB)
+				make_kind(k, first, nr);
+			if (built && build_s2())
+				FAIL("build_s2");
+			if (k != YOB)
+				make_kind(k, first, nr);
+			snap_take(&s);
+			ret = call(t, first, nr);
+			if (!EXPECT_EQ(ret, want))
+				FAIL("%s from %s (s2 %s, nr %llu)", tr_name[t],
+				     kind_name[k], built ? "built" : "not built",
+				     (unsigned long long)nr);
+			for (i = first; i < first + nr; i++)
+				if (!EXPECT(page_is(i, ret ? kind_pg[k] :
+						    expect_after(t, k))))
+					FAIL("%s from %s: page %#llx", tr_name[t],
+					     kind_name[k], (unsigned long long)i);
+			if (ret && !EXPECT(snap_same(&s)))
+				FAIL("%s from %s failed but changed things",
+				     tr_name[t], kind_name[k]);
+			snap_drop(&s);
+			if (!check_window(first - 600, first + nr + 600,
+					  __LINE__))
+				FAIL("%s from %s", tr_name[t], kind_name[k]);
+			fixture_down();
+			if (!TAP_OK())
+				return;
+		}
+	}
+}
+
+TEST(every_transition_from_every_state_s2_built)
+{
+	matrix(true, 1);
+}
+
+TEST(every_transition_from_every_state_s2_not_built)
+{
+	matrix(false, 1);
+}
+
+TEST(every_transition_from_every_state_three_pages)
+{
+	matrix(true, 3);
+	matrix(false, 3);
+}
+
+/* One page of the range in a wrong state: the whole call fails cleanly. */
+TEST(partly_wrong_range_changes_nothing)
+{
+	static const struct { enum tr t; enum kind good, bad; int err; } c[] = {
+		{ T_DONATE_HYP_R, HO, HS0, -EPERM },
+		{ T_HYP_DONATE_HOST, YOC, YOB, -EPERM },
+		{ T_HYP_DONATE_HOST, YOR, YS, -EPERM },
+		{ T_RECLAIM, YOR, YOC, -EPERM },
+		{ T_CLAIM, YOR, YOC, -EPERM },
+		{ T_SHARE_HYP, HO, YOR, -EPERM },
+		{ T_UNSHARE_HYP, HS0, HSP, -EBUSY },
+		{ T_UNSHARE_HYP, HS0, HO, -EPERM },
+		{ T_HYP_SHARE, YOC, YOB, -EPERM },
+		{ T_HYP_UNSHARE, YS, YOC, -EPERM },
+		{ T_PIN, HSP, HO, -EPERM },
+		{ T_UNPIN, HSP, HS0, -EINVAL },
+	};
+	unsigned int i;
+	int built, pos;
+
+	for (built = 0; built < 2; built++)
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+	for (pos = 0; pos < 3; pos++) {
+		u64 first = PG0 - 8, bad = first + pos * 7;	/* 0, 7, 14 */
+		struct snap s;
+
+		if (fixture_up(layout, 2, POOL_PAGES))
+			abort();
+		if (c[i].bad == YOB)
+			make_kind(YOB, bad, 1);
+		if (built && build_s2())
+			FAIL("build");
+		if (bad > first)
+			make_kind(c[i].good, first, bad - first);
+		if (c[i].bad != YOB)
+			make_kind(c[i].bad, bad, 1);
+		if (bad < first + 14)
+			make_kind(c[i].good, bad + 1, first + 14 - bad);
+		snap_take(&s);
+		if (!EXPECT_EQ(call(c[i].t, first, 15), c[i].err) ||
+		    !EXPECT(snap_same(&s)))
+			FAIL("%s, bad page at %d", tr_name[c[i].t], pos * 7);
+		snap_drop(&s);
+		CHECK_ALL();
+		/* The good part alone works. */
+		if (bad > first)
+			EXPECT_EQ(call(c[i].t, first, bad - first), 0);
+		CHECK_ALL();
+		fixture_down();
+	}
+}
+
+TEST(bad_ranges_are_einval)
+{
+	static const struct { u64 pfn, nr; } bad[] = {
+		{ PFN(RAM_A), 0 },			/* empty */
+		{ PFN(RAM_A + RAM_A_SIZE), 1 },		/* hole */
+		{ PFN(RAM_A + RAM_A_SIZE) - 1, 2 },	/* into the hole */
+		{ PFN(RAM_B) - 1, 2 },			/* from the hole */
+		{ PFN(RAM_A), PFN(RAM_B + RAM_B_SIZE - RAM_A) }, /* over it */
+		{ PFN(RAM_A) - 1, 1 },			/* below RAM */
+		{ PFN(RAM_B + RAM_B_SIZE), 1 },		/* above RAM */
+		{ ~0ULL - 1, 5 },			/* wraps */
+		{ PFN(RAM_A), ~0ULL },			/* wraps */
+		{ 0, 1 },
+	};
+	enum tr t;
+	unsigned int i;
+	enum page_state st;
+
+	ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+	ASSERT_EQ(build_s2(), 0);
+	for (t = 0; t < NR_TR; t++)
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			struct snap s;
+
+			snap_take(&s);
+			if (!EXPECT_EQ(call(t, bad[i].pfn, bad[i].nr), -EINVAL) ||
+			    !EXPECT(snap_same(&s)))
+				FAIL("%s case %u", tr_name[t], i);
+			snap_drop(&s);
+		}
+	EXPECT_EQ(own_page_state(&o, PFN(RAM_A + RAM_A_SIZE), &st), -EINVAL);
+	EXPECT_EQ(own_page_state(&o, PFN(RAM_B), &st), 0);
+	EXPECT_EQ(st, PAGE_HOST_OWNED);
+	CHECK_ALL();
+	fixture_down();
+}
+
+TEST(init_and_regions)
+{
+	struct own_ram_region r[17];
+	struct hyp_page pg[4];
+	struct pgt s1 = { .ia_bits = 32 };
+	struct page_pool pp;
+	int i;
+
+	EXPECT_EQ(own_span_pfns(layout, 2), PFN(RAM_B + RAM_B_SIZE - RAM_A));
+	EXPECT_EQ(own_span_pfns(layout, 0), 0);
+	r[0] = (struct own_ram_region){ 0x1000, 0x2000 };
+	r[1] = (struct own_ram_region){ 0x2000, 0x2000 };	/* overlaps */
+	EXPECT_EQ(own_span_pfns(r, 2), 0);
+	r[1] = (struct own_ram_region){ 0x3000, 0x1000 };	/* touches */
+	EXPECT_EQ(own_span_pfns(r, 2), 3);
+	r[1] = (struct own_ram_region){ 0x3800, 0x1000 };	/* unaligned */
+	EXPECT_EQ(own_span_pfns(r, 2), 0);
+	r[1] = (struct own_ram_region){ 0x4000, 0x800 };
+	EXPECT_EQ(own_span_pfns(r, 2), 0);
+	r[1] = (struct own_ram_region){ 0x4000, 0 };		/* empty */
+	EXPECT_EQ(own_span_pfns(r, 2), 0);
+	r[1] = (struct own_ram_region){ ~0xfffULL, 0x2000 };	/* wraps */
+	EXPECT_EQ(own_span_pfns(r, 2), 0);
+	for (i = 0; i < 17; i++)
+		r[i] = (struct own_ram_region){ (u64)(20 - i) << 12, 0x1000 };
+	EXPECT_EQ(own_span_pfns(r, 16), 16);
+	EXPECT_EQ(own_span_pfns(r, 17), 0);
+
+	/* own_init: same validation, plus RAM must fit the hyp VA range. */
+	pool_init(&pp, NULL, 0);
+	r[0] = (struct own_ram_region){ 0x1000, 0x2000 };
+	r[1] = (struct own_ram_region){ 0x2000, 0x2000 };
+	EXPECT_EQ(own_init(&o, pg, r, 2, &s1, &pp), -EINVAL);
+	r[1] = (struct own_ram_region){ 0x3000, 0x1000 };
+	memset(pg, 0xff, sizeof(pg));	/* init resets the entries */
+	EXPECT_EQ(own_init(&o, pg, r, 2, &s1, &pp), 0);
+	EXPECT_EQ(o.first_pfn, 1);
+	EXPECT_EQ(o.nr_pfns, 3);
+	EXPECT_EQ(o.nr_in_state[PAGE_HOST_OWNED], 3);
+	EXPECT_EQ(o.nr_in_state[PAGE_HYP_OWNED], 0);
+	EXPECT_EQ(pg[2].state, PAGE_HOST_OWNED);
+	EXPECT_EQ(pg[2].pins, 0);
+	EXPECT(o.host_s2 == NULL);
+	/* Touching regions form one RAM range. */
+	EXPECT(own_range_is_ram(&o, 1, 3));
+	EXPECT(!own_range_is_ram(&o, 1, 4));
+	EXPECT(!own_range_is_ram(&o, 0, 2));
+	EXPECT(!own_range_is_ram(&o, 2, 0));
+	r[1] = (struct own_ram_region){ 1ULL << 32, 0x1000 };
+	EXPECT_EQ(own_init(&o, pg, r, 2, &s1, &pp), -EINVAL);
+	memset(&o, 0, sizeof(o));
+
+	/* Sorted copy of the unsorted layout; the hole is not RAM. */
+	ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+	EXPECT_EQ(o.nr_ram, 2);
+	EXPECT_EQ(o.ram[0].base, RAM_A);
+	EXPECT_EQ(o.ram[1].base, RAM_B);
+	EXPECT_EQ(o.nr_in_state[PAGE_HOST_OWNED],
+		  PFN(RAM_A_SIZE) + PFN(RAM_B_SIZE));
+	EXPECT(!own_range_is_ram(&o, PFN(RAM_A + RAM_A_SIZE), 1));
+	EXPECT(own_range_is_ram(&o, PFN(RAM_B), PFN(RAM_B_SIZE)));
+	EXPECT_EQ(pgt_nr_tables(&hyp_s1), 1);	/* nothing mapped yet */
+	CHECK_ALL();
+	fixture_down();
+}
+
+TEST(pin_limit)
+{
+	u32 i;
+
+	ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+	ASSERT_EQ(own_host_share_hyp(&o, PG0, 2), 0);
+	ASSERT_EQ(own_pin_shared(&o, PG0 + 1, 1), 0);
+	for (i = 0; i < OWN_MAX_PINS; i++)
+		if (!EXPECT_EQ(own_pin_shared(&o, PG0, 1), 0))
+			break;
+	EXPECT_EQ(o.pages[PG0 - o.first_pfn].pins, OWN_MAX_PINS);
+	EXPECT_EQ(own_pin_shared(&o, PG0, 1), -EBUSY);
+	EXPECT_EQ(own_pin_shared(&o, PG0, 2), -EBUSY);
+	EXPECT_EQ(o.pages[PG0 + 1 - o.first_pfn].pins, 1);	/* unchanged */
+	EXPECT_EQ(o.pages[PG0 - o.first_pfn].pins, OWN_MAX_PINS);
+	EXPECT_EQ(own_unpin_shared(&o, PG0, 2), 0);
+	EXPECT_EQ(own_unpin_shared(&o, PG0, 2), -EINVAL);
+	EXPECT_EQ(own_host_unshare_hyp(&o, PG0, 1), -EBUSY);
+	CHECK_ALL();
+	fixture_down();
+}
+
+/* Tables each transition touches, per the header's state table. */
+static u64 need_tables(enum tr t, u64 pfn, u64 nr)
+{
+	u64 a = pfn << 12, sz = nr << 12, n = 0;
+	bool s1 = t == T_DONATE_HYP_R || t == T_DONATE_HYP_C ||
+		  t == T_HYP_DONATE_HOST || t == T_RECLAIM ||
+		  t == T_SHARE_HYP || t == T_UNSHARE_HYP;
+	bool s2 = t == T_DONATE_HYP_R || t == T_DONATE_HYP_C ||
+		  t == T_HYP_DONATE_HOST || t == T_RECLAIM ||
+		  t == T_HYP_SHARE || t == T_HYP_UNSHARE;
+
+	if (s1)
+		n += pgt_max_tables(&hyp_s1, a, sz);
+	if (s2 && o.host_s2)
+		n += pgt_max_tables(&host_s2, a, sz);
+	return n;
+}
+
+TEST(enomem_changes_nothing)
+{
+	static const struct { enum tr t; enum kind from; } c[] = {
+		{ T_DONATE_HYP_R, HO }, { T_HYP_DONATE_HOST, YOC },
+		{ T_RECLAIM, YOR }, { T_SHARE_HYP, HO },
+		{ T_UNSHARE_HYP, HS0 }, { T_HYP_SHARE, YOC },
+		{ T_HYP_UNSHARE, YS },
+	};
+	unsigned int i, built;
+
+	for (built = 0; built < 2; built++)
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		u64 first = PG0 - 5, nr = 11, need;
+		void *hog[POOL_PAGES];
+		int nr_hog = 0;
+		struct snap s;
+
+		ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+		if (built)
+			ASSERT_EQ(build_s2(), 0);
+		make_kind(c[i].from, first, nr);
+		need = need_tables(c[i].t, first, nr);
+		if (!need) {	/* host_s2 not built: no table involved */
+			EXPECT(!built);
+			EXPECT_EQ(call(c[i].t, first, nr), 0);
+			CHECK_ALL();
+			fixture_down();
+			continue;
+		}
+		while (pool_nr_free(&pool) >= need)
+			hog[nr_hog++] = pool_alloc_page(&pool);
+		snap_take(&s);
+		if (!EXPECT_EQ(call(c[i].t, first, nr), -ENOMEM) ||
+		    !EXPECT(snap_same(&s)))
+			FAIL("%s (built %u)", tr_name[c[i].t], built);
+		snap_drop(&s);
+		pool_free_page(&pool, hog[--nr_hog]);
+		if (!EXPECT_EQ(call(c[i].t, first, nr), 0))
+			FAIL("%s with exactly the reserve", tr_name[c[i].t]);
+		while (nr_hog)
+			pool_free_page(&pool, hog[--nr_hog]);
+		CHECK_ALL();
+		fixture_down();
+	}
+}
+
+TEST(build_host_s2_matches_states)
+{
+	static const u64 far[] = {
+		0, 0x3ffff000ULL, RAM_A + RAM_A_SIZE, RAM_B - SZ_4K,
+		RAM_B + RAM_B_SIZE, 2 * SZ_1G, (1ULL << IA_BITS) - SZ_4K,
+	};
+	u64 lvl, i;
+	u32 level = 0;
+	struct pgt s1bad;
+
+	ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+	make_kind(YOB, PFN(RAM_A), 16);			/* first pages */
+	make_kind(YOB, PFN(RAM_B) + 100, 1);
+	make_kind(YOR, PFN(RAM_A) + 300, 300);		/* over 2M line */
+	make_kind(YS, PFN(RAM_A) + 600, 24);		/* adjacent */
+	make_kind(HSP, PFN(RAM_A) + 700, 3);
+	make_kind(HS0, PFN(RAM_B), 5);
+	make_kind(YS, PFN(RAM_B + RAM_B_SIZE) - 1, 1);	/* last page */
+	make_kind(YOC, PFN(RAM_A + RAM_A_SIZE) - 512, 512); /* 2M block */
+
+	/* Wrong arguments first. */
+	ASSERT_EQ(pgt_init(&s1bad, PGT_STAGE1_EL2, IA_BITS, &pool_ops), 0);
+	EXPECT_EQ(own_build_host_s2(&o, &s1bad), -EINVAL);
+	EXPECT_EQ(own_build_host_s2(&o, NULL), -EINVAL);
+	pgt_destroy(&s1bad);
+	EXPECT(o.host_s2 == NULL);
+
+	EXPECT_EQ(own_host_s2_map_mmio(&o, 0), -EINVAL);	/* no stage-2 yet */
+	ASSERT_EQ(build_s2(), 0);
+	EXPECT(o.host_s2 == &host_s2);
+	CHECK_ALL();
+	EXPECT(pgt_nr_tables(&host_s2) <= 8);
+	/* No pool left for the tables: -ENOMEM, nothing mapped. */
+	{
+		void *hog[POOL_PAGES];
+		int nr_hog = 0;
+
+		while (pool_nr_free(&pool))
+			hog[nr_hog++] = pool_alloc_page(&pool);
+		EXPECT_EQ(own_host_s2_map_mmio(&o, far[0]), -ENOMEM);
+		EXPECT(check_map(&host_s2, far[0], 0, __LINE__));
+		while (nr_hog)
+			pool_free_page(&pool, hog[--nr_hog]);
+	}
+	/* Device space: unmapped until the host touches it. */
+	for (i = 0; i < sizeof(far) / sizeof(far[0]); i++)
+		EXPECT(check_map(&host_s2, far[i], 0, __LINE__));
+	for (i = 0; i < sizeof(far) / sizeof(far[0]); i++) {
+		EXPECT_EQ(own_host_s2_map_mmio(&o, far[i]), 0);
+		EXPECT(check_map(&host_s2, far[i], PGT_PROT_RW | PGT_PROT_DEVICE,
+				 __LINE__));
+		/* a second fault on it (another CPU) changes nothing */
+		EXPECT_EQ(own_host_s2_map_mmio(&o, far[i]), 0);
+	}
+	/* Blocks: device space below RAM is a 1 GiB block, and so on. */
+	EXPECT_EQ(pgt_lookup(&host_s2, 0, NULL, NULL, &level), 0);
+	EXPECT_EQ(level, 1);
+	lvl = 0;
+	EXPECT_EQ(own_host_s2_map_mmio(&o, RAM_B + RAM_B_SIZE + SZ_4K), 0);
+	EXPECT_EQ(pgt_lookup(&host_s2, RAM_B + RAM_B_SIZE, NULL, NULL, &level),
+		  0);
+	EXPECT_EQ(level, 2);
+	/* the RAM around the hole is untouched by the device mappings */
+	EXPECT(check_window(PFN(RAM_A), PFN(RAM_A + RAM_A_SIZE), __LINE__));
+	EXPECT(check_window(PFN(RAM_B), PFN(RAM_B + RAM_B_SIZE), __LINE__));
+	/* RAM, including hypervisor pages, is never mapped as device */
+	EXPECT_EQ(own_host_s2_map_mmio(&o, RAM_A), -EPERM);
+	EXPECT_EQ(own_host_s2_map_mmio(&o, RAM_B + SZ_4K * 100), -EPERM);
+	EXPECT_EQ(own_host_s2_map_mmio(&o, 1ULL << IA_BITS), -EINVAL);
+	(void)lvl;
+	/* A second build is refused. */
+	EXPECT_EQ(own_build_host_s2(&o, &host_s2), -EINVAL);
+	fixture_down();
+}
+
+TEST(build_host_s2_enomem)
+{
+	void *hog[POOL_PAGES];
+	int ret = -ENOMEM, nr_hog;
+	u64 avail;
+
+	/* Grow what is left in the pool until the build fits. */
+	for (avail = 0; avail < 32 && ret; avail++) {
+		ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+		make_kind(YOR, PFN(RAM_A) + 3, 1);
+		make_kind(YS, PFN(RAM_B) + 3, 1);
+		nr_hog = 0;
+		while (pool_nr_free(&pool) > avail)
+			hog[nr_hog++] = pool_alloc_page(&pool);
+		ret = pgt_init(&host_s2, PGT_STAGE2, IA_BITS, &pool_ops);
+		if (!ret)
+			ret = own_build_host_s2(&o, &host_s2);
+		if (ret) {
+			EXPECT_EQ(ret, -ENOMEM);
+			EXPECT(o.host_s2 == NULL);
+		}
+		while (nr_hog)
+			pool_free_page(&pool, hog[--nr_hog]);
+		if (!ret)
+			CHECK_ALL();
+		fixture_down();
+	}
+	EXPECT_EQ(ret, 0);
+	EXPECT(avail > 4);
+}
+
+/* A 1 GiB machine with 2 MiB of hyp pages needs only a few tables. */
+TEST(build_host_s2_1g_machine_uses_blocks)
+{
+	static const struct own_ram_region ram = { SZ_1G, SZ_1G };
+	u64 hyp = PFN(0x48000000ULL), nr = PFN(SZ_2M);
+	u32 level;
+
+	ASSERT_EQ(fixture_up(&ram, 1, POOL_PAGES), 0);
+	ASSERT_EQ(own_mark_hyp_boot(&o, hyp, nr), 0);
+	ASSERT_EQ(build_s2(), 0);
+	EXPECT(pgt_nr_tables(&host_s2) <= 8);
+	EXPECT(check_window(hyp - 1024, hyp + nr + 1024, __LINE__));
+	EXPECT(check_map(&host_s2, SZ_1G, PGT_PROT_RWX, __LINE__));
+	EXPECT(check_map(&host_s2, 2 * SZ_1G - SZ_4K, PGT_PROT_RWX, __LINE__));
+	EXPECT(check_map(&host_s2, 2 * SZ_1G, 0, __LINE__));
+	EXPECT_EQ(own_host_s2_map_mmio(&o, 2 * SZ_1G + 0x1234000), 0);
+	EXPECT(check_map(&host_s2, 2 * SZ_1G, PGT_PROT_RW | PGT_PROT_DEVICE,
+			 __LINE__));
+	EXPECT_EQ(pgt_lookup(&host_s2, 2 * SZ_1G, NULL, NULL, &level), 0);
+	EXPECT_EQ(level, 1);
+	EXPECT_EQ(pgt_lookup(&host_s2, SZ_1G, NULL, NULL, &level), 0);
+	EXPECT_EQ(level, 2);
+	/* Donating another 2 MiB later keeps it block-sized too. */
+	ASSERT_EQ(own_host_donate_hyp(&o, hyp + nr, nr, true), 0);
+	EXPECT(pgt_nr_tables(&host_s2) <= 8);
+	EXPECT(pgt_nr_tables(&hyp_s1) <= 4);
+	EXPECT(check_window(hyp - 1024, hyp + 2 * nr + 1024, __LINE__));
+	ASSERT_EQ(own_host_reclaim(&o, hyp + nr, nr), 0);
+	EXPECT(check_window(hyp - 1024, hyp + 2 * nr + 1024, __LINE__));
+	EXPECT_EQ(pgt_nr_tables(&hyp_s1), 1);
+	fixture_down();
+}
+
+/* ---- random differential test against a model ---- */
+
+static u64 rnd(u64 *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+/* The model's verdict, straight from the header's rules. */
+static int model_check(const struct pg *m, u64 base, enum tr t, u64 pfn,
+		       u64 nr, bool built, u64 pool_free)
+{
+	bool busy = false, unpinned = false;
+	u64 i;
+
+	if (!nr || pfn + nr < pfn)
+		return -EINVAL;
+	for (i = pfn; i < pfn + nr; i++)
+		if (!is_ram(i))
+			return -EINVAL;
+	if (t == T_MARK_BOOT && built)
+		return -EPERM;
+	for (i = pfn; i < pfn + nr; i++) {
+		const struct pg *p = &m[i - base];
+		bool ok;
+
+		switch (t) {
+		case T_DONATE_HYP_R: case T_DONATE_HYP_C: case T_SHARE_HYP:
+		case T_MARK_BOOT:
+			ok = p->state == PAGE_HOST_OWNED;
+			break;
+		case T_HYP_DONATE_HOST:
+			ok = p->state == PAGE_HYP_OWNED && !p->boot;
+			break;
+		case T_RECLAIM: case T_CLAIM:
+			ok = p->state == PAGE_HYP_OWNED && p->reclaimable;
+			break;
+		case T_HYP_SHARE:
+			ok = p->state == PAGE_HYP_OWNED && !p->boot;
+			break;
+		case T_HYP_UNSHARE:
+			ok = p->state == PAGE_HYP_SHARED;
+			break;
+		default:	/* unshare, pin, unpin */
+			ok = p->state == PAGE_HOST_SHARED;
+			break;
+		}
+		if (!ok)
+			return -EPERM;
+		if (t == T_UNSHARE_HYP && p->pins)
+			busy = true;
+		if (t == T_PIN && p->pins == OWN_MAX_PINS)
+			busy = true;
+		if (t == T_UNPIN && !p->pins)
+			unpinned = true;
+	}
+	/* A page in the wrong state wins over pin problems. */
+	if (busy)
+		return -EBUSY;
+	if (unpinned)
+		return -EINVAL;
+	if (pool_free < need_tables(t, pfn, nr))
+		return -ENOMEM;
+	return 0;
+}
+
+static void model_apply(struct pg *m, u64 base, enum tr t, u64 pfn, u64 nr)
+{
+	u64 i;
+
+	for (i = pfn; i < pfn + nr; i++) {
+		struct pg *p = &m[i - base];
+
+		switch (t) {
+		case T_DONATE_HYP_R:
+			*p = kind_pg[YOR];
+			break;
+		case T_DONATE_HYP_C:
+			*p = kind_pg[YOC];
+			break;
+		case T_HYP_DONATE_HOST: case T_RECLAIM: case T_UNSHARE_HYP:
+			*p = kind_pg[HO];
+			break;
+		case T_CLAIM:
+			p->reclaimable = 0;
+			break;
+		case T_SHARE_HYP:
+			*p = kind_pg[HS0];
+			break;
+		case T_HYP_SHARE:
+			p->state = PAGE_HYP_SHARED;
+			break;
+		case T_HYP_UNSHARE:
+			p->state = PAGE_HYP_OWNED;
+			break;
+		case T_PIN:
+			p->pins++;
+			break;
+		case T_UNPIN:
+			p->pins--;
+			break;
+		case T_MARK_BOOT:
+			*p = kind_pg[YOB];
+			break;
+		default:
+			abort();
+		}
+	}
+}
+
+static enum tr pick_for(u8 state, u64 r)
+{
+	static const enum tr host_owned[] = {
+		T_DONATE_HYP_R, T_DONATE_HYP_C, T_SHARE_HYP,
+	};
+	static const enum tr host_shared[] = {
+		T_UNSHARE_HYP, T_PIN, T_UNPIN,
+	};
+	static const enum tr hyp_owned[] = {
+		T_HYP_DONATE_HOST, T_RECLAIM, T_CLAIM, T_HYP_SHARE,
+	};
+
+	switch (state) {
+	case PAGE_HOST_OWNED:	return host_owned[r % 3];
+	case PAGE_HOST_SHARED:	return host_shared[r % 3];
+	case PAGE_HYP_OWNED:	return hyp_owned[r % 4];
+	default:		return T_HYP_UNSHARE;
+	}
+}
+
+static void differential(u64 seed, int ops, int build_at, u64 pool_pages)
+{
+	u64 base = WIN_LO, nwin = WIN_HI - WIN_LO, s = seed, i;
+	struct pg *m = calloc(nwin, sizeof(*m));
+	int n, nr_ok = 0, nr_enomem = 0;
+
+	ASSERT_EQ(fixture_up(layout, 2, pool_pages), 0);
+	for (n = 0; n < ops; n++) {
+		u64 r = rnd(&s), pfn, nr;
+		enum tr t = r % NR_TR;
+		int want, ret;
+
+		if (n == build_at)
+			ASSERT_EQ(build_s2(), 0);
+		if (t == T_MARK_BOOT && (r >> 8) % 4)
+			t = T_DONATE_HYP_R;	/* keep boot pages rare */
+		/* Mostly a hot spot around a 2 MiB line, so states mix. */
+		if ((r >> 36) % 4)
+			pfn = PG0 - 32 + (r >> 12) % 64;
+		else
+			pfn = base + (r >> 12) % nwin;
+		/* Half the time, a transition that fits the first page. */
+		if ((r >> 56) & 1 && is_ram(pfn))
+			t = pick_for(m[pfn - base].state, r >> 57);
+		switch ((r >> 40) % 8) {
+		case 0:
+			nr = 0;
+			break;
+		case 1:
+			nr = 1 + (r >> 48) % 600;
+			break;
+		case 2:
+			pfn = ~0ULL - (r >> 50) % 4;
+			nr = 8;
+			break;
+		case 3:
+			nr = 1 + (r >> 48) % 24;
+			break;
+		default:
+			nr = 1 + (r >> 48) % 4;
+			break;
+		}
+		want = model_check(m, base, t, pfn, nr, o.host_s2 != NULL,
+				   pool_nr_free(&pool));
+		ret = call(t, pfn, nr);
+		if (!EXPECT_EQ(ret, want)) {
+			FAIL("seed %#llx op %d: %s(%#llx, %llu)",
+			     (unsigned long long)seed, n, tr_name[t],
+			     (unsigned long long)pfn, (unsigned long long)nr);
+			break;
+		}
+		if (!ret) {
+			model_apply(m, base, t, pfn, nr);
+			nr_ok++;
+		}
+		nr_enomem += ret == -ENOMEM;
+		for (i = 0; i < nwin; i++)
+			if (is_ram(base + i) && !page_is(base + i, m[i])) {
+				FAIL("seed %#llx op %d: page %#llx differs",
+				     (unsigned long long)seed, n,
+				     (unsigned long long)(base + i));
+				break;
+			}
+		if (!CHECK_ALL() || !TAP_OK()) {
+			FAIL("seed %#llx op %d", (unsigned long long)seed, n);
+			break;
+		}
+	}
+	/* The run must have done real work. */
+	printf("# seed %#llx: %d of %d calls succeeded, %d -ENOMEM\n",
+	       (unsigned long long)seed, nr_ok, ops, nr_enomem);
+	EXPECT(nr_ok > ops / (pool_pages < 64 ? 50 : 10));
+	if (pool_pages < 64)
+		EXPECT(nr_enomem > 0);
+	fixture_down();
+	free(m);
+}
+
+TEST(differential_s2_built_from_start)
+{
+	differential(0x5eed0001ULL, 3000, 0, POOL_PAGES);
+}
+
+TEST(differential_s2_built_midway)
+{
+	differential(0x5eed0002ULL, 3000, 1500, POOL_PAGES);
+}
+
+TEST(differential_small_pool)
+{
+	differential(0x5eed0003ULL, 3000, 0, 16);
+}
+
+int main(void)
+{
+	TAP_START();
+	RUN(init_and_regions);
+	RUN(every_transition_from_every_state_s2_built);
+	RUN(every_transition_from_every_state_s2_not_built);
+	RUN(every_transition_from_every_state_three_pages);
+	RUN(partly_wrong_range_changes_nothing);
+	RUN(bad_ranges_are_einval);
+	RUN(pin_limit);
+	RUN(enomem_changes_nothing);
+	RUN(build_host_s2_matches_states);
+	RUN(build_host_s2_enomem);
+	RUN(build_host_s2_1g_machine_uses_blocks);
+	RUN(differential_s2_built_from_start);
+	RUN(differential_s2_built_midway);
+	RUN(differential_small_pool);
+	return TAP_END("test_ownership");
+}
