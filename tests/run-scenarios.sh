@@ -9,6 +9,12 @@
 #                           none means one "cortex-a72 2 1G" boot
 #   #@ append TEXT          extra kernel command line (every boot)
 #   #@ timeout SECONDS      per boot, default 120
+#   #@ expect-console ERE   the console log must match ERE (grep -E); one
+#                           test point each, added after the guest's. A
+#                           scenario with such lines is expected to end
+#                           without guest_finish (e.g. in a panic): the END
+#                           marker and plan are then not required, but QEMU
+#                           must still exit by itself.
 # With no arguments every tests/scenarios/*.sh is run.
 #
 # The initramfs of a scenario holds /scenario.sh, /lib/pkvmkit/guest.sh, an
@@ -105,11 +111,13 @@ EOF
 
 # --- collect the boots --------------------------------------------------------
 B_NAME=() B_CPU=() B_SMP=() B_MEM=() B_APPEND=() B_TIMEOUT=() B_INITRD=() B_LOG=()
+B_EXPECT=()
 for f in "${SCEN_FILES[@]}"; do
 	name=$(basename "$f" .sh)
 	append=$(sed -n 's/^#@[[:space:]]*append[[:space:]]\{1,\}//p' "$f" | tr '\n' ' ' | sed 's/ *$//')
 	tmo=$(sed -n 's/^#@[[:space:]]*timeout[[:space:]]\{1,\}\([0-9]\{1,\}\).*/\1/p' "$f" | tail -n1)
 	tmo=${tmo:-$DEFAULT_TIMEOUT}
+	expect=$(sed -n 's/^#@[[:space:]]*expect-console[[:space:]]\{1,\}//p' "$f")
 	boots=$(sed -n 's/^#@[[:space:]]*boot[[:space:]]\{1,\}//p' "$f")
 	[ -n "$boots" ] || boots="cortex-a72 2 1G"
 
@@ -124,6 +132,7 @@ for f in "${SCEN_FILES[@]}"; do
 			die "$(rel "$f"): bad '#@ boot $cpu $smp $mem $extra' (want: #@ boot CPU SMP MEM)"
 		B_NAME+=("$name") B_CPU+=("$cpu") B_SMP+=("$smp") B_MEM+=("$mem")
 		B_APPEND+=("$append") B_TIMEOUT+=("$tmo") B_INITRD+=("$img")
+		B_EXPECT+=("$expect")
 		# CPU may carry options (max,pauth-impdef=on): keep file names tame.
 		B_LOG+=("$LOGDIR/$name-$(tr ',=' '__' <<<"$cpu")-${smp}cpu-$mem.log")
 	done <<<"$boots"
@@ -183,6 +192,21 @@ report() {
 	read -r p f s plan has_end <<<"$counts"
 	[ -f "$WORK/$i.sub" ] && cat "$WORK/$i.sub"
 	pts=$((p + f + s))
+	if [ -n "${B_EXPECT[$i]}" ]; then
+		# console expectations, numbered after the guest's points
+		while IFS= read -r re; do
+			pts=$((pts + 1))
+			if tr -d '\r' <"$log" | grep -qE -- "$re"; then
+				echo "    ok $pts - console shows: $re"
+				p=$((p + 1))
+			else
+				echo "    not ok $pts - console shows: $re"
+				f=$((f + 1))
+			fi
+		done <<<"${B_EXPECT[$i]}"
+		echo "    1..$pts"
+		has_end=1 plan=$pts
+	fi
 	echo "    # boot took ${secs}s, console log: $(rel "$log")"
 
 	if [ "$rc" -eq 124 ]; then
