@@ -103,14 +103,12 @@ int own_init(struct ownership *o, struct hyp_page *pages,
 	o->pool = pool;
 	for (i = 0; i < PAGE_STATE_COUNT; i++)
 		o->nr_in_state[i] = 0;
+	/*
+	 * @pages comes zeroed, which is PAGE_HOST_OWNED with no flags or
+	 * pins: nothing to write per page (that loop alone cost more than
+	 * the rest of the hypervisor's set-up on a 4 GiB machine).
+	 */
 	o->nr_in_state[PAGE_HOST_OWNED] = ram_pages;
-
-	for (i = 0; i < o->nr_pfns; i++) {
-		pages[i].state = PAGE_HOST_OWNED;
-		pages[i].reclaimable = 0;
-		pages[i].boot = 0;
-		pages[i].pins = 0;
-	}
 	return 0;
 }
 

