@@ -1,0 +1,39 @@
+#!/bin/sh
+# /init of the demo guest (scripts/demo.sh): shows the hypervisor at work.
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+. /lib/pkvmkit/guest.sh
+guest_setup >/dev/null
+
+say() { printf '\n== %s\n' "$*"; }
+run() { printf '$ %s\n' "$*"; sh -c "$*"; }
+
+say "Kernel $(uname -r), booted with: $(cat /proc/cmdline)"
+run "dmesg | grep -m1 'CPU(s) started at EL2'"
+
+say "Load the pkvmkit driver: it takes EL2 from Linux's hyp stub on every CPU"
+run "insmod /root/pkvmkit.ko"
+i=0
+while [ "$(cat $PK_SYS/deprivileged)" != 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+run "dmesg | grep pkvmkit: | grep -v taints | grep -v verification"
+run "cat $PK_SYS/installed_cpus $PK_SYS/stage2_cpus $PK_SYS/deprivileged"
+
+say "A null hypercall (0xC6000009) on each CPU: x0 = SUCCESS, x1 = magic, x2 = CPU slot"
+for cpu in $(seq 0 $(($(grep -c ^processor /proc/cpuinfo) - 1))); do
+	run "echo 'cpu $cpu 0xc6000009' > $PK_DBG/hvc; cat $PK_DBG/hvc"
+done
+
+say "Memory: what the hypervisor got, and every RAM page's owner"
+run "cat $PK_SYS/memory_bytes; cat $PK_SYS/page_states"
+
+say "The host is deprivileged: set-up calls and a second deprivilege are refused"
+run "echo 0xc6000008 > $PK_DBG/hvc; cat $PK_DBG/hvc"
+
+say "The host reads hypervisor memory: the stage-2 stops it, the task gets SIGBUS"
+run "/root/hyp-mem-touch $PK_DBG/hyp_mem read 0"
+run "echo 0xc6000009 > $PK_DBG/hvc; cat $PK_DBG/hvc"
+
+say "The hypervisor's own log (shared read-only with the host)"
+run "cat $PK_DBG/log"
+
+say "Power off through the hypervisor's PSCI relay"
+poweroff -f
