@@ -13,7 +13,7 @@ KMAKE		:= $(MAKE) -C $(KDIR) ARCH=arm64 CROSS_COMPILE=$(CROSS) \
 		   PKVMKIT_ROOT=$(ROOT) PKVMKIT_BUILD=$(BUILD)
 GUEST		:= $(BUILD)/guest
 
-.PHONY: all setup hyp driver guest unit test scenarios demo bench clean
+.PHONY: all setup hyp driver sdk modules guest unit test scenarios demo bench clean
 
 all: guest
 
@@ -27,11 +27,25 @@ hyp: setup
 driver: hyp
 	@$(KMAKE) M=$(ROOT)/driver modules
 
-# Everything the guest scenarios put in /root.
-guest: driver
+# The vendor-module SDK, laid over the prepared kernel headers.
+sdk: driver
+	@scripts/install-sdk.sh
+
+# Vendor modules (modules/*/), built as a vendor would: make -C KDIR M=dir.
+MODULE_DIRS	:= $(wildcard modules/*/)
+modules: sdk
+	@for d in $(MODULE_DIRS); do \
+		(cd $$d && $(MAKE) -s -C $(KDIR) M=$$PWD ARCH=arm64 \
+			CROSS_COMPILE=$(CROSS) modules) || exit 1; \
+	done
+
+# Everything the guest scenarios put in /root, and a /lib/modules tree
+# (with modules.dep, for modprobe) in $(GUEST)/modules.
+guest: modules
 	@mkdir -p $(GUEST)
 	@cp driver/pkvmkit.ko $(GUEST)/
 	@$(MAKE) -s -C tests/guest O=$(GUEST) CROSS_COMPILE=$(CROSS)
+	@scripts/guest-modules.sh $(GUEST)
 
 unit:
 	@$(MAKE) -s -C tests/unit run
@@ -54,3 +68,4 @@ bench: guest
 clean:
 	rm -rf $(BUILD)
 	-$(KMAKE) M=$(ROOT)/driver clean >/dev/null 2>&1
+	-for d in $(MODULE_DIRS); do (cd $$d && $(KMAKE) M=$$PWD clean) >/dev/null 2>&1; done

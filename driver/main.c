@@ -8,6 +8,7 @@
  */
 #include "pkvmkit.h"
 #include <linux/ktime.h>
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
@@ -35,6 +36,7 @@ int pk_request_deprivilege(void)
 	int ret;
 
 	mutex_lock(&deprivilege_lock);
+	WRITE_ONCE(pk.deprivilege_started, true);
 	ret = pk.deprivileged ? -EALREADY : pk_deprivilege();
 	if (!ret)
 		pr_info("load to deprivileged: %llu ns of guest time\n",
@@ -43,12 +45,24 @@ int pk_request_deprivilege(void)
 	return ret;
 }
 
-/* Runs once module init has returned, as later layers need. */
-static void deprivilege_work_fn(struct work_struct *work)
+bool pk_deprivilege_started(void)
 {
-	pk_request_deprivilege();
+	return READ_ONCE(pk.deprivilege_started);
 }
-static DECLARE_WORK(deprivilege_work, deprivilege_work_fn);
+
+/*
+ * After module init: load the protected modules (they need this module's
+ * exports, so it must be live first), then deprivilege.
+ */
+static void late_init_fn(struct work_struct *work)
+{
+	while (READ_ONCE(THIS_MODULE->state) != MODULE_STATE_LIVE)
+		msleep(1);
+	pk_load_protected_modules();
+	if (deprivilege)
+		pk_request_deprivilege();
+}
+static DECLARE_WORK(late_init_work, late_init_fn);
 
 static int __init pkvmkit_init(void)
 {
@@ -72,10 +86,10 @@ static int __init pkvmkit_init(void)
 	pk_debugfs_init();
 	if (ret) {
 		pr_err("install incomplete: the host stays privileged\n");
+		pk_mark_insecure("install incomplete");
 		return 0;
 	}
-	if (deprivilege)
-		schedule_work(&deprivilege_work);
+	schedule_work(&late_init_work);
 	return 0;
 free:
 	pk_free_memory();

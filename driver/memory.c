@@ -154,6 +154,8 @@ int pk_alloc_memory(void)
 	hp->log_pa = pk.log.pa;
 	hp->log_size = pk.log.size;
 	hp->host_panic_entry = (u64)pk_hyp_panic_entry;
+	hp->kern_page_offset = PAGE_OFFSET;
+	hp->kern_phys_offset = memstart_addr;
 	hp->nr_boot = 0;
 	add_boot_region(hp, &pk.image);
 	add_boot_region(hp, &pk.params);

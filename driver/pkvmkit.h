@@ -30,8 +30,10 @@ struct pk_state {
 	unsigned int nr_slots;
 	size_t total_bytes;
 	bool installed;
+	bool deprivilege_started;
 	bool deprivileged;
 	bool deprivilege_failed;
+	bool insecure;			/* a protected module failed */
 };
 
 extern struct pk_state pk;
@@ -62,6 +64,14 @@ unsigned long pk_raw_hvc(unsigned long x0, unsigned long x1);
 int pk_sysfs_init(void);
 void pk_debugfs_init(void);
 void pk_print_hyp_log(const char *level);
+
+/* main.c */
+bool pk_deprivilege_started(void);
+
+/* protected_modules.c */
+void pk_load_protected_modules(void);
+void pk_mark_insecure(const char *why);
+ssize_t pk_show_protected_modules(char *buf);
 
 /* panic.c */
 void pk_hyp_panic_entry(u64 esr, u64 elr, u64 far);

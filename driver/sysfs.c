@@ -9,11 +9,17 @@
  *   memory_bytes     memory given to the hypervisor
  *   page_states      RAM pages in each ownership state
  *   pool_free_pages  free pages left in the hypervisor's pool
+ *   secure           1 while protected VMs may run (no protected module failed)
+ *   protected_modules  each kvm-arm.protected_modules= entry: loaded,
+ *                    failed or not-tried
+ *   create_pvm       write 1: create a protected VM's hypervisor record
  */
 #include "pkvmkit.h"
 #include <linux/cpu.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
 #include <pkvmkit/ownership.h>
 
 int pk_request_deprivilege(void);
@@ -108,7 +114,51 @@ static ssize_t pool_free_pages_show(struct kobject *k, struct kobj_attribute *a,
 	return sysfs_emit(buf, "%lu\n", res.a1);
 }
 
+static ssize_t secure_show(struct kobject *k, struct kobj_attribute *a,
+			   char *buf)
+{
+	struct arm_smccc_res res = pk_hvc(HC_ID(HC_SECURITY_STATE), 0, 0, 0);
+
+	return sysfs_emit(buf, "%lu\n", res.a1);
+}
+
+static ssize_t protected_modules_show(struct kobject *k,
+				      struct kobj_attribute *a, char *buf)
+{
+	return pk_show_protected_modules(buf);
+}
+
+/*
+ * A protected VM's (still empty) record at EL2, in a page given to the
+ * hypervisor for good. Fails with EPERM on an insecure system or before
+ * deprivilege.
+ */
+static ssize_t create_pvm_store(struct kobject *k, struct kobj_attribute *a,
+				const char *buf, size_t len)
+{
+	struct arm_smccc_res res;
+	struct page *page;
+
+	if (!sysfs_streq(buf, "1"))
+		return -EINVAL;
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+	res = pk_hvc(HC_ID(HC_PVM_CREATE), page_to_pfn(page), 0, 0);
+	if (res.a0 != SMCCC_RET_SUCCESS || (long)res.a1 < 0) {
+		__free_page(page);
+		pr_err("protected VM refused: %ld%s\n", (long)res.a1,
+		       pk.insecure ? " (the system is insecure)" : "");
+		return res.a0 ? -EPERM : (long)res.a1;
+	}
+	pr_info("protected VM %lu created\n", res.a1);
+	return len;
+}
+
 static struct kobj_attribute attrs[] = {
+	__ATTR_RO(secure),
+	__ATTR_RO(protected_modules),
+	__ATTR_WO(create_pvm),
 	__ATTR_RO(installed_cpus),
 	__ATTR_RO(stage2_cpus),
 	__ATTR_RO(deprivileged),

@@ -86,40 +86,91 @@ static void handle_mem_stats(struct host_ctxt *ctxt)
 	hyp_mem_stats(&ctxt->regs[1], &ctxt->regs[2]);
 }
 
-static const hcall_t host_hcalls[HC_NR_STATIC] = {
-	[HC_SETUP_PING]		= handle_ping,
-	[HC_TEST_PANIC]		= handle_test_panic,
-	[HC_PROT_FINALIZE]	= handle_prot_finalize,
-	[HC_PING]		= handle_ping,
-	[HC_CPU_STATE]		= handle_cpu_state,
-	[HC_HOST_DONATE_HYP]	= handle_host_donate_hyp,
-	[HC_HOST_RECLAIM]	= handle_host_reclaim,
-	[HC_HOST_SHARE_HYP]	= handle_host_share_hyp,
-	[HC_HOST_UNSHARE_HYP]	= handle_host_unshare_hyp,
-	[HC_PAGE_STATE]		= handle_page_state,
-	[HC_STATE_COUNT]	= handle_state_count,
-	[HC_MEM_STATS]		= handle_mem_stats,
+static void handle_alloc_module_va(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_alloc_module_va(ctxt->regs[1]);
+}
+
+static void handle_map_module_page(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_map_module_page(ctxt->regs[1], ctxt->regs[2],
+					    ctxt->regs[3]);
+}
+
+static void handle_unmap_module_page(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_unmap_module_page(ctxt->regs[1], ctxt->regs[2]);
+}
+
+static void handle_init_module(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_init_module(ctxt->regs[1]);
+}
+
+static void handle_register_hcall(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_register_hcall(ctxt->regs[1]);
+}
+
+static void handle_mark_insecure(struct host_ctxt *ctxt)
+{
+	hyp_mark_insecure();
+	hyp_log("pkvmkit: marked insecure by the host: protected VMs refused\n");
+	ctxt->regs[1] = 0;
+}
+
+static void handle_pvm_create(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_pvm_create(ctxt->regs[1]);
+}
+
+static void handle_security_state(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_is_secure();
+}
+
+struct hcall {
+	hcall_t fn;
+	bool setup;	/* only before deprivilege */
 };
 
-static hcall_t lookup_hcall(u64 id)
-{
-	u64 nr;
+static const struct hcall host_hcalls[HC_NR_STATIC] = {
+	[HC_SETUP_PING]		= { handle_ping, true },
+	[HC_ALLOC_MODULE_VA]	= { handle_alloc_module_va, true },
+	[HC_MAP_MODULE_PAGE]	= { handle_map_module_page, true },
+	[HC_UNMAP_MODULE_PAGE]	= { handle_unmap_module_page, true },
+	[HC_INIT_MODULE]	= { handle_init_module, true },
+	[HC_REGISTER_HCALL]	= { handle_register_hcall, true },
+	[HC_TEST_PANIC]		= { handle_test_panic, true },
+	[HC_PROT_FINALIZE]	= { handle_prot_finalize, true },
+	[HC_PING]		= { handle_ping },
+	[HC_CPU_STATE]		= { handle_cpu_state },
+	[HC_HOST_DONATE_HYP]	= { handle_host_donate_hyp },
+	[HC_HOST_RECLAIM]	= { handle_host_reclaim },
+	[HC_HOST_SHARE_HYP]	= { handle_host_share_hyp },
+	[HC_HOST_UNSHARE_HYP]	= { handle_host_unshare_hyp },
+	[HC_PAGE_STATE]		= { handle_page_state },
+	[HC_STATE_COUNT]	= { handle_state_count },
+	[HC_MEM_STATS]		= { handle_mem_stats },
+	[HC_MARK_INSECURE]	= { handle_mark_insecure, true },
+	[HC_PVM_CREATE]		= { handle_pvm_create },
+	[HC_SECURITY_STATE]	= { handle_security_state },
+};
 
-	/* exactly 0xC6000000 | n: fast call, SMC64, vendor-hyp owner */
-	if ((id & ~0xffffUL) != HC_FUNC_BASE)
-		return NULL;
-	nr = HC_FUNC_NUM(id);
+static hcall_t lookup_hcall(u64 nr)
+{
 	if (nr >= HC_NR_STATIC)
 		return NULL;
 	/* set-up calls, and finalize itself, are one-shot */
-	if (nr <= HC_PROT_FINALIZE && READ_ONCE(host_deprivileged))
+	if (host_hcalls[nr].setup && READ_ONCE(host_deprivileged))
 		return NULL;
-	return host_hcalls[nr];
+	return host_hcalls[nr].fn;
 }
 
 void handle_host_hcall(struct host_ctxt *ctxt)
 {
 	hcall_t fn;
+	u64 nr;
 
 	/* the init stub hands over the CPU's first HVC (see init.S) */
 	if (ctxt->regs[0] == HYP_INIT_MAGIC && !this_cpu()->installed) {
@@ -127,8 +178,17 @@ void handle_host_hcall(struct host_ctxt *ctxt)
 		return;
 	}
 
-	fn = lookup_hcall(ctxt->regs[0]);
-
+	/* exactly 0xC6000000 | n: fast call, SMC64, vendor-hyp owner */
+	if ((ctxt->regs[0] & ~0xffffUL) != HC_FUNC_BASE) {
+		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
+		return;
+	}
+	nr = HC_FUNC_NUM(ctxt->regs[0]);
+	if (nr >= HC_FIRST_DYNAMIC) {
+		handle_dynamic_hcall(ctxt, nr);
+		return;
+	}
+	fn = lookup_hcall(nr);
 	if (!fn) {
 		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
 		return;

@@ -276,3 +276,173 @@ void hyp_mem_stats(u64 *pool_free, u64 *tables)
 	*tables = hyp_s1.nr_tables + (host_s2_ready ? host_s2.nr_tables : 0);
 	hyp_spin_unlock(&mem_lock);
 }
+
+/* ---- the EL2 stage-1 beyond the linear map (modules, fixmap) ---------- */
+
+static u64 private_next = HYP_PRIVATE_VA;
+
+/* Reserve @nr pages of private VA, followed by an unmapped guard page. */
+u64 hyp_alloc_private_va(u64 nr)
+{
+	u64 va = 0;
+
+	hyp_spin_lock(&mem_lock);
+	if (nr && nr < (HYP_PRIVATE_END - private_next) >> PKVMKIT_PAGE_SHIFT) {
+		va = private_next;
+		private_next += (nr + 1) << PKVMKIT_PAGE_SHIFT;
+	}
+	hyp_spin_unlock(&mem_lock);
+	return va;
+}
+
+int hyp_s1_lookup(u64 va, u64 *pa, u32 *prot)
+{
+	int ret;
+
+	hyp_spin_lock(&mem_lock);
+	ret = pgt_lookup(&hyp_s1, va, pa, prot, NULL);
+	hyp_spin_unlock(&mem_lock);
+	return ret;
+}
+
+static int s1_map_locked(u64 va, u64 pa, u64 size, u32 prot)
+{
+	if (pool_nr_free(&pool) < pgt_max_tables(&hyp_s1, va, size))
+		return -ENOMEM;
+	return pgt_map(&hyp_s1, va, pa, size, prot);
+}
+
+/* Map outside the linear map (callers pass private or fixmap VAs). */
+int hyp_s1_map(u64 va, u64 pa, u64 size, u32 prot)
+{
+	if (va < HYP_FIXMAP_VA || va >= HYP_PRIVATE_END)
+		return -EINVAL;
+	return LOCKED(s1_map_locked(va, pa, size, prot));
+}
+
+int hyp_s1_unmap(u64 va, u64 size)
+{
+	if (va < HYP_FIXMAP_VA || va >= HYP_PRIVATE_END)
+		return -EINVAL;
+	return LOCKED(pgt_unmap(&hyp_s1, va, size));
+}
+
+/* A module page: take it from the host, map it at @va with @prot. */
+int hyp_donate_and_map(u64 pfn, u64 va, u32 prot)
+{
+	int ret;
+
+	hyp_spin_lock(&mem_lock);
+	if (!pgt_lookup(&hyp_s1, va, NULL, NULL, NULL)) {
+		ret = -EEXIST;
+		goto out;
+	}
+	ret = own_host_donate_hyp(&own, pfn, 1, false);
+	if (ret)
+		goto out;
+	ret = s1_map_locked(va, pfn << PKVMKIT_PAGE_SHIFT, PKVMKIT_PAGE_SIZE,
+			    prot);
+	if (ret)
+		own_hyp_donate_host(&own, pfn, 1);
+out:
+	hyp_spin_unlock(&mem_lock);
+	return ret;
+}
+
+/* Undo hyp_donate_and_map(): only for the page that is mapped there. */
+int hyp_unmap_and_return(u64 pfn, u64 va)
+{
+	u64 pa;
+	int ret;
+
+	hyp_spin_lock(&mem_lock);
+	ret = pgt_lookup(&hyp_s1, va, &pa, NULL, NULL);
+	if (!ret && pa >> PKVMKIT_PAGE_SHIFT != pfn)
+		ret = -EINVAL;
+	if (!ret)
+		ret = pgt_unmap(&hyp_s1, va, PKVMKIT_PAGE_SIZE);
+	if (!ret)
+		ret = own_hyp_donate_host(&own, pfn, 1);
+	hyp_spin_unlock(&mem_lock);
+	return ret;
+}
+
+int hyp_module_donate(u64 pfn, u64 nr)
+{
+	return LOCKED(own_host_donate_hyp(&own, pfn, nr, false));
+}
+
+int hyp_module_return(u64 pfn, u64 nr)
+{
+	return LOCKED(own_hyp_donate_host(&own, pfn, nr));
+}
+
+int hyp_pin_shared(u64 pfn, u64 nr)
+{
+	return LOCKED(own_pin_shared(&own, pfn, nr));
+}
+
+int hyp_unpin_shared(u64 pfn, u64 nr)
+{
+	return LOCKED(own_unpin_shared(&own, pfn, nr));
+}
+
+/* ---- protected VMs ---------------------------------------------------- */
+
+#define MAX_PVMS	16
+#define PVM_MAGIC	0x70766d7265636f72UL	/* "pvmrecor" */
+
+struct pvm_record {
+	u64 magic;
+	u64 handle;
+};
+
+static bool insecure;
+static u64 pvm_pages[MAX_PVMS];
+static u32 nr_pvms;
+
+/* A protected module failed: no protected VM may run from now on. */
+void hyp_mark_insecure(void)
+{
+	__atomic_store_n(&insecure, true, __ATOMIC_RELEASE);
+}
+
+bool hyp_is_secure(void)
+{
+	return !__atomic_load_n(&insecure, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * The hypervisor's record of a protected VM, in a page the host donates
+ * (and cannot take back). Refused on an insecure system, and before the
+ * host is deprivileged (nothing would protect the VM).
+ */
+int hyp_pvm_create(u64 pfn)
+{
+	struct pvm_record *rec;
+	int ret;
+
+	if (!hyp_is_secure()) {
+		hyp_log("pkvmkit: protected VM refused: a protected module failed to load\n");
+		return -EPERM;
+	}
+	if (!hyp_host_stage2_ready())
+		return -EPERM;
+	hyp_spin_lock(&mem_lock);
+	if (nr_pvms == MAX_PVMS) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	ret = own_host_donate_hyp(&own, pfn, 1, false);
+	if (ret)
+		goto out;
+	rec = (struct pvm_record *)(pfn << PKVMKIT_PAGE_SHIFT);
+	memset(rec, 0, PKVMKIT_PAGE_SIZE);
+	rec->magic = PVM_MAGIC;
+	rec->handle = nr_pvms + 1;
+	pvm_pages[nr_pvms++] = pfn;
+	ret = (int)rec->handle;
+out:
+	hyp_spin_unlock(&mem_lock);
+	return ret;
+}

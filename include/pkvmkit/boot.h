@@ -18,6 +18,7 @@
 #define HYP_STACKS_VA		(HYP_IMAGE_VA + (1UL << 32))
 #define HYP_STACK_PAGES		4
 #define HYP_STACK_SLOT		((HYP_STACK_PAGES + 1) * PKVMKIT_PAGE_SIZE)
+#define HYP_FIXMAP_VA		(HYP_IMAGE_VA + (3UL << 31))	/* a page a slot */
 #define HYP_PRIVATE_VA		(HYP_IMAGE_VA + (2UL << 32))
 #define HYP_PRIVATE_END		(1UL << 48)
 
@@ -63,6 +64,8 @@ struct hyp_params {
 	struct hyp_region boot[HYP_MAX_REGIONS];
 	u64 host_panic_entry;		/* kernel VA, entered at EL1 on hyp panic */
 	u64 host_hcr;			/* HCR_EL2 bits the host runs with */
+	u64 kern_page_offset;		/* PAGE_OFFSET: kern_hyp_va() of ... */
+	u64 kern_phys_offset;		/* ... a linear address: & ~PAGE_OFFSET + this */
 };
 
 /* Log ring header, at log_pa; text follows. */

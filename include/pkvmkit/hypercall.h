@@ -6,9 +6,10 @@
  * Return convention: x0 = SMCCC status (0 = SUCCESS, -1 = NOT_SUPPORTED),
  * x1..x3 = results; operations that can fail put 0 or -errno in x1.
  *
- * Ids below HC_PROT_FINALIZE are set-up calls: they are refused with
- * NOT_SUPPORTED once the host is deprivileged (and so is HC_PROT_FINALIZE
- * itself the second time). Ids from 128 are dynamic (vendor module) calls.
+ * Set-up calls (ids below HC_PROT_FINALIZE, and HC_MARK_INSECURE) are
+ * refused with NOT_SUPPORTED once the host is deprivileged (and so is
+ * HC_PROT_FINALIZE itself the second time). Ids from 128 are dynamic
+ * (vendor module) calls.
  */
 #ifndef PKVMKIT_HYPERCALL_H
 #define PKVMKIT_HYPERCALL_H
@@ -32,11 +33,11 @@
 enum pkvmkit_hc {
 	/* set-up calls: only before deprivilege */
 	HC_SETUP_PING = 1,		/* -> x1 = HC_PING_MAGIC */
-	HC_ALLOC_MODULE_VA,		/* reserved for vendor modules */
-	HC_MAP_MODULE_PAGE,
-	HC_UNMAP_MODULE_PAGE,
-	HC_INIT_MODULE,
-	HC_REGISTER_HCALL,
+	HC_ALLOC_MODULE_VA,		/* x1 = pages -> x1 = hyp VA or 0 */
+	HC_MAP_MODULE_PAGE,		/* x1 = pfn, x2 = hyp VA, x3 = prot -> x1 */
+	HC_UNMAP_MODULE_PAGE,		/* x1 = pfn, x2 = hyp VA -> x1 */
+	HC_INIT_MODULE,			/* x1 = hyp VA of init -> x1 = its result */
+	HC_REGISTER_HCALL,		/* x1 = hyp VA of handler -> x1 = id / -errno */
 	HC_TEST_PANIC,			/* x1 = HC_PING_MAGIC: panic the hypervisor */
 	HC_PROT_FINALIZE,		/* deprivilege the host (one way) */
 	/* always available */
@@ -49,6 +50,9 @@ enum pkvmkit_hc {
 	HC_PAGE_STATE,			/* x1 = pfn -> x1 = state / -errno */
 	HC_STATE_COUNT,			/* x1 = enum page_state -> x1 = pages */
 	HC_MEM_STATS,			/* -> x1 = pool free pages, x2 = table pages */
+	HC_MARK_INSECURE,		/* set-up: a protected module failed to load */
+	HC_PVM_CREATE,			/* x1 = pfn of a page to donate -> x1 = handle / -errno */
+	HC_SECURITY_STATE,		/* -> x1 = 1 if protected VMs may run */
 	HC_NR_STATIC,
 };
 #endif /* __ASSEMBLER__ */

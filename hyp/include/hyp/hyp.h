@@ -6,6 +6,7 @@
 #include <pkvmkit/types.h>
 #include <pkvmkit/boot.h>
 #include <hyp/cpu.h>
+#include <pkvmkit/pgtable.h>
 
 #define READ_ONCE(x)		(*(const volatile typeof(x) *)&(x))
 #define WRITE_ONCE(x, v)	(*(volatile typeof(x) *)&(x) = (v))
@@ -36,6 +37,32 @@ int hyp_host_unshare_hyp(u64 pfn, u64 nr);
 int hyp_page_state(u64 pfn);
 u64 hyp_state_count(u64 state);
 void hyp_mem_stats(u64 *pool_free, u64 *tables);
+
+u64 hyp_alloc_private_va(u64 nr);
+int hyp_s1_lookup(u64 va, u64 *pa, u32 *prot);
+int hyp_s1_map(u64 va, u64 pa, u64 size, u32 prot);
+int hyp_s1_unmap(u64 va, u64 size);
+int hyp_donate_and_map(u64 pfn, u64 va, u32 prot);
+int hyp_unmap_and_return(u64 pfn, u64 va);
+int hyp_module_donate(u64 pfn, u64 nr);
+int hyp_module_return(u64 pfn, u64 nr);
+int hyp_pin_shared(u64 pfn, u64 nr);
+int hyp_unpin_shared(u64 pfn, u64 nr);
+void hyp_mark_insecure(void);
+bool hyp_is_secure(void);
+int hyp_pvm_create(u64 pfn);
+
+/* module.c */
+u64 hyp_alloc_module_va(u64 nr_pages);
+int hyp_map_module_page(u64 pfn, u64 va, u64 kvm_prot);
+int hyp_unmap_module_page(u64 pfn, u64 va);
+int hyp_init_module(u64 init_va);
+int hyp_register_hcall(u64 hfn_va);
+void handle_dynamic_hcall(struct host_ctxt *ctxt, u64 nr);
+
+/* lib.c */
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
 
 /* psci.c */
 void handle_host_smc(struct host_ctxt *ctxt);

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Loading a vendor module's EL2 code (the EL1 half of ACK's
+ * pkvm_load_el2_module): reserve hypervisor VA for its .hyp.* sections,
+ * relocate its absolute pointers to that VA, hand each page to the
+ * hypervisor with its section's permissions, run its init at EL2. Any
+ * failure gives every page back and returns the error; the module's own
+ * init then fails and the kernel unloads it.
+ */
+#include "pkvmkit.h"
+#include <linux/module.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/sort.h>
+#include <linux/vmalloc.h>
+#include "../sdk/arch/arm64/include/asm/kvm_pkvm_module.h"
+
+/* enum kvm_pgtable_prot bits, as the hypervisor reads them */
+#define PROT_X		BIT(0)
+#define PROT_W		BIT(1)
+#define PROT_R		BIT(2)
+
+static DEFINE_MUTEX(load_lock);
+
+struct el2_section {
+	const char *name;
+	unsigned long start, end;
+	unsigned long prot;
+};
+
+static int cmp_section(const void *a, const void *b)
+{
+	const struct el2_section *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Collect, check and sort the non-empty sections; returns how many. */
+static int collect_sections(const struct pkvm_el2_module *m, struct module *this,
+			    struct el2_section *s)
+{
+	const struct el2_section all[] = {
+		{ "text", (unsigned long)m->text.start, (unsigned long)m->text.end,
+		  PROT_R | PROT_X },
+		{ "bss", (unsigned long)m->bss.start, (unsigned long)m->bss.end,
+		  PROT_R | PROT_W },
+		{ "rodata", (unsigned long)m->rodata.start,
+		  (unsigned long)m->rodata.end, PROT_R },
+		{ "data", (unsigned long)m->data.start, (unsigned long)m->data.end,
+		  PROT_R | PROT_W },
+	};
+	int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(all); i++) {
+		if (all[i].start == all[i].end)
+			continue;
+		if (!PAGE_ALIGNED(all[i].start) || !PAGE_ALIGNED(all[i].end) ||
+		    all[i].end < all[i].start ||
+		    !within_module_core(all[i].start, this) ||
+		    !within_module_core(all[i].end - 1, this)) {
+			pr_err("%s: EL2 section .hyp.%s is not page-aligned inside the module\n",
+			       this->name, all[i].name);
+			return -EINVAL;
+		}
+		s[n++] = all[i];
+	}
+	if (!n || s[0].name != all[0].name) {
+		pr_err("%s: no EL2 text\n", this->name);
+		return -EINVAL;
+	}
+	sort(s, n, sizeof(*s), cmp_section, NULL);
+	for (i = 1; i < n; i++)
+		if (s[i].start < s[i - 1].end) {
+			pr_err("%s: EL2 sections overlap\n", this->name);
+			return -EINVAL;
+		}
+	return n;
+}
+
+static u64 *reloc_slot(const kvm_nvhe_reloc_t *r)
+{
+	return (u64 *)((unsigned long)r + *r);
+}
+
+/* Every slot and the address in it must lie in the EL2 image. */
+static int check_relocs(const struct pkvm_el2_module *m, struct module *this,
+			unsigned long start, unsigned long end)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr_relocs; i++) {
+		unsigned long slot = (unsigned long)reloc_slot(&m->relocs[i]);
+		unsigned long val;
+
+		if (slot < start || slot > end - 8 || !IS_ALIGNED(slot, 8)) {
+			pr_err("%s: EL2 relocation %u points outside the EL2 image\n",
+			       this->name, i);
+			return -EINVAL;
+		}
+		val = *(u64 *)slot;
+		if (val < start || val > end) {
+			pr_err("%s: EL2 relocation %u: pointer %#lx leaves the EL2 image\n",
+			       this->name, i, val);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Rewrite each slot from kernel to hypervisor address. Text and rodata are
+ * read-only by now, so write through a temporary writable mapping.
+ */
+static int apply_relocs(const struct pkvm_el2_module *m, unsigned long start,
+			unsigned long hyp_va)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr_relocs; i++) {
+		unsigned long slot = (unsigned long)reloc_slot(&m->relocs[i]);
+		struct page *page = vmalloc_to_page((void *)slot);
+		void *alias = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+		u64 *p;
+
+		if (!alias)
+			return -ENOMEM;
+		p = alias + offset_in_page(slot);
+		*p = *p - start + hyp_va;
+		vunmap(alias);
+	}
+	return 0;
+}
+
+struct mapped {
+	unsigned long pfn, hyp_va;
+};
+
+static void unmap_pages(struct mapped *pages, unsigned int n)
+{
+	while (n--)
+		pk_hvc(HC_ID(HC_UNMAP_MODULE_PAGE), pages[n].pfn,
+		       pages[n].hyp_va, 0);
+}
+
+static int map_pages(const struct el2_section *s, int nr_sec,
+		     unsigned long start, unsigned long hyp_va,
+		     struct mapped *pages, unsigned int *nr)
+{
+	struct arm_smccc_res res;
+	unsigned long va;
+	int i;
+
+	for (i = 0; i < nr_sec; i++) {
+		for (va = s[i].start; va < s[i].end; va += PAGE_SIZE) {
+			pages[*nr].pfn = vmalloc_to_pfn((void *)va);
+			pages[*nr].hyp_va = hyp_va + (va - start);
+			res = pk_hvc(HC_ID(HC_MAP_MODULE_PAGE), pages[*nr].pfn,
+				     pages[*nr].hyp_va, s[i].prot);
+			if (res.a0 != SMCCC_RET_SUCCESS || res.a1)
+				return res.a0 ? -EPERM : (int)res.a1;
+			(*nr)++;
+		}
+	}
+	return 0;
+}
+
+static int load_locked(const struct pkvm_el2_module *m, struct module *this,
+		       unsigned long *token)
+{
+	struct el2_section s[4];
+	unsigned long start, end, hyp_va, init = (unsigned long)m->init;
+	struct arm_smccc_res res;
+	struct mapped *pages;
+	unsigned int nr = 0;
+	int nr_sec, ret;
+
+	nr_sec = collect_sections(m, this, s);
+	if (nr_sec < 0)
+		return nr_sec;
+	start = s[0].start;
+	end = s[nr_sec - 1].end;
+	if (init < (unsigned long)m->text.start ||
+	    init >= (unsigned long)m->text.end) {
+		pr_err("%s: EL2 init is not in the EL2 text\n", this->name);
+		return -EINVAL;
+	}
+	ret = check_relocs(m, this, start, end);
+	if (ret)
+		return ret;
+
+	res = pk_hvc(HC_ID(HC_ALLOC_MODULE_VA), (end - start) >> PAGE_SHIFT, 0, 0);
+	if (res.a0 != SMCCC_RET_SUCCESS || !res.a1) {
+		pr_err("%s: failed to allocate hypervisor VA space for EL2 module\n",
+		       this->name);
+		return res.a0 ? -EPERM : -ENOMEM;
+	}
+	hyp_va = res.a1;
+
+	pages = kvmalloc_array((end - start) >> PAGE_SHIFT, sizeof(*pages),
+			       GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	ret = apply_relocs(m, start, hyp_va);
+	if (!ret)
+		ret = map_pages(s, nr_sec, start, hyp_va, pages, &nr);
+	if (ret) {
+		pr_err("%s: failed to map EL2 module page: %d\n", this->name, ret);
+		goto undo;
+	}
+	res = pk_hvc(HC_ID(HC_INIT_MODULE), hyp_va + (init - start), 0, 0);
+	ret = res.a0 ? -EPERM : (int)res.a1;
+	if (ret) {
+		pr_err("%s: failed to init EL2 module: %d\n", this->name, ret);
+		goto undo;
+	}
+	if (!try_module_get(this)) {	/* its EL2 code stays for good */
+		ret = -ENODEV;
+		goto undo;
+	}
+	if (token)
+		*token = hyp_va;
+	pr_info("%s: EL2 code loaded at %#lx (%lu pages)\n", this->name, hyp_va,
+		(end - start) >> PAGE_SHIFT);
+	kvfree(pages);
+	return 0;
+undo:
+	/* the pages go back to the host; the VA range stays reserved */
+	unmap_pages(pages, nr);
+	kvfree(pages);
+	return ret;
+}
+
+int __pkvm_load_el2_module(const struct pkvm_el2_module *m,
+			   struct module *this, unsigned long *token)
+{
+	int ret;
+
+	mutex_lock(&load_lock);
+	if (!pk.installed || pk_deprivilege_started()) {
+		pr_err("%s: cannot load EL2 code: %s\n", this->name,
+		       pk.installed ? "the host is already deprivileged"
+				    : "the hypervisor is not installed");
+		ret = -EOPNOTSUPP;
+	} else {
+		ret = load_locked(m, this, token);
+	}
+	mutex_unlock(&load_lock);
+	return ret;
+}
+EXPORT_SYMBOL(__pkvm_load_el2_module);
+
+int __pkvm_register_el2_call(unsigned long hfn_hyp_va)
+{
+	struct arm_smccc_res res;
+
+	res = pk_hvc(HC_ID(HC_REGISTER_HCALL), hfn_hyp_va, 0, 0);
+	if (res.a0 != SMCCC_RET_SUCCESS) {
+		pr_err("cannot register an EL2 handler after deprivilege\n");
+		return -EPERM;
+	}
+	if ((long)res.a1 < 0)
+		pr_err("EL2 handler at %#lx refused: %ld\n", hfn_hyp_va,
+		       (long)res.a1);
+	return (int)res.a1;
+}
+EXPORT_SYMBOL(__pkvm_register_el2_call);

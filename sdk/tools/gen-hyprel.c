@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pkvmkit-gen-hyprel: list the 64-bit absolute pointers in a vendor
+ * module's partially linked EL2 object, so the loader can move them from
+ * kernel to hypervisor addresses.
+ *
+ * Input: an ELF64 little-endian AArch64 relocatable object whose EL2
+ * sections are named .hyp.* (the output of ld -r with pkvmkit-module.lds).
+ * Output (stdout): assembly for a .hyp.reloc section holding, for every
+ * R_AARCH64_ABS64 in a .hyp.* section, a 32-bit place-relative offset to
+ * that 8-byte slot, between __hyprel_start and __hyprel_end.
+ *
+ * Fails (exit 1, message naming the symbol) on: an undefined symbol (EL2
+ * code can only reach the hypervisor through struct pkvm_module_ops), a
+ * relocation that cannot work once the code runs at another address, an
+ * SHT_REL section, or a malformed object.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen-hyprel.h"
+
+#ifndef R_AARCH64_PLT32
+#define R_AARCH64_PLT32	314	/* not in older <elf.h> */
+#endif
+
+struct obj {
+	const uint8_t *buf;
+	size_t len;
+	const Elf64_Ehdr *eh;
+	const Elf64_Shdr *sh;
+	const char *shstr;
+	size_t shstr_len;
+	FILE *err;
+	const char *path;
+};
+
+static int fail(const struct obj *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(o->err, "pkvmkit-gen-hyprel: %s: ", o->path);
+	va_start(ap, fmt);
+	vfprintf(o->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', o->err);
+	return -1;
+}
+
+static bool in_file(const struct obj *o, uint64_t off, uint64_t size)
+{
+	return off <= o->len && size <= o->len - off;
+}
+
+/* A NUL-terminated string at @off of a table of @len bytes, or NULL. */
+static const char *str_at(const char *tab, size_t len, uint64_t off)
+{
+	if (off >= len || !memchr(tab + off, '\0', len - off))
+		return NULL;
+	return tab + off;
+}
+
+static const char *sec_name(const struct obj *o, unsigned int i)
+{
+	const char *n = str_at(o->shstr, o->shstr_len, o->sh[i].sh_name);
+
+	return n ? n : "?";
+}
+
+static bool is_hyp_section(const char *name)
+{
+	return !strncmp(name, ".hyp", 4);
+}
+
+/* Place-relative and in-section-page relocations keep working at EL2. */
+static bool reloc_ok_anywhere(uint32_t type)
+{
+	switch (type) {
+	case R_AARCH64_NONE:
+	case R_AARCH64_PREL64:
+	case R_AARCH64_PREL32:
+	case R_AARCH64_PREL16:
+	case R_AARCH64_PLT32:
+	case R_AARCH64_LD_PREL_LO19:
+	case R_AARCH64_ADR_PREL_LO21:
+	case R_AARCH64_ADR_PREL_PG_HI21:
+	case R_AARCH64_ADR_PREL_PG_HI21_NC:
+	case R_AARCH64_ADD_ABS_LO12_NC:
+	case R_AARCH64_LDST8_ABS_LO12_NC:
+	case R_AARCH64_LDST16_ABS_LO12_NC:
+	case R_AARCH64_LDST32_ABS_LO12_NC:
+	case R_AARCH64_LDST64_ABS_LO12_NC:
+	case R_AARCH64_LDST128_ABS_LO12_NC:
+	case R_AARCH64_TSTBR14:
+	case R_AARCH64_CONDBR19:
+	case R_AARCH64_JUMP26:
+	case R_AARCH64_CALL26:
+	case R_AARCH64_MOVW_PREL_G0:
+	case R_AARCH64_MOVW_PREL_G0_NC:
+	case R_AARCH64_MOVW_PREL_G1:
+	case R_AARCH64_MOVW_PREL_G1_NC:
+	case R_AARCH64_MOVW_PREL_G2:
+	case R_AARCH64_MOVW_PREL_G2_NC:
+	case R_AARCH64_MOVW_PREL_G3:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int load_headers(struct obj *o)
+{
+	const Elf64_Ehdr *eh = (const void *)o->buf;
+	const Elf64_Shdr *ss;
+
+	if (o->len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG))
+		return fail(o, "not an ELF file");
+	if (eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_ident[EI_DATA] != ELFDATA2LSB)
+		return fail(o, "not ELF64 little-endian");
+	if (eh->e_type != ET_REL || eh->e_machine != EM_AARCH64)
+		return fail(o, "not an AArch64 relocatable object");
+	if (eh->e_shentsize != sizeof(Elf64_Shdr) || !eh->e_shnum ||
+	    !in_file(o, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)) ||
+	    eh->e_shoff % 8)
+		return fail(o, "bad section header table");
+	if (eh->e_shstrndx >= eh->e_shnum)
+		return fail(o, "bad section name table index");
+	o->eh = eh;
+	o->sh = (const void *)(o->buf + eh->e_shoff);
+	ss = &o->sh[eh->e_shstrndx];
+	if (ss->sh_type != SHT_STRTAB || !in_file(o, ss->sh_offset, ss->sh_size))
+		return fail(o, "bad section name table");
+	o->shstr = (const char *)o->buf + ss->sh_offset;
+	o->shstr_len = ss->sh_size;
+	return 0;
+}
+
+struct symtab {
+	const Elf64_Sym *syms;
+	size_t nr;
+	const char *str;
+	size_t str_len;
+};
+
+static int load_symtab(const struct obj *o, unsigned int idx, struct symtab *st)
+{
+	const Elf64_Shdr *s = &o->sh[idx], *strs;
+
+	if (s->sh_type != SHT_SYMTAB || s->sh_entsize != sizeof(Elf64_Sym) ||
+	    !in_file(o, s->sh_offset, s->sh_size) || s->sh_offset % 8 ||
+	    s->sh_link >= o->eh->e_shnum)
+		return fail(o, "bad symbol table (section %u)", idx);
+	strs = &o->sh[s->sh_link];
+	if (strs->sh_type != SHT_STRTAB ||
+	    !in_file(o, strs->sh_offset, strs->sh_size))
+		return fail(o, "bad symbol string table");
+	st->syms = (const void *)(o->buf + s->sh_offset);
+	st->nr = s->sh_size / sizeof(Elf64_Sym);
+	st->str = (const char *)o->buf + strs->sh_offset;
+	st->str_len = strs->sh_size;
+	return 0;
+}
+
+static const char *sym_name(const struct symtab *st, size_t i)
+{
+	const char *n = str_at(st->str, st->str_len, st->syms[i].st_name);
+
+	return n && *n ? n : "<unnamed>";
+}
+
+/* EL2 code may only use what it defines itself. */
+static int check_undefined(const struct obj *o, const struct symtab *st)
+{
+	int bad = 0;
+	size_t i;
+
+	for (i = 1; i < st->nr; i++) {
+		if (st->syms[i].st_shndx != SHN_UNDEF)
+			continue;
+		fail(o, "EL2 code references '%s', which is not part of the module's EL2 code: EL2 code reaches the hypervisor only through struct pkvm_module_ops",
+		     sym_name(st, i));
+		bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
+static int emit_relocs(const struct obj *o, unsigned int idx,
+		       const struct symtab *st, FILE *out)
+{
+	const Elf64_Shdr *s = &o->sh[idx];
+	const Elf64_Rela *r;
+	const char *target;
+	size_t i, n;
+
+	if (s->sh_entsize != sizeof(Elf64_Rela) ||
+	    !in_file(o, s->sh_offset, s->sh_size) || s->sh_offset % 8 ||
+	    s->sh_info >= o->eh->e_shnum)
+		return fail(o, "bad relocation section %s", sec_name(o, idx));
+	target = sec_name(o, s->sh_info);
+	if (!is_hyp_section(target))
+		return 0;
+	r = (const void *)(o->buf + s->sh_offset);
+	n = s->sh_size / sizeof(Elf64_Rela);
+	for (i = 0; i < n; i++) {
+		uint32_t type = ELF64_R_TYPE(r[i].r_info);
+		uint64_t sym = ELF64_R_SYM(r[i].r_info);
+
+		if (sym >= st->nr)
+			return fail(o, "%s: relocation %zu has a bad symbol index",
+				    sec_name(o, idx), i);
+		if (r[i].r_offset > o->sh[s->sh_info].sh_size ||
+		    (type == R_AARCH64_ABS64 &&
+		     o->sh[s->sh_info].sh_size - r[i].r_offset < 8))
+			return fail(o, "%s: relocation %zu lies outside %s",
+				    sec_name(o, idx), i, target);
+		if (type == R_AARCH64_ABS64) {
+			fprintf(out, "\t.reloc ., R_AARCH64_PREL32, __hyp_section_%s + %#llx\n\t.long 0\n",
+				target, (unsigned long long)r[i].r_offset);
+			continue;
+		}
+		if (!reloc_ok_anywhere(type))
+			return fail(o, "relocation type %u against '%s' at %s+%#llx cannot work at EL2 (only PC-relative and 64-bit absolute are possible)",
+				    type, sym_name(st, sym), target,
+				    (unsigned long long)r[i].r_offset);
+	}
+	return 0;
+}
+
+int gen_hyprel(const void *buf, size_t len, const char *path, FILE *out,
+	       FILE *err)
+{
+	struct obj o = { .buf = buf, .len = len, .err = err, .path = path };
+	struct symtab st = { 0 };
+	bool have_symtab = false;
+	unsigned int i;
+
+	if (load_headers(&o))
+		return -1;
+	for (i = 0; i < o.eh->e_shnum; i++) {
+		if (o.sh[i].sh_type != SHT_SYMTAB)
+			continue;
+		if (have_symtab)
+			return fail(&o, "more than one symbol table");
+		if (load_symtab(&o, i, &st))
+			return -1;
+		have_symtab = true;
+	}
+	if (!have_symtab)
+		return fail(&o, "no symbol table");
+	if (check_undefined(&o, &st))
+		return -1;
+
+	fprintf(out, "/* generated by pkvmkit-gen-hyprel from %s */\n", path);
+	fprintf(out, "\t.section .hyp.reloc, \"a\", %%progbits\n\t.balign 4\n");
+	fprintf(out, "\t.global __hyprel_start\n__hyprel_start:\n");
+	for (i = 0; i < o.eh->e_shnum; i++) {
+		if (o.sh[i].sh_type == SHT_REL)
+			return fail(&o, "%s: SHT_REL relocations are not supported",
+				    sec_name(&o, i));
+		if (o.sh[i].sh_type == SHT_RELA && emit_relocs(&o, i, &st, out))
+			return -1;
+	}
+	fprintf(out, "\t.global __hyprel_end\n__hyprel_end:\n");
+	return 0;
+}
+
+#ifndef GEN_HYPREL_NO_MAIN
+int main(int argc, char **argv)
+{
+	FILE *f;
+	uint8_t *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	int ret;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s kvm_nvhe.tmp.o > hyp-reloc.S\n", argv[0]);
+		return 2;
+	}
+	f = fopen(argv[1], "rb");
+	if (!f) {
+		fprintf(stderr, "pkvmkit-gen-hyprel: %s: %s\n", argv[1],
+			strerror(errno));
+		return 1;
+	}
+	do {
+		if (len == cap) {
+			cap = cap ? 2 * cap : 1 << 16;
+			buf = realloc(buf, cap);
+			if (!buf) {
+				fprintf(stderr, "pkvmkit-gen-hyprel: out of memory\n");
+				return 1;
+			}
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n);
+	fclose(f);
+	ret = gen_hyprel(buf, len, argv[1], stdout, stderr);
+	free(buf);
+	return ret ? 1 : 0;
+}
+#endif
