@@ -3,11 +3,13 @@
  * /sys/kernel/debug/pkvmkit (root only):
  *
  *   log      the hypervisor's log ring
- *   hvc      write "[cpu N] ID [A1 [A2 [A3]]]" to issue any hypercall (the
+ *   hvc      write "[cpu N] ID [A1 .. A7]" to issue any hypercall (the
  *            hypervisor must survive whatever the host sends, so this gives
  *            tests the host's full reach); read "x0 x1 x2 x3" of the last one
  *   hyp_mem  mmap() offset N maps page N of the hypervisor's image into the
  *            caller: once deprivileged, touching it must fault
+ *   module_mem  mmap() offset N maps page N of the last vendor module's
+ *            EL2 code and data (now the hypervisor's)
  *   layout   where the hypervisor's memory is (PA and size of each region)
  *   scratch  SCRATCH_PAGES pages the driver owns and nothing else uses:
  *            read gives their pfns, mmap() maps them; tests move them
@@ -91,7 +93,7 @@ static int parse_hvc(char *s, int *cpu, unsigned long *args)
 		if (!s || kstrtoint(tok, 0, cpu))
 			return -EINVAL;
 	}
-	while ((tok = strsep(&s, " ")) && n < 4) {
+	while ((tok = strsep(&s, " ")) && n < 8) {
 		if (!*tok)
 			continue;
 		if (kstrtoul(tok, 0, &args[n++]))
@@ -103,7 +105,7 @@ static int parse_hvc(char *s, int *cpu, unsigned long *args)
 static ssize_t hvc_write(struct file *f, const char __user *ubuf, size_t len,
 			 loff_t *ppos)
 {
-	unsigned long args[4] = { 0 };
+	unsigned long args[8] = { 0 };
 	char buf[128];
 	int cpu, ret;
 
@@ -117,15 +119,10 @@ static ssize_t hvc_write(struct file *f, const char __user *ubuf, size_t len,
 		return ret;
 
 	mutex_lock(&hvc_lock);
-	if (cpu >= 0) {
-		if (cpu >= nr_cpu_ids || !cpu_online(cpu))
-			ret = -ENODEV;
-		else
-			ret = pk_hvc_on_cpu(cpu, args[0], args[1], args[2],
-					    args[3], &last_res);
-	} else {
-		last_res = pk_hvc(args[0], args[1], args[2], args[3]);
-	}
+	if (cpu >= 0 && (cpu >= nr_cpu_ids || !cpu_online(cpu)))
+		ret = -ENODEV;
+	else
+		ret = pk_hvc_args(cpu, args, &last_res);
 	mutex_unlock(&hvc_lock);
 	return ret ? ret : len;
 }
@@ -165,6 +162,21 @@ static int hyp_mem_mmap(struct file *f, struct vm_area_struct *vma)
 static const struct file_operations hyp_mem_fops = {
 	.owner = THIS_MODULE,
 	.mmap = hyp_mem_mmap,
+};
+
+static int module_mem_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	unsigned long pfn = pk_el2_module_pfn(vma->vm_pgoff);
+
+	if (!pfn || vma_pages(vma) != 1)
+		return -EINVAL;
+	return remap_pfn_range(vma, vma->vm_start, pfn, PAGE_SIZE,
+			       vma->vm_page_prot);
+}
+
+static const struct file_operations module_mem_fops = {
+	.owner = THIS_MODULE,
+	.mmap = module_mem_mmap,
 };
 
 static int layout_show(struct seq_file *m, void *v)
@@ -241,6 +253,8 @@ void pk_debugfs_init(void)
 	debugfs_create_file("hvc", 0600, dir, NULL, &hvc_fops);
 	/* _unsafe: the full proxy has no mmap; these files live forever */
 	debugfs_create_file_unsafe("hyp_mem", 0600, dir, NULL, &hyp_mem_fops);
+	debugfs_create_file_unsafe("module_mem", 0600, dir, NULL,
+				   &module_mem_fops);
 	debugfs_create_file("layout", 0400, dir, NULL, &layout_fops);
 	if (alloc_scratch())
 		debugfs_create_file_unsafe("scratch", 0600, dir, NULL,

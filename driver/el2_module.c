@@ -22,6 +22,35 @@
 
 static DEFINE_MUTEX(load_lock);
 
+struct mapped {
+	unsigned long pfn, hyp_va;
+};
+
+/* The last module loaded, page by page, for debugfs pkvmkit/module_mem. */
+#define MAX_RECORDED_PAGES	64
+static unsigned long recorded_pfns[MAX_RECORDED_PAGES];
+static unsigned int nr_recorded;
+
+static void record_pages(const struct mapped *pages, unsigned int nr)
+{
+	unsigned int i;
+
+	nr_recorded = min_t(unsigned int, nr, MAX_RECORDED_PAGES);
+	for (i = 0; i < nr_recorded; i++)
+		recorded_pfns[i] = pages[i].pfn;
+}
+
+/* pfn of page @i of the last EL2 module loaded, or 0. */
+unsigned long pk_el2_module_pfn(unsigned int i)
+{
+	unsigned long pfn;
+
+	mutex_lock(&load_lock);
+	pfn = i < nr_recorded ? recorded_pfns[i] : 0;
+	mutex_unlock(&load_lock);
+	return pfn;
+}
+
 struct el2_section {
 	const char *name;
 	unsigned long start, end;
@@ -131,10 +160,6 @@ static int apply_relocs(const struct pkvm_el2_module *m, unsigned long start,
 	return 0;
 }
 
-struct mapped {
-	unsigned long pfn, hyp_va;
-};
-
 static void unmap_pages(struct mapped *pages, unsigned int n)
 {
 	while (n--)
@@ -219,6 +244,7 @@ static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 	}
 	if (token)
 		*token = hyp_va;
+	record_pages(pages, nr);
 	pr_info("%s: EL2 code loaded at %#lx (%lu pages)\n", this->name, hyp_va,
 		(end - start) >> PAGE_SHIFT);
 	kvfree(pages);

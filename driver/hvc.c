@@ -36,6 +36,35 @@ int pk_hvc_on_cpu(int cpu, unsigned long id, unsigned long a1,
 	return ret;
 }
 
+struct hvc_args {
+	const unsigned long *a;
+	struct arm_smccc_res res;
+};
+
+static void hvc_args_on_this_cpu(void *info)
+{
+	struct hvc_args *h = info;
+	const unsigned long *a = h->a;
+
+	arm_smccc_1_1_hvc(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7],
+			  &h->res);
+}
+
+/* @a: function id and x1..x7; on @cpu, or here if @cpu < 0. */
+int pk_hvc_args(int cpu, const unsigned long a[8], struct arm_smccc_res *res)
+{
+	struct hvc_args h = { .a = a };
+	int ret = 0;
+
+	if (cpu < 0)
+		hvc_args_on_this_cpu(&h);
+	else
+		ret = smp_call_function_single(cpu, hvc_args_on_this_cpu, &h, 1);
+	if (!ret)
+		*res = h.res;
+	return ret;
+}
+
 /*
  * The non-SMCCC calls of the install handshake (Linux's stub ABI and our
  * init vectors): x0, x1 in, x0 out; the init path clobbers x2 and x3.
