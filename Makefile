@@ -2,7 +2,8 @@
 #
 # pkvmkit: the two commands that do everything on a fresh machine are
 #   make demo    boot the system under QEMU, show the hypervisor at work
-#   make test    unit tests, then every QEMU scenario; ends "N passed, N failed"
+#   make test    unit tests, SDK build tests, then every QEMU scenario;
+#                ends with "N passed, N failed"
 # Also: make bench (figures), make all (build only), make setup, make clean.
 
 ROOT		:= $(CURDIR)
@@ -56,8 +57,10 @@ scenarios: guest
 test: guest
 	@mkdir -p $(BUILD)
 	@$(MAKE) -s -C tests/unit run 2>&1 | tee $(BUILD)/unit.tap || true
+	@tests/sdk/run.sh 2>&1 | tee $(BUILD)/sdk.tap || true
 	@tests/run-scenarios.sh | tee $(BUILD)/scenarios.tap || true
-	@scripts/tap-summary.sh $(BUILD)/unit.tap $(BUILD)/scenarios.tap
+	@scripts/tap-summary.sh $(BUILD)/unit.tap $(BUILD)/sdk.tap \
+		$(BUILD)/scenarios.tap
 
 demo: guest
 	@scripts/demo.sh

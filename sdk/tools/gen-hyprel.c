@@ -118,6 +118,7 @@ static int load_headers(struct obj *o)
 {
 	const Elf64_Ehdr *eh = (const void *)o->buf;
 	const Elf64_Shdr *ss;
+	unsigned int i;
 
 	if (o->len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG))
 		return fail(o, "not an ELF file");
@@ -139,6 +140,11 @@ static int load_headers(struct obj *o)
 		return fail(o, "bad section name table");
 	o->shstr = (const char *)o->buf + ss->sh_offset;
 	o->shstr_len = ss->sh_size;
+	/* a truncated or corrupt object: some section runs past the end */
+	for (i = 1; i < eh->e_shnum; i++)
+		if (o->sh[i].sh_type != SHT_NOBITS &&
+		    !in_file(o, o->sh[i].sh_offset, o->sh[i].sh_size))
+			return fail(o, "section %u lies outside the file", i);
 	return 0;
 }
 
