@@ -5,6 +5,7 @@
  * (TPIDR_EL2), C runs on the CPU's hypervisor stack, and the (possibly
  * changed) context is restored on the way out.
  */
+#include <pkvmkit/hypercall.h>
 #include <hyp/cpu.h>
 
 	.text
@@ -34,6 +35,13 @@ __hyp_vectors:
 	vector_entry	__hyp_bad_vector
 	vector_entry	__hyp_bad_vector
 
+/*
+ * Trap from the host. x0..x18 and x30 are saved first: that is all a C
+ * function may clobber, so a vendor-module call (HVC #0 with x0 =
+ * 0xC6000080..0xC60000FF) is served right here, calling its handler
+ * through the dynamic table (whose free slots hold a NOT_SUPPORTED stub).
+ * Everything else saves the rest of the context and goes to C.
+ */
 	.global	__host_trap_entry
 __host_trap_entry:
 	stp	x0, x1, [sp, #-16]!
@@ -46,15 +54,49 @@ __host_trap_entry:
 	stp	x12, x13, [x0, #8 * 12]
 	stp	x14, x15, [x0, #8 * 14]
 	stp	x16, x17, [x0, #8 * 16]
-	stp	x18, x19, [x0, #8 * 18]
-	stp	x20, x21, [x0, #8 * 20]
-	stp	x22, x23, [x0, #8 * 22]
-	stp	x24, x25, [x0, #8 * 24]
-	stp	x26, x27, [x0, #8 * 26]
-	stp	x28, x29, [x0, #8 * 28]
+	str	x18, [x0, #8 * 18]
 	str	x30, [x0, #8 * 30]
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x0, #8 * 0]
+
+	/* HVC #0 (ESR exactly EC 0x16, IL, imm 0) with a dynamic id? */
+	mrs	x1, esr_el2
+	movz	w3, #0x5a00, lsl #16
+	cmp	w1, w3
+	b.ne	__host_trap_slow
+	movz	w1, #0x0080
+	movk	w1, #0xc600, lsl #16
+	sub	x1, x2, x1
+	cmp	x1, #HC_MAX_DYNAMIC
+	b.hs	__host_trap_slow
+	adrp	x3, dyn_hcalls
+	add	x3, x3, :lo12:dyn_hcalls
+	ldr	x3, [x3, x1, lsl #3]
+	str	xzr, [x0, #8 * 0]	/* x0 = SMCCC SUCCESS, as 6.1 does */
+	blr	x3			/* handler(ctxt) */
+	mrs	x0, tpidr_el2
+	ldp	x2, x3, [x0, #8 * 2]
+	ldp	x4, x5, [x0, #8 * 4]
+	ldp	x6, x7, [x0, #8 * 6]
+	ldp	x8, x9, [x0, #8 * 8]
+	ldp	x10, x11, [x0, #8 * 10]
+	ldp	x12, x13, [x0, #8 * 12]
+	ldp	x14, x15, [x0, #8 * 14]
+	ldp	x16, x17, [x0, #8 * 16]
+	ldr	x18, [x0, #8 * 18]
+	ldr	x30, [x0, #8 * 30]
+	ldp	x0, x1, [x0, #8 * 0]
+	eret
+	dsb	nsh
+	isb
+
+__host_trap_slow:
+	stp	x19, x20, [x0, #8 * 19]
+	stp	x21, x22, [x0, #8 * 21]
+	stp	x23, x24, [x0, #8 * 23]
+	stp	x25, x26, [x0, #8 * 25]
+	stp	x27, x28, [x0, #8 * 27]
+	str	x29, [x0, #8 * 29]
 	mrs	x1, elr_el2
 	mrs	x2, spsr_el2
 	stp	x1, x2, [x0, #HYP_CPU_CTXT_PC]

@@ -25,8 +25,22 @@ static struct module_range modules[MAX_MODULES];
 static u32 nr_modules;
 
 typedef void (*dyn_hcall_t)(struct host_ctxt *ctxt);
-static dyn_hcall_t dyn_hcalls[HC_MAX_DYNAMIC];
-static u32 nr_dyn_hcalls;	/* published with release */
+
+/* A free slot of the dynamic table: the call does not exist. */
+static void dyn_not_supported(struct host_ctxt *ctxt)
+{
+	ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
+}
+
+/*
+ * Read without a lock by entry.S (and handle_dynamic_hcall): every slot is
+ * always a valid handler, a registration replaces the stub with a release
+ * store, so a racing call sees one or the other.
+ */
+dyn_hcall_t dyn_hcalls[HC_MAX_DYNAMIC] = {
+	[0 ... HC_MAX_DYNAMIC - 1] = dyn_not_supported,
+};
+static u32 nr_dyn_hcalls;	/* slots handed out; under module_lock */
 
 static const struct pkvm_module_ops module_ops;
 
@@ -143,10 +157,10 @@ int hyp_register_hcall(u64 hfn_va)
 	} else if (nr_dyn_hcalls == HC_MAX_DYNAMIC) {
 		ret = -ENOMEM;
 	} else {
-		dyn_hcalls[nr_dyn_hcalls] = (dyn_hcall_t)hfn_va;
-		ret = HC_FIRST_DYNAMIC + nr_dyn_hcalls;
-		__atomic_store_n(&nr_dyn_hcalls, nr_dyn_hcalls + 1,
+		__atomic_store_n(&dyn_hcalls[nr_dyn_hcalls], (dyn_hcall_t)hfn_va,
 				 __ATOMIC_RELEASE);
+		ret = HC_FIRST_DYNAMIC + nr_dyn_hcalls;
+		nr_dyn_hcalls++;
 	}
 	hyp_spin_unlock(&module_lock);
 	return ret;
@@ -154,18 +168,20 @@ int hyp_register_hcall(u64 hfn_va)
 
 /*
  * A dynamic id (128 and up), as android14-6.1: x0 = SUCCESS before the
- * handler runs, NOT_SUPPORTED if nothing is registered there.
+ * handler runs, NOT_SUPPORTED if nothing is registered there. entry.S
+ * serves HVC #0 with ids 128..255 itself; this is for the rest (an id
+ * beyond the table, or an HVC with another immediate).
  */
 void handle_dynamic_hcall(struct host_ctxt *ctxt, u64 nr)
 {
 	u64 slot = nr - HC_FIRST_DYNAMIC;
 
-	if (slot >= __atomic_load_n(&nr_dyn_hcalls, __ATOMIC_ACQUIRE)) {
+	if (slot >= HC_MAX_DYNAMIC) {
 		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
 		return;
 	}
 	ctxt->regs[0] = SMCCC_RET_SUCCESS;
-	dyn_hcalls[slot](ctxt);
+	__atomic_load_n(&dyn_hcalls[slot], __ATOMIC_ACQUIRE)(ctxt);
 }
 
 /* ---- the ops -------------------------------------------------------- */
