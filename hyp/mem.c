@@ -327,7 +327,10 @@ int hyp_s1_unmap(u64 va, u64 size)
 	return LOCKED(pgt_unmap(&hyp_s1, va, size));
 }
 
-/* A module page: take it from the host, map it at @va with @prot. */
+/*
+ * A module page: take it from the host and map it at @va with @prot, and
+ * nowhere else (no writable alias of module text in the linear map).
+ */
 int hyp_donate_and_map(u64 pfn, u64 va, u32 prot)
 {
 	int ret;
@@ -337,7 +340,7 @@ int hyp_donate_and_map(u64 pfn, u64 va, u32 prot)
 		ret = -EEXIST;
 		goto out;
 	}
-	ret = own_host_donate_hyp(&own, pfn, 1, false);
+	ret = own_host_donate_hyp_private(&own, pfn, 1);
 	if (ret)
 		goto out;
 	ret = s1_map_locked(va, pfn << PKVMKIT_PAGE_SHIFT, PKVMKIT_PAGE_SIZE,

@@ -155,6 +155,9 @@ enum own_pt_op {
 #define OWN_TX_REFUSE_PINNED		BIT(2)
 #define OWN_TX_SET_RECLAIMABLE		BIT(3)	/* from the caller's flag */
 #define OWN_TX_CLEAR_RECLAIMABLE	BIT(4)
+#define OWN_TX_SET_PRIVATE		BIT(5)
+#define OWN_TX_CLEAR_PRIVATE		BIT(6)
+#define OWN_TX_REFUSE_PRIVATE		BIT(7)
 
 struct own_tx {
 	u8 from;		/* required state */
@@ -183,6 +186,8 @@ static int own_check(const struct ownership *o, u64 pfn, u64 nr,
 		if ((tx->flags & OWN_TX_REFUSE_BOOT) && p->boot)
 			return -EPERM;
 		if ((tx->flags & OWN_TX_NEED_RECLAIMABLE) && !p->reclaimable)
+			return -EPERM;
+		if ((tx->flags & OWN_TX_REFUSE_PRIVATE) && p->priv)
 			return -EPERM;
 		if ((tx->flags & OWN_TX_REFUSE_PINNED) && p->pins)
 			busy = true;
@@ -242,6 +247,10 @@ static int own_commit(struct ownership *o, u64 pfn, u64 nr,
 			p->reclaimable = reclaimable;
 		if (tx->flags & OWN_TX_CLEAR_RECLAIMABLE)
 			p->reclaimable = 0;
+		if (tx->flags & OWN_TX_SET_PRIVATE)
+			p->priv = 1;
+		if (tx->flags & OWN_TX_CLEAR_PRIVATE)
+			p->priv = 0;
 	}
 	return 0;
 }
@@ -282,6 +291,24 @@ int own_mark_hyp_boot(struct ownership *o, u64 pfn, u64 nr)
 }
 
 /*
+ * host: OWNED => NOPAGE, hyp: NOPAGE => OWNED, kept out of the linear map:
+ * for pages the hypervisor maps elsewhere with their own permissions
+ * (vendor-module code and data), so no writable alias of them exists.
+ */
+int own_host_donate_hyp_private(struct ownership *o, u64 pfn, u64 nr)
+{
+	static const struct own_tx tx = {
+		.from = PAGE_HOST_OWNED,
+		.to = PAGE_HYP_OWNED,
+		.flags = OWN_TX_SET_RECLAIMABLE | OWN_TX_SET_PRIVATE,
+		.hyp_s1 = OWN_PT_KEEP,
+		.host_s2 = OWN_PT_UNMAP,
+	};
+
+	return own_transition(o, pfn, nr, &tx, false);
+}
+
+/*
  * host: OWNED => NOPAGE, hyp: NOPAGE => OWNED.
  * Host stage-2 loses the pages, the linear map gains them.
  */
@@ -304,7 +331,8 @@ int own_hyp_donate_host(struct ownership *o, u64 pfn, u64 nr)
 	static const struct own_tx tx = {
 		.from = PAGE_HYP_OWNED,
 		.to = PAGE_HOST_OWNED,
-		.flags = OWN_TX_REFUSE_BOOT | OWN_TX_CLEAR_RECLAIMABLE,
+		.flags = OWN_TX_REFUSE_BOOT | OWN_TX_CLEAR_RECLAIMABLE |
+			 OWN_TX_CLEAR_PRIVATE,
 		.hyp_s1 = OWN_PT_UNMAP,
 		.host_s2 = OWN_PT_MAP,
 		.host_s2_prot = PGT_PROT_RWX,
@@ -378,7 +406,7 @@ int own_hyp_share_host(struct ownership *o, u64 pfn, u64 nr)
 	static const struct own_tx tx = {
 		.from = PAGE_HYP_OWNED,
 		.to = PAGE_HYP_SHARED,
-		.flags = OWN_TX_REFUSE_BOOT,
+		.flags = OWN_TX_REFUSE_BOOT | OWN_TX_REFUSE_PRIVATE,
 		.host_s2 = OWN_PT_MAP,
 		.host_s2_prot = PGT_PROT_R,
 	};

@@ -11,7 +11,9 @@
  *   PAGE_HYP_SHARED   SHARED_BORROWED   SHARED_OWNED      R             RW (*)
  *
  * (*) pages marked at boot with own_mark_hyp_boot() are mapped wherever the
- * hypervisor placed them (image, stacks, tables) and not in the linear map.
+ * hypervisor placed them (image, stacks, tables) and not in the linear map;
+ * so are pages donated with own_host_donate_hyp_private() (module code and
+ * data, mapped elsewhere with their own permissions: no writable alias).
  *
  * The hypervisor's linear map has VA == PA. Every transition checks every
  * page of the range first and changes nothing on error; only then it
@@ -35,13 +37,14 @@ enum page_state {
 	PAGE_STATE_COUNT
 };
 
-#define OWN_MAX_PINS	((1U << 12) - 1)
+#define OWN_MAX_PINS	((1U << 11) - 1)
 
 struct hyp_page {
 	u16 state : 2;		/* enum page_state */
 	u16 reclaimable : 1;	/* HYP_OWNED, donated by the host, unclaimed */
 	u16 boot : 1;		/* HYP_OWNED since boot; never leaves the hyp */
-	u16 pins : 12;		/* HOST_SHARED: pin_shared count */
+	u16 priv : 1;		/* HYP_OWNED, not in the linear map */
+	u16 pins : 11;		/* HOST_SHARED: pin_shared count */
 };
 
 struct own_ram_region {
@@ -91,7 +94,9 @@ int own_mark_hyp_boot(struct ownership *o, u64 pfn, u64 nr);
  */
 /* HOST_OWNED -> HYP_OWNED; @reclaimable lets own_host_reclaim() undo it. */
 int own_host_donate_hyp(struct ownership *o, u64 pfn, u64 nr, bool reclaimable);
-/* HYP_OWNED -> HOST_OWNED, for the hypervisor's own use. */
+/* HOST_OWNED -> HYP_OWNED, private: not mapped in the linear map. */
+int own_host_donate_hyp_private(struct ownership *o, u64 pfn, u64 nr);
+/* HYP_OWNED (private or not) -> HOST_OWNED, for the hypervisor's own use. */
 int own_hyp_donate_host(struct ownership *o, u64 pfn, u64 nr);
 /* HYP_OWNED and reclaimable -> HOST_OWNED: what a host may ask for. */
 int own_host_reclaim(struct ownership *o, u64 pfn, u64 nr);
@@ -101,7 +106,7 @@ int own_hyp_claim(struct ownership *o, u64 pfn, u64 nr);
 int own_host_share_hyp(struct ownership *o, u64 pfn, u64 nr);
 /* HOST_SHARED, unpinned -> HOST_OWNED (-EBUSY if any page is pinned). */
 int own_host_unshare_hyp(struct ownership *o, u64 pfn, u64 nr);
-/* HYP_OWNED -> HYP_SHARED (host gets read-only access). */
+/* HYP_OWNED, not private -> HYP_SHARED (host gets read-only access). */
 int own_hyp_share_host(struct ownership *o, u64 pfn, u64 nr);
 /* HYP_SHARED -> HYP_OWNED. */
 int own_hyp_unshare_host(struct ownership *o, u64 pfn, u64 nr);

@@ -123,7 +123,7 @@ static int want_s1(const struct hyp_page *p)
 		return 0;
 	if (p->state == PAGE_HOST_SHARED)
 		return PGT_PROT_RW;
-	return p->boot ? 0 : PGT_PROT_RW;
+	return (p->boot || p->priv) ? 0 : PGT_PROT_RW;
 }
 
 static int want_s2(const struct hyp_page *p)
@@ -839,6 +839,36 @@ TEST(build_host_s2_1g_machine_uses_blocks)
 	fixture_down();
 }
 
+/* Private donation: owned by the hypervisor, in no linear map. */
+TEST(private_donation_has_no_linear_alias)
+{
+	u64 pfn = PFN(RAM_A) + 40;
+	enum page_state st;
+
+	ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+	ASSERT_EQ(build_s2(), 0);
+	EXPECT_EQ(own_host_donate_hyp_private(&o, pfn, 2), 0);
+	EXPECT(own_page_state(&o, pfn + 1, &st) == 0 && st == PAGE_HYP_OWNED);
+	EXPECT(check_map(&hyp_s1, pfn << 12, 0, __LINE__));
+	EXPECT(check_map(&host_s2, pfn << 12, 0, __LINE__));
+	CHECK_ALL();
+	/* not the host's to take back, not shareable (no linear mapping) */
+	EXPECT_EQ(own_host_reclaim(&o, pfn, 1), -EPERM);
+	EXPECT_EQ(own_hyp_share_host(&o, pfn, 1), -EPERM);
+	EXPECT_EQ(own_host_donate_hyp_private(&o, pfn, 1), -EPERM);
+	/* the hypervisor gives it back: the host has it again, no alias left */
+	EXPECT_EQ(own_hyp_donate_host(&o, pfn, 2), 0);
+	EXPECT(check_map(&host_s2, pfn << 12, PGT_PROT_RWX, __LINE__));
+	EXPECT(check_map(&hyp_s1, pfn << 12, 0, __LINE__));
+	EXPECT(!o.pages[pfn - o.first_pfn].priv);
+	CHECK_ALL();
+	/* an ordinary donation after that is linear-mapped again */
+	EXPECT_EQ(own_host_donate_hyp(&o, pfn, 1, false), 0);
+	EXPECT(check_map(&hyp_s1, pfn << 12, PGT_PROT_RW, __LINE__));
+	CHECK_ALL();
+	fixture_down();
+}
+
 /* ---- random differential test against a model ---- */
 
 static u64 rnd(u64 *s)
@@ -1078,6 +1108,7 @@ int main(void)
 	RUN(build_host_s2_matches_states);
 	RUN(build_host_s2_enomem);
 	RUN(build_host_s2_1g_machine_uses_blocks);
+	RUN(private_donation_has_no_linear_alias);
 	RUN(differential_s2_built_from_start);
 	RUN(differential_s2_built_midway);
 	RUN(differential_small_pool);
