@@ -10,12 +10,23 @@ run() { printf '$ %s\n' "$*"; sh -c "$*"; }
 say "Kernel $(uname -r), booted with: $(cat /proc/cmdline)"
 run "dmesg | grep -m1 'CPU(s) started at EL2'"
 
-say "Load the pkvmkit driver: it takes EL2 from Linux's hyp stub on every CPU"
+say "Load the pkvmkit driver: it takes EL2 on every CPU, loads the protected modules, deprivileges the host"
 run "insmod /root/pkvmkit.ko"
 i=0
 while [ "$(cat $PK_SYS/deprivileged)" != 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-run "dmesg | grep pkvmkit: | grep -v taints | grep -v verification"
+run "dmesg | grep 'pkvm' | grep -v taints | grep -v verification"
 run "cat $PK_SYS/installed_cpus $PK_SYS/stage2_cpus $PK_SYS/deprivileged"
+
+say "The page's sample module (kvm-arm.protected_modules=pkvm_module): its EL2 init ran at EL2"
+run "cat $PK_SYS/protected_modules"
+run "grep 'module init' $PK_DBG/log"
+say "Its handler, id 128, called from the host (x1 = 5 in, the handler sets x1 = 0)"
+run "echo '0xc6000080 5' > $PK_DBG/hvc; cat $PK_DBG/hvc"
+say "Protected VMs may run: the system is secure, a VM's hypervisor record can be created"
+run "cat $PK_SYS/secure; echo 1 > $PK_SYS/create_pvm && dmesg | tail -n 1"
+
+say "After deprivilege no EL2 code gets in: a late modprobe is refused"
+run "modprobe pkvm_reloc_test; dmesg | tail -n 2"
 
 say "A null hypercall (0xC6000009) on each CPU: x0 = SUCCESS, x1 = magic, x2 = CPU slot"
 for cpu in $(seq 0 $(($(grep -c ^processor /proc/cpuinfo) - 1))); do

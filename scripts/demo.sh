@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/demo.sh - make demo: boot Debian's arm64 kernel under QEMU (virt,
-# EL2 enabled, 2 CPUs), load the pkvmkit driver, show it at work, power off.
+# EL2 enabled, 2 CPUs) with kvm-arm.protected_modules=pkvm_module, load the
+# pkvmkit driver, show it and the page's sample module at work, power off.
 # The console is shown as it goes; it is also kept in build/logs/demo.log.
 set -euo pipefail
 
@@ -9,11 +10,20 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$ROOT/build/logs"
 
+ABI=$(cat "$ROOT/.deps/current/abi")
+mods=()
+for f in "$ROOT"/build/guest/modules/*; do
+	[ -f "$f" ] && mods+=("$f:/lib/modules/$ABI/$(basename "$f")")
+done
+for f in "$ROOT"/build/guest/modules/extra/*.ko; do
+	mods+=("$f:/lib/modules/$ABI/extra/$(basename "$f")")
+done
 "$ROOT/scripts/mkinitramfs.sh" "$WORK/demo.cpio.gz" "$ROOT/scripts/demo-init.sh" \
 	"$ROOT/tests/lib/guest.sh:/lib/pkvmkit/guest.sh" \
 	"$ROOT/build/guest/pkvmkit.ko:/root/pkvmkit.ko" \
-	"$ROOT/build/guest/hyp-mem-touch:/root/hyp-mem-touch" >/dev/null
+	"$ROOT/build/guest/hyp-mem-touch:/root/hyp-mem-touch" "${mods[@]}" >/dev/null
 "$ROOT/scripts/qemu-run.sh" --cpu "${DEMO_CPU:-cortex-a72}" --smp 2 --mem 1G \
+	--append kvm-arm.protected_modules=pkvm_module \
 	--timeout 120 --initrd "$WORK/demo.cpio.gz" \
 	--log "$ROOT/build/logs/demo.log" </dev/null >/dev/null
 # Show the guest's part: from its first line to the poweroff.
