@@ -10,6 +10,33 @@
 
 	.text
 
+	/* x2..x18 and x30: with x0, x1 all a C function may clobber */
+	.macro save_clobberable, ctxt
+	stp	x2, x3, [\ctxt, #8 * 2]
+	stp	x4, x5, [\ctxt, #8 * 4]
+	stp	x6, x7, [\ctxt, #8 * 6]
+	stp	x8, x9, [\ctxt, #8 * 8]
+	stp	x10, x11, [\ctxt, #8 * 10]
+	stp	x12, x13, [\ctxt, #8 * 12]
+	stp	x14, x15, [\ctxt, #8 * 14]
+	stp	x16, x17, [\ctxt, #8 * 16]
+	str	x18, [\ctxt, #8 * 18]
+	str	x30, [\ctxt, #8 * 30]
+	.endm
+
+	.macro load_clobberable, ctxt
+	ldp	x2, x3, [\ctxt, #8 * 2]
+	ldp	x4, x5, [\ctxt, #8 * 4]
+	ldp	x6, x7, [\ctxt, #8 * 6]
+	ldp	x8, x9, [\ctxt, #8 * 8]
+	ldp	x10, x11, [\ctxt, #8 * 10]
+	ldp	x12, x13, [\ctxt, #8 * 12]
+	ldp	x14, x15, [\ctxt, #8 * 14]
+	ldp	x16, x17, [\ctxt, #8 * 16]
+	ldr	x18, [\ctxt, #8 * 18]
+	ldr	x30, [\ctxt, #8 * 30]
+	.endm
+
 	.macro vector_entry, target
 	.balign	0x80
 	b	\target
@@ -46,16 +73,7 @@ __hyp_vectors:
 __host_trap_entry:
 	stp	x0, x1, [sp, #-16]!
 	mrs	x0, tpidr_el2
-	stp	x2, x3, [x0, #8 * 2]
-	stp	x4, x5, [x0, #8 * 4]
-	stp	x6, x7, [x0, #8 * 6]
-	stp	x8, x9, [x0, #8 * 8]
-	stp	x10, x11, [x0, #8 * 10]
-	stp	x12, x13, [x0, #8 * 12]
-	stp	x14, x15, [x0, #8 * 14]
-	stp	x16, x17, [x0, #8 * 16]
-	str	x18, [x0, #8 * 18]
-	str	x30, [x0, #8 * 30]
+	save_clobberable x0
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x0, #8 * 0]
 
@@ -75,16 +93,7 @@ __host_trap_entry:
 	str	xzr, [x0, #8 * 0]	/* x0 = SMCCC SUCCESS, as 6.1 does */
 	blr	x3			/* handler(ctxt) */
 	mrs	x0, tpidr_el2
-	ldp	x2, x3, [x0, #8 * 2]
-	ldp	x4, x5, [x0, #8 * 4]
-	ldp	x6, x7, [x0, #8 * 6]
-	ldp	x8, x9, [x0, #8 * 8]
-	ldp	x10, x11, [x0, #8 * 10]
-	ldp	x12, x13, [x0, #8 * 12]
-	ldp	x14, x15, [x0, #8 * 14]
-	ldp	x16, x17, [x0, #8 * 16]
-	ldr	x18, [x0, #8 * 18]
-	ldr	x30, [x0, #8 * 30]
+	load_clobberable x0
 	ldp	x0, x1, [x0, #8 * 0]
 	eret
 	dsb	nsh
@@ -110,21 +119,13 @@ __host_restore:
 	ldp	x1, x2, [x0, #HYP_CPU_CTXT_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #8 * 2]
-	ldp	x4, x5, [x0, #8 * 4]
-	ldp	x6, x7, [x0, #8 * 6]
-	ldp	x8, x9, [x0, #8 * 8]
-	ldp	x10, x11, [x0, #8 * 10]
-	ldp	x12, x13, [x0, #8 * 12]
-	ldp	x14, x15, [x0, #8 * 14]
-	ldp	x16, x17, [x0, #8 * 16]
-	ldp	x18, x19, [x0, #8 * 18]
-	ldp	x20, x21, [x0, #8 * 20]
-	ldp	x22, x23, [x0, #8 * 22]
-	ldp	x24, x25, [x0, #8 * 24]
-	ldp	x26, x27, [x0, #8 * 26]
-	ldp	x28, x29, [x0, #8 * 28]
-	ldr	x30, [x0, #8 * 30]
+	load_clobberable x0
+	ldp	x19, x20, [x0, #8 * 19]
+	ldp	x21, x22, [x0, #8 * 21]
+	ldp	x23, x24, [x0, #8 * 23]
+	ldp	x25, x26, [x0, #8 * 25]
+	ldp	x27, x28, [x0, #8 * 27]
+	ldr	x29, [x0, #8 * 29]
 	ldp	x0, x1, [x0, #8 * 0]
 	eret
 	dsb	nsh			/* no speculation past eret */

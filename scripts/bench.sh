@@ -39,7 +39,6 @@ INIT
 value() { tr -d '\r' <"$1" | sed -n "s/^BENCH $2 //p"; }
 
 # the module-call boot: the bench module from /lib/modules, by command line
-ABI=$(cat "$ROOT/.deps/current/abi")
 cat >"$WORK/init-call" <<'INIT'
 #!/bin/sh
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -51,13 +50,7 @@ while [ "$(cat $PK_SYS/deprivileged)" != 1 ] && [ $i -lt 100 ]; do sleep 0.1; i=
 dmesg | sed -n 's/.*pkvm_bench: \(.*\): \([0-9.]*\) instructions per call.*/BENCH call \2 \1/p'
 poweroff -f
 INIT
-mods=()
-for f in "$ROOT"/build/guest/modules/*; do
-	[ -f "$f" ] && mods+=("$f:/lib/modules/$ABI/$(basename "$f")")
-done
-for f in "$ROOT"/build/guest/modules/extra/*.ko; do
-	mods+=("$f:/lib/modules/$ABI/extra/$(basename "$f")")
-done
+mapfile -t mods < <("$ROOT/scripts/guest-modules-list.sh")
 "$ROOT/scripts/mkinitramfs.sh" "$WORK/call.cpio.gz" "$WORK/init-call" \
 	"$ROOT/tests/lib/guest.sh:/lib/pkvmkit/guest.sh" \
 	"$ROOT/build/guest/pkvmkit.ko:/root/pkvmkit.ko" "${mods[@]}" >/dev/null

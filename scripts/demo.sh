@@ -10,14 +10,7 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$ROOT/build/logs"
 
-ABI=$(cat "$ROOT/.deps/current/abi")
-mods=()
-for f in "$ROOT"/build/guest/modules/*; do
-	[ -f "$f" ] && mods+=("$f:/lib/modules/$ABI/$(basename "$f")")
-done
-for f in "$ROOT"/build/guest/modules/extra/*.ko; do
-	mods+=("$f:/lib/modules/$ABI/extra/$(basename "$f")")
-done
+mapfile -t mods < <("$ROOT/scripts/guest-modules-list.sh")
 "$ROOT/scripts/mkinitramfs.sh" "$WORK/demo.cpio.gz" "$ROOT/scripts/demo-init.sh" \
 	"$ROOT/tests/lib/guest.sh:/lib/pkvmkit/guest.sh" \
 	"$ROOT/build/guest/pkvmkit.ko:/root/pkvmkit.ko" \
