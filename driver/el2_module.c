@@ -256,6 +256,17 @@ undo:
 	return ret;
 }
 
+/*
+ * No EL2 load may be in flight when deprivilege starts (its clean-up
+ * hypercalls would be refused): wait for one to finish, then close.
+ */
+void pk_close_el2_loading(void)
+{
+	mutex_lock(&load_lock);
+	WRITE_ONCE(pk.deprivilege_started, true);
+	mutex_unlock(&load_lock);
+}
+
 int __pkvm_load_el2_module(const struct pkvm_el2_module *m,
 			   struct module *this, unsigned long *token)
 {

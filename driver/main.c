@@ -36,7 +36,7 @@ int pk_request_deprivilege(void)
 	int ret;
 
 	mutex_lock(&deprivilege_lock);
-	WRITE_ONCE(pk.deprivilege_started, true);
+	pk_close_el2_loading();
 	ret = pk.deprivileged ? -EALREADY : pk_deprivilege();
 	if (!ret)
 		pr_info("load to deprivileged: %llu ns of guest time\n",

@@ -68,6 +68,7 @@ void pk_print_hyp_log(const char *level);
 
 /* el2_module.c */
 unsigned long pk_el2_module_pfn(unsigned int i);
+void pk_close_el2_loading(void);
 
 /* main.c */
 bool pk_deprivilege_started(void);

@@ -60,8 +60,13 @@ static int modprobe(const char *name)
 				"PATH=/sbin:/usr/sbin:/bin:/usr/bin", NULL };
 	int ret = call_usermodehelper(argv[0], argv, envp, UMH_WAIT_PROC);
 
-	/* > 0: modprobe's wait status; make it an errno-like result */
-	return ret > 0 ? -ENOENT : ret;
+	/* > 0: modprobe's wait status (the module's own log says why) */
+	if (ret > 0) {
+		pr_err("modprobe %s exited with status %d\n", name,
+		       (ret >> 8) & 0xff);
+		return -EIO;
+	}
+	return ret;
 }
 
 void pk_mark_insecure(const char *why)

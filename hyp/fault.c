@@ -57,6 +57,12 @@ static void inject_host_exception(struct host_ctxt *ctxt, u64 esr, u64 far)
 	ctxt->pstate = el1_entry_pstate(ctxt->pstate);
 }
 
+/* DFSC/IFSC 0b0001LL: translation fault at level LL */
+static bool is_translation_fault(u64 esr)
+{
+	return (esr & 0x3c) == 0x04;
+}
+
 /* The faulting IPA: HPFAR_EL2.FIPA holds bits [51:12] (stage-2 faults). */
 static u64 fault_ipa(u64 far)
 {
@@ -71,8 +77,11 @@ void handle_host_abort(struct host_ctxt *ctxt, u64 esr)
 	u64 ipa = fault_ipa(far);
 	u64 ec, iss;
 
-	/* first touch of device space: map it and let the host retry */
-	if (!hyp_host_map_mmio(ipa))
+	/*
+	 * A translation fault: device space touched the first time (mapped
+	 * now), or an entry another CPU was rebuilding: let the host retry.
+	 */
+	if (is_translation_fault(esr) && !hyp_host_s2_fault(ipa))
 		return;
 
 	if (dabt)

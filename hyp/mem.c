@@ -210,12 +210,12 @@ int hyp_prot_finalize(void)
 }
 
 /* The host touched unmapped device space: map it (see ownership.h). */
-int hyp_host_map_mmio(u64 ipa)
+int hyp_host_s2_fault(u64 ipa)
 {
 	int ret;
 
 	hyp_spin_lock(&mem_lock);
-	ret = own_host_s2_map_mmio(&own, ipa);
+	ret = own_host_s2_fault(&own, ipa);
 	hyp_spin_unlock(&mem_lock);
 	return ret;
 }

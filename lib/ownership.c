@@ -524,7 +524,7 @@ int own_build_host_s2(struct ownership *o, struct pgt *s2)
 		return -EINVAL;
 
 	/*
-	 * RAM as Normal RWX. Device space is left for own_host_s2_map_mmio():
+	 * RAM as Normal RWX. Device space is left for own_host_s2_fault():
 	 * mapping all of a 48-bit input range up front would take hundreds
 	 * of tables for addresses no device answers at.
 	 */
@@ -557,7 +557,7 @@ static bool own_overlaps_ram(const struct ownership *o, u64 base, u64 size)
 	return false;
 }
 
-int own_host_s2_map_mmio(struct ownership *o, u64 addr)
+int own_host_s2_fault(struct ownership *o, u64 addr)
 {
 	struct pgt *s2 = o->host_s2;
 	u64 base = 0, size = 0;
@@ -565,10 +565,15 @@ int own_host_s2_map_mmio(struct ownership *o, u64 addr)
 
 	if (!s2 || addr >= 1ULL << s2->ia_bits)
 		return -EINVAL;
+	/*
+	 * Mapped by now: the fault hit an entry another CPU was rebuilding
+	 * (break-before-make while splitting a block), or device space
+	 * another CPU mapped first. The host just retries.
+	 */
+	if (!pgt_lookup(s2, addr, NULL, NULL, NULL))
+		return 0;
 	if (own_overlaps_ram(o, addr & ~0xfffULL, 1ULL << 12))
 		return -EPERM;
-	if (!pgt_lookup(s2, addr, NULL, NULL, NULL))
-		return 0;	/* mapped meanwhile */
 	/* the largest RAM-free block a level can hold: 1 GiB, 2 MiB, 4 KiB */
 	for (level = s2->start_level ? s2->start_level : 1; level <= 3; level++) {
 		size = 1ULL << (12 + 9 * (3 - level));

@@ -122,7 +122,7 @@ int own_page_state(const struct ownership *o, u64 pfn, enum page_state *state);
  * Build the host stage-2 in @s2 (initialised, empty, PGT_STAGE2): an
  * identity map of RAM as Normal RWX using blocks where possible, with
  * HYP_OWNED pages unmapped and HYP_SHARED pages read-only. Device space is
- * mapped on demand by own_host_s2_map_mmio(). On success o->host_s2 = s2
+ * mapped on demand by own_host_s2_fault(). On success o->host_s2 = s2
  * and later transitions keep it in step. -EINVAL for a bad @s2 or RAM
  * beyond its input range; -ENOMEM if the pool runs dry (s2 may then hold a
  * partial map; the caller destroys it).
@@ -130,13 +130,15 @@ int own_page_state(const struct ownership *o, u64 pfn, enum page_state *state);
 int own_build_host_s2(struct ownership *o, struct pgt *s2);
 
 /*
- * The host touched @addr, which its stage-2 does not map. If it is not RAM,
- * it is device space: identity-map the largest block (1 GiB, 2 MiB, 4 KiB)
- * around it that holds no RAM, as Device RW, and return 0 so the host can
- * retry (also 0 if it got mapped meanwhile). RAM gives -EPERM (the host
- * touched a page it does not own); -EINVAL before the stage-2 exists or
- * beyond its input range; -ENOMEM if the pool cannot hold the tables.
+ * The host took a stage-2 translation fault at @addr. Returns 0 if it may
+ * retry: the address is mapped by now (another CPU was rebuilding the
+ * entry, break-before-make), or it is device space, which this maps: the
+ * largest block (1 GiB, 2 MiB, 4 KiB) around it that holds no RAM, as
+ * Device RW. -EPERM: RAM the host does not own (inject an abort);
+ * -EINVAL before the stage-2 exists or beyond its input range; -ENOMEM if
+ * the pool cannot hold the tables. Only for translation faults: a
+ * permission fault is a violation even though the address is mapped.
  */
-int own_host_s2_map_mmio(struct ownership *o, u64 addr);
+int own_host_s2_fault(struct ownership *o, u64 addr);
 
 #endif /* PKVMKIT_OWNERSHIP_H */

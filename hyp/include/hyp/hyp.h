@@ -27,7 +27,7 @@ extern bool host_deprivileged;
 /* mem.c */
 int hyp_mem_init(const struct hyp_params *params);
 int hyp_prot_finalize(void);
-int hyp_host_map_mmio(u64 ipa);
+int hyp_host_s2_fault(u64 ipa);
 void hyp_enable_host_stage2(void);
 bool hyp_host_stage2_ready(void);
 int hyp_host_donate_hyp(u64 pfn, u64 nr);
