@@ -12,16 +12,21 @@
 
 #define KVM_MODE_PARAM	"kvm-arm.mode="
 
-/* Value of kvm-arm.mode= on the command line, or NULL (KVM's default). */
+/*
+ * Value of kvm-arm.mode= on the command line, or NULL (KVM's default). The
+ * last one counts, as for the kernel.
+ */
 static const char *kvm_mode(char *buf, size_t len)
 {
-	const char *bootargs = NULL, *p, *end;
+	const char *bootargs = NULL, *p = NULL, *next, *end;
 	size_t n;
 
 	if (!of_chosen || of_property_read_string(of_chosen, "bootargs",
 						  &bootargs))
 		return NULL;
-	p = strstr(bootargs, KVM_MODE_PARAM);
+	for (next = bootargs; (next = strstr(next, KVM_MODE_PARAM)); next++)
+		if (next == bootargs || next[-1] == ' ')
+			p = next;
 	if (!p)
 		return NULL;
 	p += strlen(KVM_MODE_PARAM);
