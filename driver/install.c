@@ -41,6 +41,8 @@ static int install_cpu(int cpu)
 		       cpu, res.stub);
 		return -EIO;
 	}
+	/* VBAR_EL2 points into our memory from now on: it must never be freed */
+	pk.el2_taken = true;
 	if (res.init) {
 		pr_err("cpu%d: hypervisor init failed (x0 %#lx)\n", cpu, res.init);
 		return -EIO;

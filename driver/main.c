@@ -76,11 +76,11 @@ static int __init pkvmkit_init(void)
 	if (ret)
 		goto free;
 	ret = pk_install();
-	if (ret && !pk.installed)
+	if (ret && !pk.el2_taken)
 		goto free;
 	/*
-	 * From here the hypervisor runs on at least one CPU and owns its
-	 * memory: the module stays, even if another CPU failed.
+	 * From here EL2 runs our code on at least one CPU, in our memory: the
+	 * module and its memory stay, even if a CPU failed.
 	 */
 	pk_sysfs_init();
 	pk_debugfs_init();

@@ -29,6 +29,7 @@ struct pk_state {
 	struct hyp_cpu_boot *cpu_boot;	/* in params, after hp */
 	unsigned int nr_slots;
 	size_t total_bytes;
+	bool el2_taken;			/* a CPU's VBAR_EL2 points at our image */
 	bool installed;
 	bool deprivilege_started;
 	bool deprivileged;

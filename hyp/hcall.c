@@ -173,8 +173,11 @@ void handle_host_hcall(struct host_ctxt *ctxt)
 	u64 nr;
 
 	/* the init stub hands over the CPU's first HVC (see init.S) */
-	if (ctxt->regs[0] == HYP_INIT_MAGIC && !this_cpu()->installed) {
-		hyp_cpu_init(ctxt);
+	if (!this_cpu()->installed) {
+		if (ctxt->regs[0] == HYP_INIT_MAGIC)
+			hyp_cpu_init(ctxt);
+		else	/* its set-up failed: nothing here is initialised */
+			ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
 		return;
 	}
 
