@@ -8,7 +8,6 @@
  */
 #include "pkvmkit.h"
 #include <linux/ktime.h>
-#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
@@ -50,19 +49,30 @@ bool pk_deprivilege_started(void)
 	return READ_ONCE(pk.deprivilege_started);
 }
 
+static int live_notify(struct notifier_block *nb, unsigned long state,
+		       void *data);
+static struct notifier_block live_nb = { .notifier_call = live_notify };
+
 /*
- * After module init: load the protected modules (they need this module's
+ * Once this module is live: load the protected modules (they need its
  * exports, so it must be live first), then deprivilege.
  */
 static void late_init_fn(struct work_struct *work)
 {
-	while (READ_ONCE(THIS_MODULE->state) != MODULE_STATE_LIVE)
-		msleep(1);
+	unregister_module_notifier(&live_nb);
 	pk_load_protected_modules();
 	if (deprivilege)
 		pk_request_deprivilege();
 }
 static DECLARE_WORK(late_init_work, late_init_fn);
+
+static int live_notify(struct notifier_block *nb, unsigned long state,
+		       void *data)
+{
+	if (data == THIS_MODULE && state == MODULE_STATE_LIVE)
+		schedule_work(&late_init_work);
+	return NOTIFY_DONE;
+}
 
 static int __init pkvmkit_init(void)
 {
@@ -89,7 +99,12 @@ static int __init pkvmkit_init(void)
 		pk_mark_insecure("install incomplete");
 		return 0;
 	}
-	schedule_work(&late_init_work);
+	ret = register_module_notifier(&live_nb);
+	if (ret) {
+		pr_err("cannot watch for module init to finish: %d: not deprivileging\n",
+		       ret);
+		pk_mark_insecure("no late init");
+	}
 	return 0;
 free:
 	pk_free_memory();
