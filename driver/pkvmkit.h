@@ -39,6 +39,9 @@ struct pk_state {
 
 extern struct pk_state pk;
 
+/* cmdline.c */
+char *pk_cmdline_value(const char *param);
+
 /* el2_check.c */
 int pk_check_el2(void);
 

@@ -8,7 +8,6 @@
 #include "pkvmkit.h"
 #include <linux/kmod.h>
 #include <linux/module.h>
-#include <linux/of.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -25,18 +24,9 @@ static int nr_modules;
 
 static void parse_bootargs(void)
 {
-	const char *bootargs, *p, *end;
 	char *list, *cur, *name;
 
-	if (!of_chosen || of_property_read_string(of_chosen, "bootargs",
-						  &bootargs))
-		return;
-	p = strstr(bootargs, PARAM);
-	if (!p)
-		return;
-	p += strlen(PARAM);
-	end = strchrnul(p, ' ');
-	list = kstrndup(p, end - p, GFP_KERNEL);
+	list = pk_cmdline_value(PARAM);
 	if (!list)
 		return;
 	cur = list;

@@ -1,8 +1,8 @@
 # A protected module missing from the initramfs: the system boots, is
 # marked insecure, refuses protected VMs and does not try the modules
-# after it.
+# after it. The parameter is given twice: the last one counts.
 #@ boot cortex-a72 2 1G
-#@ append kvm-arm.protected_modules=pkvm_missing,pkvm_module
+#@ append kvm-arm.protected_modules=pkvm_ops_test kvm-arm.protected_modules=pkvm_missing,pkvm_module
 . /lib/pkvmkit/guest.sh
 guest_setup
 
@@ -16,6 +16,8 @@ t_check "the kernel log names the module" \
 t_eq "secure: 0" 0 "$(cat $PK_SYS/secure)"
 t_check "protected VM creation refused" sh -c "! echo 1 > $PK_SYS/create_pvm"
 t_check "pkvm_module was not loaded" sh -c "! grep -q '^pkvm_module ' /proc/modules"
+t_check "the earlier kvm-arm.protected_modules= was ignored" \
+	sh -c "! grep -q '^pkvm_ops_test ' /proc/modules"
 t_eq "the host is deprivileged all the same" "$(pk_all_cpus)" "$(cat $PK_SYS/stage2_cpus)"
 
 guest_finish
