@@ -12,30 +12,6 @@ struct arm_smccc_res pk_hvc(unsigned long id, unsigned long a1,
 	return res;
 }
 
-struct hvc_on_cpu {
-	unsigned long id, a1, a2, a3;
-	struct arm_smccc_res res;
-};
-
-static void hvc_on_this_cpu(void *info)
-{
-	struct hvc_on_cpu *c = info;
-
-	c->res = pk_hvc(c->id, c->a1, c->a2, c->a3);
-}
-
-int pk_hvc_on_cpu(int cpu, unsigned long id, unsigned long a1,
-		  unsigned long a2, unsigned long a3, struct arm_smccc_res *res)
-{
-	struct hvc_on_cpu c = { id, a1, a2, a3 };
-	int ret;
-
-	ret = smp_call_function_single(cpu, hvc_on_this_cpu, &c, 1);
-	if (!ret)
-		*res = c.res;
-	return ret;
-}
-
 struct hvc_args {
 	const unsigned long *a;
 	struct arm_smccc_res res;
@@ -63,6 +39,14 @@ int pk_hvc_args(int cpu, const unsigned long a[8], struct arm_smccc_res *res)
 	if (!ret)
 		*res = h.res;
 	return ret;
+}
+
+int pk_hvc_on_cpu(int cpu, unsigned long id, unsigned long a1,
+		  unsigned long a2, unsigned long a3, struct arm_smccc_res *res)
+{
+	const unsigned long a[8] = { id, a1, a2, a3 };
+
+	return pk_hvc_args(cpu, a, res);
 }
 
 /*
