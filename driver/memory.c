@@ -148,7 +148,6 @@ int pk_alloc_memory(void)
 	hp->nr_slots = pk.nr_slots;
 	hp->cpu_boot_pa = pk.params.pa + PAGE_SIZE;
 	hp->image_pa = pk.image.pa;
-	hp->image_size = pk.image.size;
 	hp->vmemmap_pa = pk.page_array.pa;
 	hp->vmemmap_size = pk.page_array.size;
 	hp->log_pa = pk.log.pa;

@@ -18,7 +18,6 @@ void hyp_log_init(u64 pa, u64 size)
 	log_text = (char *)(log_hdr + 1);
 	log_hdr->size = size - sizeof(*log_hdr);
 	log_hdr->head = 0;
-	log_hdr->panic_cpu = 0;
 	__atomic_store_n(&log_hdr->magic, HYP_LOG_MAGIC, __ATOMIC_RELEASE);
 }
 

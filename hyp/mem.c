@@ -401,7 +401,6 @@ struct pvm_record {
 };
 
 static bool insecure;
-static u64 pvm_pages[MAX_PVMS];
 static u32 nr_pvms;
 
 /* A protected module failed: no protected VM may run from now on. */
@@ -442,8 +441,7 @@ int hyp_pvm_create(u64 pfn)
 	rec = (struct pvm_record *)(pfn << PKVMKIT_PAGE_SHIFT);
 	memset(rec, 0, PKVMKIT_PAGE_SIZE);
 	rec->magic = PVM_MAGIC;
-	rec->handle = nr_pvms + 1;
-	pvm_pages[nr_pvms++] = pfn;
+	rec->handle = ++nr_pvms;
 	ret = (int)rec->handle;
 out:
 	hyp_spin_unlock(&mem_lock);

@@ -33,16 +33,11 @@ static void log_backtrace(const struct hyp_cpu *cpu, u64 elr, u64 fp)
 void __noreturn hyp_panic(u64 esr, u64 elr, u64 far, u64 fp)
 {
 	struct hyp_cpu *cpu = this_cpu();
-	struct hyp_log_header *hdr;
 
 	hyp_log("pkvmkit: HYP PANIC on cpu slot %lu: ESR %lx ELR %lx FAR %lx\n",
 		(unsigned long)cpu->slot, (unsigned long)esr,
 		(unsigned long)elr, (unsigned long)far);
 	log_backtrace(cpu, elr, fp);
-	if (hyp_params && hyp_params->log_pa) {
-		hdr = (struct hyp_log_header *)hyp_params->log_pa;
-		__atomic_store_n(&hdr->panic_cpu, cpu->slot + 1, __ATOMIC_RELEASE);
-	}
 	if (!hyp_params || !hyp_params->host_panic_entry)
 		for (;;)
 			asm volatile("wfe");

@@ -49,7 +49,6 @@ struct hyp_params {
 	u64 nr_slots;			/* CPU slots (possible CPUs) */
 	u64 cpu_boot_pa;		/* struct hyp_cpu_boot[nr_slots] */
 	u64 image_pa;
-	u64 image_size;			/* bss included */
 	u64 s1_root_pa;			/* EL2 stage-1 built by the driver */
 	u64 s1_nr_tables;
 	u64 pool_pa;			/* free pages for the hypervisor */
@@ -63,7 +62,6 @@ struct hyp_params {
 	u64 nr_boot;			/* hypervisor-owned from the start */
 	struct hyp_region boot[HYP_MAX_REGIONS];
 	u64 host_panic_entry;		/* kernel VA, entered at EL1 on hyp panic */
-	u64 host_hcr;			/* HCR_EL2 bits the host runs with */
 	u64 kern_page_offset;		/* PAGE_OFFSET: kern_hyp_va() of ... */
 	u64 kern_phys_offset;		/* ... a linear address: & ~PAGE_OFFSET + this */
 };
@@ -73,7 +71,6 @@ struct hyp_log_header {
 	u64 magic;
 	u64 size;			/* bytes of text space */
 	u64 head;			/* total bytes ever written */
-	u64 panic_cpu;			/* slot + 1 of a CPU that panicked, or 0 */
 };
 #define HYP_LOG_MAGIC		0x706b766d6c6f67UL
 
