@@ -6,16 +6,22 @@
  * Every transition has the same three phases:
  *   1. check: the range is RAM, every page is in the source state (and not
  *      a boot page, pinned, ... where that matters);
- *   2. reserve: the pool holds the worst case of table pages that the
- *      page-table updates below can allocate (pgt_max_tables());
+ *   2. reserve: the pool holds what the linear-map update can allocate
+ *      (pgt_max_tables() for a map, the exact split count for an unmap:
+ *      none, the linear map being pages only), and the host stage-2 slots
+ *      the new states need are reserved;
  *   3. commit: one pgt_map()/pgt_unmap() per affected table over the whole
- *      range, then the new page states and counters.
- * Nothing is changed unless all checks pass, and phase 3 cannot fail once
- * phase 2 succeeded.
+ *      range, then the new page states and counters, then the stage-2
+ *      slots the old states needed and the new ones do not are released.
+ * Nothing is changed unless phases 1 and 2 pass, and phase 3 cannot fail.
  */
 #include <pkvmkit/ownership.h>
 
 #define OWN_PA_BITS	48
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 
 static inline u64 own_pfn_to_phys(u64 pfn)
 {
@@ -71,20 +77,43 @@ u64 own_span_pfns(const struct own_ram_region *ram, u32 nr_ram)
 	return own_regions_span(sorted, nr_ram);
 }
 
-int own_init(struct ownership *o, struct hyp_page *pages,
+static void own_meta_layout(const struct own_ram_region *sorted, u32 nr_ram,
+			    struct own_meta_layout *l)
+{
+	own_meta_layout_for(sorted[0].base >> PKVMKIT_PAGE_SHIFT,
+			    own_regions_span(sorted, nr_ram), l);
+}
+
+u64 own_meta_size(const struct own_ram_region *ram, u32 nr_ram)
+{
+	struct own_ram_region sorted[OWN_MAX_RAM_REGIONS];
+	struct own_meta_layout l;
+
+	if (own_sort_regions(ram, nr_ram, sorted))
+		return 0;
+	own_meta_layout(sorted, nr_ram, &l);
+	return l.size;
+}
+
+int own_init(struct ownership *o, void *meta, u64 meta_size,
 	     const struct own_ram_region *ram, u32 nr_ram,
 	     struct pgt *hyp_s1, struct page_pool *pool)
 {
 	struct own_ram_region sorted[OWN_MAX_RAM_REGIONS];
 	const struct own_ram_region *last;
+	struct own_meta_layout l;
 	u64 i, ram_pages = 0;
 	int ret;
 
-	if (!o || !pages || !hyp_s1 || !pool)
+	if (!o || !meta || ((unsigned long)meta & 7) || !hyp_s1 || !pool ||
+	    !(hyp_s1->flags & PGT_F_PAGES_ONLY))
 		return -EINVAL;
 	ret = own_sort_regions(ram, nr_ram, sorted);
 	if (ret)
 		return ret;
+	own_meta_layout(sorted, nr_ram, &l);
+	if (meta_size < l.size)
+		return -EINVAL;
 	/* The linear map is VA == PA: all of RAM must fit in the hyp VA. */
 	last = &sorted[nr_ram - 1];
 	if (last->base + last->size > (1ULL << hyp_s1->ia_bits))
@@ -97,16 +126,21 @@ int own_init(struct ownership *o, struct hyp_page *pages,
 	o->nr_ram = nr_ram;
 	o->first_pfn = sorted[0].base >> PKVMKIT_PAGE_SHIFT;
 	o->nr_pfns = own_regions_span(sorted, nr_ram);
-	o->pages = pages;
+	o->pages = meta;
+	o->hyp_in_2m = (u16 *)((char *)meta + l.off_2m);
+	o->hyp_in_1g = (u32 *)((char *)meta + l.off_1g);
 	o->hyp_s1 = hyp_s1;
 	o->host_s2 = NULL;
 	o->pool = pool;
+	o->s2_slots = 0;
+	o->nr_dev_units = 0;
 	for (i = 0; i < PAGE_STATE_COUNT; i++)
 		o->nr_in_state[i] = 0;
 	/*
-	 * @pages comes zeroed, which is PAGE_HOST_OWNED with no flags or
-	 * pins: nothing to write per page (that loop alone cost more than
-	 * the rest of the hypervisor's set-up on a 4 GiB machine).
+	 * @meta comes zeroed, which is PAGE_HOST_OWNED with no flags or
+	 * pins and no hyp pages in any unit: nothing to write per page (that
+	 * loop alone cost more than the rest of the hypervisor's set-up on a
+	 * 4 GiB machine).
 	 */
 	o->nr_in_state[PAGE_HOST_OWNED] = ram_pages;
 	return 0;
@@ -143,6 +177,180 @@ int own_page_state(const struct ownership *o, u64 pfn, enum page_state *state)
 	return 0;
 }
 
+/* ---- host stage-2 table slots (see ownership.h) ------------------------ */
+
+#define OWN_UNIT512G_SHIFT	27	/* a level-0 entry, in pfns */
+
+/* A page in @state is not mapped RWX for the host. */
+static bool own_state_is_hyp(u8 state)
+{
+	return state == PAGE_HYP_OWNED || state == PAGE_HYP_SHARED;
+}
+
+/* RAM pages in [pfn, pfn + nr). */
+static u64 own_ram_pages_in(const struct ownership *o, u64 pfn, u64 nr)
+{
+	u64 end = pfn + nr, total = 0;
+	u32 i;
+
+	for (i = 0; i < o->nr_ram; i++) {
+		u64 lo = o->ram[i].base >> PKVMKIT_PAGE_SHIFT;
+		u64 hi = lo + (o->ram[i].size >> PKVMKIT_PAGE_SHIFT);
+
+		if (lo < pfn)
+			lo = pfn;
+		if (hi > end)
+			hi = end;
+		if (hi > lo)
+			total += hi - lo;
+	}
+	return total;
+}
+
+/* RAM covers some but not all of unit @unit of 2^@shift pages. */
+static bool own_unit_partial(const struct ownership *o, u64 unit, u32 shift)
+{
+	u64 ram = own_ram_pages_in(o, unit << shift, 1ULL << shift);
+
+	return ram && ram < 1ULL << shift;
+}
+
+/* Units of 2^@shift pages have a table slot only below the root level. */
+static bool own_unit_level_used(u32 start_level, u32 shift)
+{
+	return start_level <= 3 - shift / 9;
+}
+
+static u64 own_unit_hyp_pages(const struct ownership *o, u64 unit, u32 shift)
+{
+	u64 i = unit - (o->first_pfn >> shift);
+
+	return shift == OWN_UNIT2M_SHIFT ? o->hyp_in_2m[i] : o->hyp_in_1g[i];
+}
+
+static void own_unit_add_hyp_pages(struct ownership *o, u64 unit, u32 shift,
+				   s64 delta)
+{
+	u64 i = unit - (o->first_pfn >> shift);
+
+	if (shift == OWN_UNIT2M_SHIFT)
+		o->hyp_in_2m[i] += delta;
+	else
+		o->hyp_in_1g[i] += delta;
+}
+
+/* Pages of [pfn, end) inside unit @unit. */
+static u64 own_unit_overlap(u64 unit, u32 shift, u64 pfn, u64 end)
+{
+	u64 lo = unit << shift, hi = (unit + 1) << shift;
+
+	return (hi < end ? hi : end) - (lo > pfn ? lo : pfn);
+}
+
+/* Pages of [pfn, pfn + nr) enter (@dir = 1) or leave (-1) a hyp state. */
+static void own_count_hyp_pages(struct ownership *o, u64 pfn, u64 nr, int dir)
+{
+	static const u32 shifts[] = { OWN_UNIT2M_SHIFT, OWN_UNIT1G_SHIFT };
+	u64 end = pfn + nr, u;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(shifts); i++)
+		for (u = pfn >> shifts[i]; u <= (end - 1) >> shifts[i]; u++)
+			own_unit_add_hyp_pages(o, u, shifts[i], dir *
+				(s64)own_unit_overlap(u, shifts[i], pfn, end));
+}
+
+/*
+ * Slots that [pfn, pfn + nr) entering (@dir = 1) or leaving (-1) a hyp
+ * state would add and release. A partly-RAM unit keeps its slot anyway.
+ */
+static void own_slot_delta(const struct ownership *o, u64 pfn, u64 nr,
+			   int dir, u64 *add, u64 *del)
+{
+	static const u32 shifts[] = { OWN_UNIT2M_SHIFT, OWN_UNIT1G_SHIFT };
+	u32 start = o->host_s2->start_level;
+	u64 end = pfn + nr, u;
+	u32 i;
+
+	*add = *del = 0;
+	for (i = 0; i < ARRAY_SIZE(shifts); i++) {
+		if (!own_unit_level_used(start, shifts[i]))
+			continue;
+		for (u = pfn >> shifts[i]; u <= (end - 1) >> shifts[i]; u++) {
+			u64 before = own_unit_hyp_pages(o, u, shifts[i]);
+			u64 k = own_unit_overlap(u, shifts[i], pfn, end);
+			u64 after = dir > 0 ? before + k : before - k;
+
+			if (!before == !after ||
+			    own_unit_partial(o, u, shifts[i]))
+				continue;
+			if (after)
+				(*add)++;
+			else
+				(*del)++;
+		}
+	}
+}
+
+/* Level-0 entries over RAM: each needs a level-1 table once anything is mapped. */
+static u64 own_ram_units_512g(const struct ownership *o)
+{
+	u64 n = 0, next = 0;	/* units below @next are counted */
+	u32 i;
+
+	/* regions are sorted: a unit shared by two of them counts once */
+	for (i = 0; i < o->nr_ram; i++) {
+		u64 first = (o->ram[i].base >> PKVMKIT_PAGE_SHIFT) >>
+			    OWN_UNIT512G_SHIFT;
+		u64 last = (((o->ram[i].base + o->ram[i].size) >>
+			     PKVMKIT_PAGE_SHIFT) - 1) >> OWN_UNIT512G_SHIFT;
+
+		if (first < next)
+			first = next;
+		if (last >= first)
+			n += last - first + 1;
+		if (last + 1 > next)
+			next = last + 1;
+	}
+	return n;
+}
+
+static u64 own_unit_slots(const struct ownership *o, u32 shift)
+{
+	u64 first = o->first_pfn >> shift;
+	u64 last = (o->first_pfn + o->nr_pfns - 1) >> shift;
+	u64 u, n = 0;
+
+	for (u = first; u <= last; u++) {
+		if (!own_ram_pages_in(o, u << shift, 1ULL << shift))
+			continue;
+		if (own_unit_partial(o, u, shift) ||
+		    own_unit_hyp_pages(o, u, shift))
+			n++;
+	}
+	return n;
+}
+
+static u64 own_slots_for(const struct ownership *o, u32 start_level)
+{
+	u64 slots = 1 + OWN_DEV_TABLES;		/* the root, device tables */
+
+	if (start_level == 0)
+		slots += own_ram_units_512g(o);
+	if (own_unit_level_used(start_level, OWN_UNIT1G_SHIFT))
+		slots += own_unit_slots(o, OWN_UNIT1G_SHIFT);
+	if (own_unit_level_used(start_level, OWN_UNIT2M_SHIFT))
+		slots += own_unit_slots(o, OWN_UNIT2M_SHIFT);
+	return slots;
+}
+
+u64 own_s2_slots_needed(const struct ownership *o)
+{
+	return o->host_s2 ? own_slots_for(o, o->host_s2->start_level) : 0;
+}
+
+/* ---- transitions ------------------------------------------------------- */
+
 enum own_pt_op {
 	OWN_PT_KEEP = 0,
 	OWN_PT_MAP,
@@ -153,7 +361,7 @@ enum own_pt_op {
 #define OWN_TX_NEED_RECLAIMABLE		BIT(0)
 #define OWN_TX_REFUSE_BOOT		BIT(1)
 #define OWN_TX_REFUSE_PINNED		BIT(2)
-#define OWN_TX_SET_RECLAIMABLE		BIT(3)	/* from the caller's flag */
+#define OWN_TX_SET_RECLAIMABLE		BIT(3)
 #define OWN_TX_CLEAR_RECLAIMABLE	BIT(4)
 #define OWN_TX_SET_PRIVATE		BIT(5)
 #define OWN_TX_CLEAR_PRIVATE		BIT(6)
@@ -168,11 +376,73 @@ struct own_tx {
 	u8 host_s2_prot;	/* for OWN_PT_MAP */
 };
 
-static int own_check(const struct ownership *o, u64 pfn, u64 nr,
-		     const struct own_tx *tx)
+/*
+ * The transitions, as the state table in ownership.h has them. A donation
+ * takes the page from the host stage-2 and gives it to the linear map
+ * (except a private one: its user maps it elsewhere, with no writable
+ * alias); a share keeps the host's mapping; a hyp share gives the host
+ * read-only access.
+ */
+static const struct own_tx own_txs[OWN_NR_OPS] = {
+	[OWN_HOST_DONATE_HYP] = {
+		.from = PAGE_HOST_OWNED, .to = PAGE_HYP_OWNED,
+		.flags = OWN_TX_SET_RECLAIMABLE,
+		.hyp_s1 = OWN_PT_MAP, .host_s2 = OWN_PT_UNMAP,
+	},
+	[OWN_HOST_DONATE_HYP_FOR_GOOD] = {
+		.from = PAGE_HOST_OWNED, .to = PAGE_HYP_OWNED,
+		.flags = OWN_TX_CLEAR_RECLAIMABLE,
+		.hyp_s1 = OWN_PT_MAP, .host_s2 = OWN_PT_UNMAP,
+	},
+	[OWN_HOST_DONATE_HYP_PRIVATE] = {
+		.from = PAGE_HOST_OWNED, .to = PAGE_HYP_OWNED,
+		.flags = OWN_TX_CLEAR_RECLAIMABLE | OWN_TX_SET_PRIVATE,
+		.hyp_s1 = OWN_PT_KEEP, .host_s2 = OWN_PT_UNMAP,
+	},
+	[OWN_HYP_DONATE_HOST] = {
+		.from = PAGE_HYP_OWNED, .to = PAGE_HOST_OWNED,
+		.flags = OWN_TX_REFUSE_BOOT | OWN_TX_CLEAR_RECLAIMABLE |
+			 OWN_TX_CLEAR_PRIVATE,
+		.hyp_s1 = OWN_PT_UNMAP, .host_s2 = OWN_PT_MAP,
+		.host_s2_prot = PGT_PROT_RWX,
+	},
+	[OWN_HOST_RECLAIM] = {
+		.from = PAGE_HYP_OWNED, .to = PAGE_HOST_OWNED,
+		.flags = OWN_TX_REFUSE_BOOT | OWN_TX_NEED_RECLAIMABLE |
+			 OWN_TX_CLEAR_RECLAIMABLE,
+		.hyp_s1 = OWN_PT_UNMAP, .host_s2 = OWN_PT_MAP,
+		.host_s2_prot = PGT_PROT_RWX,
+	},
+	[OWN_HYP_CLAIM] = {
+		.from = PAGE_HYP_OWNED, .to = PAGE_HYP_OWNED,
+		.flags = OWN_TX_NEED_RECLAIMABLE | OWN_TX_CLEAR_RECLAIMABLE,
+	},
+	[OWN_HOST_SHARE_HYP] = {
+		.from = PAGE_HOST_OWNED, .to = PAGE_HOST_SHARED,
+		.hyp_s1 = OWN_PT_MAP,
+	},
+	[OWN_HOST_UNSHARE_HYP] = {
+		.from = PAGE_HOST_SHARED, .to = PAGE_HOST_OWNED,
+		.flags = OWN_TX_REFUSE_PINNED,
+		.hyp_s1 = OWN_PT_UNMAP,
+	},
+	/* the reclaimable flag is kept for when the page is unshared again */
+	[OWN_HYP_SHARE_HOST] = {
+		.from = PAGE_HYP_OWNED, .to = PAGE_HYP_SHARED,
+		.flags = OWN_TX_REFUSE_BOOT | OWN_TX_REFUSE_PRIVATE,
+		.host_s2 = OWN_PT_MAP, .host_s2_prot = PGT_PROT_R,
+	},
+	[OWN_HYP_UNSHARE_HOST] = {
+		.from = PAGE_HYP_SHARED, .to = PAGE_HYP_OWNED,
+		.host_s2 = OWN_PT_UNMAP,
+	},
+};
+
+/* Phase 1: every page of the range may make the transition. */
+static int own_check_pages(const struct ownership *o, u64 pfn, u64 nr,
+			   const struct own_tx *tx)
 {
 	bool busy = false;
-	u64 addr, size, need = 0;
 	u64 i;
 
 	if (!own_range_is_ram(o, pfn, nr))
@@ -192,18 +462,58 @@ static int own_check(const struct ownership *o, u64 pfn, u64 nr,
 		if ((tx->flags & OWN_TX_REFUSE_PINNED) && p->pins)
 			busy = true;
 	}
-	if (busy)
-		return -EBUSY;
+	return busy ? -EBUSY : 0;
+}
 
-	addr = own_pfn_to_phys(pfn);
-	size = own_pfn_to_phys(nr);
-	if (tx->hyp_s1 != OWN_PT_KEEP)
-		need += pgt_max_tables(o->hyp_s1, addr, size);
-	if (tx->host_s2 != OWN_PT_KEEP && o->host_s2)
-		need += pgt_max_tables(o->host_s2, addr, size);
-	if (pool_nr_free(o->pool) < need)
-		return -ENOMEM;
+/* +1: the pages become hyp pages for the host stage-2, -1: they stop. */
+static int own_tx_dir(const struct own_tx *tx)
+{
+	return own_state_is_hyp(tx->to) - own_state_is_hyp(tx->from);
+}
+
+/* Table pages the linear-map update of @tx over the range can allocate. */
+static u64 own_s1_need(const struct ownership *o, const struct own_tx *tx,
+		       u64 addr, u64 size)
+{
+	if (tx->hyp_s1 == OWN_PT_MAP)
+		return pgt_max_tables(o->hyp_s1, addr, size);
+	if (tx->hyp_s1 == OWN_PT_UNMAP)
+		return pgt_unmap_split_tables(o->hyp_s1, addr, size);
 	return 0;
+}
+
+int own_prepare(struct ownership *o, enum own_op op, u64 pfn, u64 nr,
+		u64 extra_tables, struct own_txn *txn)
+{
+	const struct own_tx *tx;
+	u64 need;
+	int ret;
+
+	if ((unsigned int)op >= OWN_NR_OPS)
+		return -EINVAL;
+	tx = &own_txs[op];
+	ret = own_check_pages(o, pfn, nr, tx);
+	if (ret)
+		return ret;
+
+	txn->op = op;
+	txn->pfn = pfn;
+	txn->nr = nr;
+	txn->slots_add = txn->slots_del = 0;
+	if (o->host_s2 && own_tx_dir(tx))
+		own_slot_delta(o, pfn, nr, own_tx_dir(tx), &txn->slots_add,
+			       &txn->slots_del);
+	need = own_s1_need(o, tx, own_pfn_to_phys(pfn), own_pfn_to_phys(nr));
+	if (need + extra_tables < need ||
+	    pool_nr_free(o->pool) < need + extra_tables ||
+	    pool_nr_free(o->pool) - need - extra_tables < txn->slots_add)
+		return -ENOMEM;
+	return pool_reserve(o->pool, txn->slots_add);
+}
+
+void own_cancel(struct ownership *o, const struct own_txn *txn)
+{
+	pool_unreserve(o->pool, txn->slots_add);
 }
 
 static int own_update_pgt(struct pgt *pgt, enum own_pt_op op, u64 addr,
@@ -216,25 +526,10 @@ static int own_update_pgt(struct pgt *pgt, enum own_pt_op op, u64 addr,
 	return pgt_map(pgt, addr, addr, size, prot);
 }
 
-static int own_commit(struct ownership *o, u64 pfn, u64 nr,
-		      const struct own_tx *tx, bool reclaimable)
+static void own_set_states(struct ownership *o, u64 pfn, u64 nr,
+			   const struct own_tx *tx, enum own_op op)
 {
-	u64 addr = own_pfn_to_phys(pfn), size = own_pfn_to_phys(nr);
 	u64 i;
-	int ret;
-
-	/*
-	 * Cannot fail after own_check(): the pool holds the worst case. If it
-	 * does anyway, the tables may be partly updated and the states are
-	 * left alone; the caller treats that as fatal.
-	 */
-	ret = own_update_pgt(o->hyp_s1, tx->hyp_s1, addr, size, PGT_PROT_RW);
-	if (ret)
-		return ret;
-	ret = own_update_pgt(o->host_s2, tx->host_s2, addr, size,
-			     tx->host_s2_prot);
-	if (ret)
-		return ret;
 
 	for (i = pfn; i < pfn + nr; i++) {
 		struct hyp_page *p = own_page(o, i);
@@ -244,7 +539,7 @@ static int own_commit(struct ownership *o, u64 pfn, u64 nr,
 		p->state = tx->to;
 		p->pins = 0;
 		if (tx->flags & OWN_TX_SET_RECLAIMABLE)
-			p->reclaimable = reclaimable;
+			p->reclaimable = op == OWN_HOST_DONATE_HYP;
 		if (tx->flags & OWN_TX_CLEAR_RECLAIMABLE)
 			p->reclaimable = 0;
 		if (tx->flags & OWN_TX_SET_PRIVATE)
@@ -252,17 +547,40 @@ static int own_commit(struct ownership *o, u64 pfn, u64 nr,
 		if (tx->flags & OWN_TX_CLEAR_PRIVATE)
 			p->priv = 0;
 	}
-	return 0;
+	if (own_tx_dir(tx))
+		own_count_hyp_pages(o, pfn, nr, own_tx_dir(tx));
 }
 
-static int own_transition(struct ownership *o, u64 pfn, u64 nr,
-			  const struct own_tx *tx, bool reclaimable)
+int own_commit(struct ownership *o, const struct own_txn *txn)
 {
-	int ret = own_check(o, pfn, nr, tx);
+	const struct own_tx *tx = &own_txs[txn->op];
+	u64 addr = own_pfn_to_phys(txn->pfn), size = own_pfn_to_phys(txn->nr);
+	int ret;
 
+	/*
+	 * Cannot fail after own_prepare(): the linear map's tables were
+	 * checked, the stage-2's reserved. If it does anyway the tables may
+	 * be partly updated; the caller treats that as fatal.
+	 */
+	ret = own_update_pgt(o->hyp_s1, tx->hyp_s1, addr, size, PGT_PROT_RW);
+	if (!ret)
+		ret = own_update_pgt(o->host_s2, tx->host_s2, addr, size,
+				     tx->host_s2_prot);
 	if (ret)
 		return ret;
-	return own_commit(o, pfn, nr, tx, reclaimable);
+	own_set_states(o, txn->pfn, txn->nr, tx, txn->op);
+	/* the slots given up hold no table any more: coalesced or emptied */
+	o->s2_slots += txn->slots_add;
+	o->s2_slots -= txn->slots_del;
+	return pool_unreserve(o->pool, txn->slots_del);
+}
+
+int own_transition(struct ownership *o, enum own_op op, u64 pfn, u64 nr)
+{
+	struct own_txn txn;
+	int ret = own_prepare(o, op, pfn, nr, 0, &txn);
+
+	return ret ? ret : own_commit(o, &txn);
 }
 
 int own_mark_hyp_boot(struct ownership *o, u64 pfn, u64 nr)
@@ -287,143 +605,54 @@ int own_mark_hyp_boot(struct ownership *o, u64 pfn, u64 nr)
 	}
 	o->nr_in_state[PAGE_HOST_OWNED] -= nr;
 	o->nr_in_state[PAGE_HYP_OWNED] += nr;
+	own_count_hyp_pages(o, pfn, nr, 1);
 	return 0;
 }
 
-/*
- * host: OWNED => NOPAGE, hyp: NOPAGE => OWNED, kept out of the linear map:
- * for pages the hypervisor maps elsewhere with their own permissions
- * (vendor-module code and data), so no writable alias of them exists.
- */
 int own_host_donate_hyp_private(struct ownership *o, u64 pfn, u64 nr)
 {
-	static const struct own_tx tx = {
-		.from = PAGE_HOST_OWNED,
-		.to = PAGE_HYP_OWNED,
-		.flags = OWN_TX_SET_RECLAIMABLE | OWN_TX_SET_PRIVATE,
-		.hyp_s1 = OWN_PT_KEEP,
-		.host_s2 = OWN_PT_UNMAP,
-	};
-
-	return own_transition(o, pfn, nr, &tx, false);
+	return own_transition(o, OWN_HOST_DONATE_HYP_PRIVATE, pfn, nr);
 }
 
-/*
- * host: OWNED => NOPAGE, hyp: NOPAGE => OWNED.
- * Host stage-2 loses the pages, the linear map gains them.
- */
 int own_host_donate_hyp(struct ownership *o, u64 pfn, u64 nr, bool reclaimable)
 {
-	static const struct own_tx tx = {
-		.from = PAGE_HOST_OWNED,
-		.to = PAGE_HYP_OWNED,
-		.flags = OWN_TX_SET_RECLAIMABLE,
-		.hyp_s1 = OWN_PT_MAP,
-		.host_s2 = OWN_PT_UNMAP,
-	};
-
-	return own_transition(o, pfn, nr, &tx, reclaimable);
+	return own_transition(o, reclaimable ? OWN_HOST_DONATE_HYP :
+			      OWN_HOST_DONATE_HYP_FOR_GOOD, pfn, nr);
 }
 
-/* hyp: OWNED => NOPAGE, host: NOPAGE => OWNED. Never for boot pages. */
 int own_hyp_donate_host(struct ownership *o, u64 pfn, u64 nr)
 {
-	static const struct own_tx tx = {
-		.from = PAGE_HYP_OWNED,
-		.to = PAGE_HOST_OWNED,
-		.flags = OWN_TX_REFUSE_BOOT | OWN_TX_CLEAR_RECLAIMABLE |
-			 OWN_TX_CLEAR_PRIVATE,
-		.hyp_s1 = OWN_PT_UNMAP,
-		.host_s2 = OWN_PT_MAP,
-		.host_s2_prot = PGT_PROT_RWX,
-	};
-
-	return own_transition(o, pfn, nr, &tx, false);
+	return own_transition(o, OWN_HYP_DONATE_HOST, pfn, nr);
 }
 
-/* As own_hyp_donate_host(), but only pages the hyp has not claimed. */
 int own_host_reclaim(struct ownership *o, u64 pfn, u64 nr)
 {
-	static const struct own_tx tx = {
-		.from = PAGE_HYP_OWNED,
-		.to = PAGE_HOST_OWNED,
-		.flags = OWN_TX_REFUSE_BOOT | OWN_TX_NEED_RECLAIMABLE |
-			 OWN_TX_CLEAR_RECLAIMABLE,
-		.hyp_s1 = OWN_PT_UNMAP,
-		.host_s2 = OWN_PT_MAP,
-		.host_s2_prot = PGT_PROT_RWX,
-	};
-
-	return own_transition(o, pfn, nr, &tx, false);
+	return own_transition(o, OWN_HOST_RECLAIM, pfn, nr);
 }
 
-/* hyp: OWNED (reclaimable) => OWNED. No page-table change. */
 int own_hyp_claim(struct ownership *o, u64 pfn, u64 nr)
 {
-	static const struct own_tx tx = {
-		.from = PAGE_HYP_OWNED,
-		.to = PAGE_HYP_OWNED,
-		.flags = OWN_TX_NEED_RECLAIMABLE | OWN_TX_CLEAR_RECLAIMABLE,
-	};
-
-	return own_transition(o, pfn, nr, &tx, false);
+	return own_transition(o, OWN_HYP_CLAIM, pfn, nr);
 }
 
-/*
- * host: OWNED => SHARED_OWNED, hyp: NOPAGE => SHARED_BORROWED.
- * The host keeps RWX; the linear map gains the pages.
- */
 int own_host_share_hyp(struct ownership *o, u64 pfn, u64 nr)
 {
-	static const struct own_tx tx = {
-		.from = PAGE_HOST_OWNED,
-		.to = PAGE_HOST_SHARED,
-		.hyp_s1 = OWN_PT_MAP,
-	};
-
-	return own_transition(o, pfn, nr, &tx, false);
+	return own_transition(o, OWN_HOST_SHARE_HYP, pfn, nr);
 }
 
-/* host: SHARED_OWNED => OWNED, hyp: SHARED_BORROWED => NOPAGE. */
 int own_host_unshare_hyp(struct ownership *o, u64 pfn, u64 nr)
 {
-	static const struct own_tx tx = {
-		.from = PAGE_HOST_SHARED,
-		.to = PAGE_HOST_OWNED,
-		.flags = OWN_TX_REFUSE_PINNED,
-		.hyp_s1 = OWN_PT_UNMAP,
-	};
-
-	return own_transition(o, pfn, nr, &tx, false);
+	return own_transition(o, OWN_HOST_UNSHARE_HYP, pfn, nr);
 }
 
-/*
- * hyp: OWNED => SHARED_OWNED, host: NOPAGE => SHARED_BORROWED (read-only).
- * The reclaimable flag is kept for when the page is unshared again.
- */
 int own_hyp_share_host(struct ownership *o, u64 pfn, u64 nr)
 {
-	static const struct own_tx tx = {
-		.from = PAGE_HYP_OWNED,
-		.to = PAGE_HYP_SHARED,
-		.flags = OWN_TX_REFUSE_BOOT | OWN_TX_REFUSE_PRIVATE,
-		.host_s2 = OWN_PT_MAP,
-		.host_s2_prot = PGT_PROT_R,
-	};
-
-	return own_transition(o, pfn, nr, &tx, false);
+	return own_transition(o, OWN_HYP_SHARE_HOST, pfn, nr);
 }
 
-/* hyp: SHARED_OWNED => OWNED, host: SHARED_BORROWED => NOPAGE. */
 int own_hyp_unshare_host(struct ownership *o, u64 pfn, u64 nr)
 {
-	static const struct own_tx tx = {
-		.from = PAGE_HYP_SHARED,
-		.to = PAGE_HYP_OWNED,
-		.host_s2 = OWN_PT_UNMAP,
-	};
-
-	return own_transition(o, pfn, nr, &tx, false);
+	return own_transition(o, OWN_HYP_UNSHARE_HOST, pfn, nr);
 }
 
 static int own_check_shared(const struct ownership *o, u64 pfn, u64 nr)
@@ -468,6 +697,7 @@ int own_unpin_shared(struct ownership *o, u64 pfn, u64 nr)
 	return 0;
 }
 
+
 /* What the host stage-2 holds for a page in @state: 0 = nothing. */
 static u32 own_host_s2_prot(enum page_state state)
 {
@@ -510,24 +740,17 @@ static int own_host_s2_hyp_runs(struct ownership *o, struct pgt *s2,
 	return 0;
 }
 
-int own_build_host_s2(struct ownership *o, struct pgt *s2)
+/*
+ * RAM as Normal RWX, then the pages the host must not have, or only read.
+ * Device space is left for own_host_s2_fault(): mapping all of a 48-bit
+ * input range up front would take hundreds of tables for addresses no
+ * device answers at.
+ */
+static int own_fill_host_s2(struct ownership *o, struct pgt *s2)
 {
-	const struct own_ram_region *last;
 	u32 i;
 	int ret;
 
-	if (!s2 || s2->stage != PGT_STAGE2 || o->host_s2 ||
-	    pgt_nr_tables(s2) != 1)
-		return -EINVAL;
-	last = &o->ram[o->nr_ram - 1];
-	if (last->base + last->size > 1ULL << s2->ia_bits)
-		return -EINVAL;
-
-	/*
-	 * RAM as Normal RWX. Device space is left for own_host_s2_fault():
-	 * mapping all of a 48-bit input range up front would take hundreds
-	 * of tables for addresses no device answers at.
-	 */
 	for (i = 0; i < o->nr_ram; i++) {
 		const struct own_ram_region *r = &o->ram[i];
 
@@ -535,14 +758,44 @@ int own_build_host_s2(struct ownership *o, struct pgt *s2)
 		if (ret)
 			return ret;
 	}
-
-	/* Then the pages the host must not have, or only read. */
 	for (i = 0; i < o->nr_ram; i++) {
 		ret = own_host_s2_hyp_runs(o, s2, &o->ram[i]);
 		if (ret)
 			return ret;
 	}
+	return 0;
+}
+
+int own_build_host_s2(struct ownership *o, struct pgt *s2, u32 ia_bits,
+		      const struct pgt_mm_ops *mm)
+{
+	const struct own_ram_region *last = &o->ram[o->nr_ram - 1];
+	u64 slots;
+	int ret;
+
+	if (!s2 || o->host_s2 || ia_bits < 32 || ia_bits > 48 ||
+	    last->base + last->size > 1ULL << ia_bits)
+		return -EINVAL;
+
+	slots = own_slots_for(o, pgt_start_level(ia_bits));
+	ret = pool_reserve(o->pool, slots);
+	if (ret)
+		return ret;
+	ret = pgt_init(s2, PGT_STAGE2, ia_bits, mm);
+	if (!ret) {
+		s2->flags = PGT_F_COALESCE;
+		ret = own_fill_host_s2(o, s2);
+		if (ret)
+			pgt_destroy(s2);
+	}
+	if (ret) {
+		/* pgt_destroy() gave every table back to the reservation */
+		pool_unreserve(o->pool, slots);
+		return ret;
+	}
 	o->host_s2 = s2;
+	o->s2_slots = slots;
+	o->nr_dev_units = 0;
 	return 0;
 }
 
@@ -557,6 +810,35 @@ static bool own_overlaps_ram(const struct ownership *o, u64 base, u64 size)
 	return false;
 }
 
+#define OWN_UNIT512G_SIZE	(1ULL << (OWN_UNIT512G_SHIFT + PKVMKIT_PAGE_SHIFT))
+
+/*
+ * A device mapping at @addr in a 512 GiB unit without RAM needs that unit's
+ * level-1 table: one of the OWN_DEV_TABLES reserved for them. When all are
+ * in use, unmap every such unit (freeing their tables into the
+ * reservation); the host faults back in what it still uses.
+ */
+static void own_claim_dev_unit(struct ownership *o, u64 addr)
+{
+	struct pgt *s2 = o->host_s2;
+	u64 unit = addr / OWN_UNIT512G_SIZE;
+	u32 i;
+
+	if (s2->start_level || own_overlaps_ram(o, unit * OWN_UNIT512G_SIZE,
+						OWN_UNIT512G_SIZE))
+		return;
+	for (i = 0; i < o->nr_dev_units; i++)
+		if (o->dev_units[i] == unit)
+			return;
+	if (o->nr_dev_units == OWN_DEV_TABLES) {
+		for (i = 0; i < o->nr_dev_units; i++)
+			pgt_unmap(s2, o->dev_units[i] * OWN_UNIT512G_SIZE,
+				  OWN_UNIT512G_SIZE);
+		o->nr_dev_units = 0;
+	}
+	o->dev_units[o->nr_dev_units++] = unit;
+}
+
 int own_host_s2_fault(struct ownership *o, u64 addr)
 {
 	struct pgt *s2 = o->host_s2;
@@ -567,8 +849,8 @@ int own_host_s2_fault(struct ownership *o, u64 addr)
 		return -EINVAL;
 	/*
 	 * Mapped by now: the fault hit an entry another CPU was rebuilding
-	 * (break-before-make while splitting a block), or device space
-	 * another CPU mapped first. The host just retries.
+	 * (break-before-make while splitting or coalescing a block), or
+	 * device space another CPU mapped first. The host just retries.
 	 */
 	if (!pgt_lookup(s2, addr, NULL, NULL, NULL))
 		return 0;
@@ -582,11 +864,9 @@ int own_host_s2_fault(struct ownership *o, u64 addr)
 			break;
 	}
 	/*
-	 * An aligned block at @level needs at most one new table for each
-	 * level between the root and it (pgt_max_tables() would count the
-	 * worst case of an unaligned map of the same size).
+	 * Every other table on the way is a slot of a unit that RAM partly
+	 * covers (a RAM-free unit gets a block): reserved, see ownership.h.
 	 */
-	if (pool_nr_free(o->pool) < level - s2->start_level)
-		return -ENOMEM;
+	own_claim_dev_unit(o, base);
 	return pgt_map(s2, base, base, size, PGT_PROT_RW | PGT_PROT_DEVICE);
 }

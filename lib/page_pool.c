@@ -31,9 +31,10 @@ void pool_init(struct page_pool *pool, void *base, u64 nr_pages)
 	pool->next_unused = 0;
 	pool->free_list = NULL;
 	pool->nr_free = nr_pages;
+	pool->nr_reserved = 0;
 }
 
-void *pool_alloc_page(struct page_pool *pool)
+static void *pool_take_page(struct page_pool *pool)
 {
 	struct pool_free_node *page = pool->free_list;
 	void *va;
@@ -51,6 +52,50 @@ void *pool_alloc_page(struct page_pool *pool)
 	pool->nr_free--;
 	pool_zero_page(va);
 	return va;
+}
+
+void *pool_alloc_page(struct page_pool *pool)
+{
+	if (pool->nr_free == pool->nr_reserved)
+		return NULL;
+	return pool_take_page(pool);
+}
+
+void *pool_alloc_reserved(struct page_pool *pool)
+{
+	void *va;
+
+	if (!pool->nr_reserved)
+		return NULL;
+	va = pool_take_page(pool);
+	if (va)
+		pool->nr_reserved--;
+	return va;
+}
+
+int pool_reserve(struct page_pool *pool, u64 nr)
+{
+	if (nr > pool->nr_free - pool->nr_reserved)
+		return -ENOMEM;
+	pool->nr_reserved += nr;
+	return 0;
+}
+
+int pool_unreserve(struct page_pool *pool, u64 nr)
+{
+	if (nr > pool->nr_reserved)
+		return -EINVAL;
+	pool->nr_reserved -= nr;
+	return 0;
+}
+
+int pool_free_reserved(struct page_pool *pool, void *va)
+{
+	int ret = pool_free_page(pool, va);
+
+	if (!ret)
+		pool->nr_reserved++;
+	return ret;
 }
 
 int pool_free_page(struct page_pool *pool, void *va)

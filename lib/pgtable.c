@@ -329,8 +329,11 @@ static bool pgt_try_leaf(struct pgt_op *op, pgt_pte_t *ptep, u32 level,
 		return true;
 	}
 	pa = pgt_op_pa(op, addr);
-	if (level == 0 ||
-	    (level < PGT_LAST_LEVEL && (pa & (pgt_level_size(level) - 1))))
+	if (level == 0)
+		return false;
+	if (level < PGT_LAST_LEVEL &&
+	    ((op->pgt->flags & PGT_F_PAGES_ONLY) ||
+	     (pa & (pgt_level_size(level) - 1))))
 		return false;
 	pgt_set_entry(op->pgt, ptep, addr, level,
 		      op->attrs | pgt_leaf_type(level) | pa);
@@ -339,6 +342,32 @@ static bool pgt_try_leaf(struct pgt_op *op, pgt_pte_t *ptep, u32 level,
 
 static int pgt_op_table(struct pgt_op *op, pgt_pte_t *table, u32 level,
 			u64 addr, u64 end);
+
+/*
+ * PGT_F_COALESCE: if the 512 entries of @child (the table under the level
+ * @level entry at @ptep, covering @entry) are leaves with the same
+ * attributes mapping one aligned, contiguous range, replace the table by
+ * that block. Level 0 cannot hold blocks with a 4 KiB granule.
+ */
+static void pgt_try_coalesce(struct pgt *pgt, pgt_pte_t *ptep, u32 level,
+			     u64 entry, const pgt_pte_t *child)
+{
+	u64 step = pgt_level_size(level + 1);
+	pgt_pte_t first = PGT_PTE_READ(&child[0]);
+	pgt_pte_t attrs = first & ~(PGT_PTE_OA_MASK | PGT_PTE_TYPE_MASK);
+	u64 pa = pgt_pte_pa(first);
+	u32 i;
+
+	if (level == 0 || !pgt_pte_valid(first) ||
+	    pgt_pte_is_table(first, level + 1) ||
+	    (pa & (pgt_level_size(level) - 1)))
+		return;
+	for (i = 1; i < PGT_ENTRIES; i++)
+		if (PGT_PTE_READ(&child[i]) != (first + (u64)i * step))
+			return;
+	pgt_set_entry(pgt, ptep, entry, level,
+		      attrs | pgt_leaf_type(level) | pa);
+}
 
 /* Handle [addr, end), which lies inside the entry at @ptep. */
 static int pgt_op_entry(struct pgt_op *op, pgt_pte_t *ptep, u32 level,
@@ -377,6 +406,8 @@ static int pgt_op_entry(struct pgt_op *op, pgt_pte_t *ptep, u32 level,
 	ret = pgt_op_table(op, child, level + 1, addr, end);
 	if ((ret || op->unmap) && pgt_table_empty(child))
 		pgt_set_entry(pgt, ptep, entry, level, 0);
+	else if (!ret && !op->unmap && (pgt->flags & PGT_F_COALESCE))
+		pgt_try_coalesce(pgt, ptep, level, entry, child);
 	return ret;
 }
 
@@ -425,6 +456,7 @@ int pgt_init(struct pgt *pgt, enum pgt_stage stage, u32 ia_bits,
 
 	pgt->mm = mm;
 	pgt->stage = stage;
+	pgt->flags = 0;
 	pgt->ia_bits = ia_bits;
 	pgt->start_level = pgt_start_level(ia_bits);
 	pgt->nr_tables = 0;
@@ -526,6 +558,57 @@ u64 pgt_max_tables(const struct pgt *pgt, u64 addr, u64 size)
 		total += (last >> shift) - (addr >> shift) + 1;
 	}
 	return total;
+}
+
+/*
+ * Splits an unmap of [addr, end) needs below the level @level entry @pte
+ * covering [entry, entry + level size): none if the entry is invalid or
+ * wholly inside the range; one table for a block that is only partly
+ * covered, plus what the pieces at the range's edges need further down.
+ */
+static u64 pgt_split_count(const struct pgt *pgt, pgt_pte_t pte, u32 level,
+			   u64 entry, u64 addr, u64 end);
+
+static u64 pgt_split_count_table(const struct pgt *pgt, const pgt_pte_t *table,
+				 pgt_pte_t block, u32 level, u64 addr, u64 end)
+{
+	u64 size = pgt_level_size(level), total = 0;
+
+	while (addr < end) {
+		u64 entry = addr & ~(size - 1);
+		u64 next = entry + size < end ? entry + size : end;
+		pgt_pte_t pte;
+
+		/* a block being split reproduces itself one level down */
+		if (table)
+			pte = PGT_PTE_READ(&table[pgt_index(addr, level)]);
+		else
+			pte = pgt_pte_valid(block) ? block : 0;
+		total += pgt_split_count(pgt, pte, level, entry, addr, next);
+		addr = next;
+	}
+	return total;
+}
+
+static u64 pgt_split_count(const struct pgt *pgt, pgt_pte_t pte, u32 level,
+			   u64 entry, u64 addr, u64 end)
+{
+	if (!pgt_pte_valid(pte) || (addr == entry &&
+				    end - entry == pgt_level_size(level)))
+		return 0;
+	if (pgt_pte_is_table(pte, level))
+		return pgt_split_count_table(pgt, pgt_pte_table(pgt, pte), 0,
+					     level + 1, addr, end);
+	/* a partly covered block (level 3 entries are always covered) */
+	return 1 + pgt_split_count_table(pgt, NULL, pte, level + 1, addr, end);
+}
+
+u64 pgt_unmap_split_tables(const struct pgt *pgt, u64 addr, u64 size)
+{
+	if (!pgt_range_valid(pgt, addr, size))
+		return 0;
+	return pgt_split_count_table(pgt, pgt->root, 0, pgt->start_level,
+				     addr, addr + size);
 }
 
 u64 pgt_nr_tables(const struct pgt *pgt)

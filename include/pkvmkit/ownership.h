@@ -16,11 +16,28 @@
  * data, mapped elsewhere with their own permissions: no writable alias).
  *
  * The hypervisor's linear map has VA == PA. Every transition checks every
- * page of the range first and changes nothing on error; only then it
- * commits the new states and updates both page tables. Table pages come
- * from one pool; a transition first makes sure the pool holds the worst
- * case it could need (-ENOMEM otherwise), so the commit cannot fail.
- * Callers serialise (the hypervisor holds one lock around these calls).
+ * page of the range first and changes nothing on error; then it reserves
+ * what its commit can need; only then it commits the new states and
+ * updates both page tables, which cannot fail. Callers serialise (the
+ * hypervisor holds one lock around these calls).
+ *
+ * Table memory, all from one pool:
+ * - The linear map (o->hyp_s1) must be PGT_F_PAGES_ONLY: mapping a range
+ *   may allocate tables (checked: -ENOMEM), unmapping never does, and its
+ *   empty tables are freed. So a host share or donation and its inverse
+ *   leave the pool as it was, and an inverse never lacks memory.
+ * - The host stage-2 (o->host_s2, PGT_F_COALESCE) allocates only from a
+ *   reservation in the pool, whose size is computed, not guessed: one
+ *   table for every table slot that can be in use. A slot is a 2 MiB or
+ *   1 GiB unit of RAM whose pages do not all share the default host
+ *   mapping (RWX): a unit that RAM only partly covers, or that holds a
+ *   page in a hyp state; plus the root, the level-1 tables over RAM, and
+ *   OWN_DEV_TABLES for device mappings far from RAM. A transition that
+ *   turns a unit from default to not reserves its slot first (-ENOMEM if
+ *   the pool cannot); one that returns a unit to default releases it
+ *   once the table is gone (coalesced into a block). So what the host can
+ *   make the stage-2 hold is bounded by what it holds in hyp states, and
+ *   no stage-2 update can fail for memory.
  */
 #ifndef PKVMKIT_OWNERSHIP_H
 #define PKVMKIT_OWNERSHIP_H
@@ -54,15 +71,31 @@ struct own_ram_region {
 
 #define OWN_MAX_RAM_REGIONS	16
 
+/*
+ * Level-1 tables the host stage-2 may hold for device mappings in 512 GiB
+ * units without RAM; mapping one more unmaps those (they fault back in).
+ */
+#define OWN_DEV_TABLES		4
+
+/* Stage-2 table-slot units (see above): 2 MiB and 1 GiB, in pfns. */
+#define OWN_UNIT2M_SHIFT	9
+#define OWN_UNIT1G_SHIFT	18
+
 struct ownership {
 	struct hyp_page *pages;	/* one per pfn in [first_pfn, first_pfn + nr_pfns) */
 	u64 first_pfn;
 	u64 nr_pfns;
+	/* pages in a hyp state (not mapped RWX for the host) per unit */
+	u16 *hyp_in_2m;		/* per 2 MiB unit from first_pfn's */
+	u32 *hyp_in_1g;		/* per 1 GiB unit from first_pfn's */
 	struct own_ram_region ram[OWN_MAX_RAM_REGIONS];	/* sorted, disjoint */
 	u32 nr_ram;
 	struct pgt *hyp_s1;	/* hypervisor stage-1 (linear map at VA == PA) */
 	struct pgt *host_s2;	/* NULL until own_build_host_s2() */
 	struct page_pool *pool;	/* where both tables get their pages */
+	u64 s2_slots;		/* host stage-2 tables reserved, in use or not */
+	u64 dev_units[OWN_DEV_TABLES];	/* 512 GiB units holding device tables */
+	u32 nr_dev_units;
 	u64 nr_in_state[PAGE_STATE_COUNT];	/* RAM pages in each state */
 };
 
@@ -73,11 +106,37 @@ struct ownership {
 u64 own_span_pfns(const struct own_ram_region *ram, u32 nr_ram);
 
 /*
- * @pages must hold own_span_pfns() zeroed entries. Regions are copied and
- * sorted; overlapping, unaligned or empty regions give -EINVAL.
- * Every RAM page starts PAGE_HOST_OWNED.
+ * The metadata own_init() takes, for RAM spanning @span pfns from
+ * @first_pfn: the page states, then per 2 MiB and per 1 GiB unit the
+ * number of pages in a hyp state, each array 8-byte aligned.
  */
-int own_init(struct ownership *o, struct hyp_page *pages,
+struct own_meta_layout {
+	u64 nr_2m, nr_1g;
+	u64 off_2m, off_1g, size;
+};
+
+static inline void own_meta_layout_for(u64 first_pfn, u64 span,
+				       struct own_meta_layout *l)
+{
+	u64 last = first_pfn + span - 1;
+
+	l->nr_2m = (last >> OWN_UNIT2M_SHIFT) - (first_pfn >> OWN_UNIT2M_SHIFT) + 1;
+	l->nr_1g = (last >> OWN_UNIT1G_SHIFT) - (first_pfn >> OWN_UNIT1G_SHIFT) + 1;
+	l->off_2m = (span * sizeof(struct hyp_page) + 7) & ~7ULL;
+	l->off_1g = (l->off_2m + l->nr_2m * sizeof(u16) + 7) & ~7ULL;
+	l->size = l->off_1g + l->nr_1g * sizeof(u32);
+}
+
+/* Bytes of zeroed memory own_init() needs for @ram; 0 if it is invalid. */
+u64 own_meta_size(const struct own_ram_region *ram, u32 nr_ram);
+
+/*
+ * @meta must hold own_meta_size() zeroed bytes, 8-byte aligned (the page
+ * states and the per-unit counters). Regions are copied and sorted;
+ * overlapping, unaligned or empty regions give -EINVAL. @hyp_s1 must be
+ * PGT_F_PAGES_ONLY. Every RAM page starts PAGE_HOST_OWNED.
+ */
+int own_init(struct ownership *o, void *meta, u64 meta_size,
 	     const struct own_ram_region *ram, u32 nr_ram,
 	     struct pgt *hyp_s1, struct page_pool *pool);
 
@@ -90,8 +149,47 @@ int own_mark_hyp_boot(struct ownership *o, u64 pfn, u64 nr);
 /*
  * Transitions. All return 0, or: -EINVAL (nr == 0, overflow, a page that is
  * not RAM), -EPERM (a page in the wrong state, or a boot page), -EBUSY
- * (a pinned page), -ENOMEM (not enough table pages in the pool).
+ * (a pinned page), -ENOMEM (not enough table pages in the pool); on error
+ * nothing changed.
  */
+enum own_op {
+	OWN_HOST_DONATE_HYP,		/* reclaimable */
+	OWN_HOST_DONATE_HYP_FOR_GOOD,	/* not reclaimable */
+	OWN_HOST_DONATE_HYP_PRIVATE,
+	OWN_HYP_DONATE_HOST,
+	OWN_HOST_RECLAIM,
+	OWN_HYP_CLAIM,
+	OWN_HOST_SHARE_HYP,
+	OWN_HOST_UNSHARE_HYP,
+	OWN_HYP_SHARE_HOST,
+	OWN_HYP_UNSHARE_HOST,
+	OWN_NR_OPS
+};
+
+/*
+ * The two-phase form, for a caller that combines a transition with changes
+ * of its own (e.g. mapping a donated page elsewhere): own_prepare() checks
+ * and reserves everything the transition needs, plus @extra_tables free
+ * pool pages the caller will allocate after own_commit(); own_commit()
+ * then cannot fail (non-zero means the library's own invariants broke:
+ * fatal); own_cancel() drops a prepared transaction. Nothing
+ * else may touch @o in between.
+ */
+struct own_txn {
+	enum own_op op;
+	u64 pfn, nr;
+	u64 slots_add;		/* host stage-2 slots reserved by prepare */
+	u64 slots_del;		/* ... released by commit */
+};
+
+int own_prepare(struct ownership *o, enum own_op op, u64 pfn, u64 nr,
+		u64 extra_tables, struct own_txn *txn);
+int own_commit(struct ownership *o, const struct own_txn *txn);
+void own_cancel(struct ownership *o, const struct own_txn *txn);
+
+/* One-step form: own_prepare() with no extra tables, then own_commit(). */
+int own_transition(struct ownership *o, enum own_op op, u64 pfn, u64 nr);
+
 /* HOST_OWNED -> HYP_OWNED; @reclaimable lets own_host_reclaim() undo it. */
 int own_host_donate_hyp(struct ownership *o, u64 pfn, u64 nr, bool reclaimable);
 /* HOST_OWNED -> HYP_OWNED, private: not mapped in the linear map. */
@@ -119,15 +217,21 @@ int own_unpin_shared(struct ownership *o, u64 pfn, u64 nr);
 int own_page_state(const struct ownership *o, u64 pfn, enum page_state *state);
 
 /*
- * Build the host stage-2 in @s2 (initialised, empty, PGT_STAGE2): an
- * identity map of RAM as Normal RWX using blocks where possible, with
- * HYP_OWNED pages unmapped and HYP_SHARED pages read-only. Device space is
- * mapped on demand by own_host_s2_fault(). On success o->host_s2 = s2
- * and later transitions keep it in step. -EINVAL for a bad @s2 or RAM
- * beyond its input range; -ENOMEM if the pool runs dry (s2 may then hold a
- * partial map; the caller destroys it).
+ * Reserve the host stage-2's table slots in the pool, then build it in @s2
+ * with @mm (which must allocate with pool_alloc_reserved() and free with
+ * pool_free_reserved() from o->pool): an identity map of RAM as Normal RWX
+ * using blocks where possible, with HYP_OWNED pages unmapped and
+ * HYP_SHARED pages read-only. Device space is mapped on demand by
+ * own_host_s2_fault(). On success o->host_s2 = s2 and later transitions
+ * keep it in step. -EINVAL for a bad @ia_bits, RAM beyond it, or a stage-2
+ * already built; -ENOMEM if the pool cannot hold the reservation. On error
+ * nothing is left allocated or reserved.
  */
-int own_build_host_s2(struct ownership *o, struct pgt *s2);
+int own_build_host_s2(struct ownership *o, struct pgt *s2, u32 ia_bits,
+		      const struct pgt_mm_ops *mm);
+
+/* Host stage-2 table slots the current states need (see above). */
+u64 own_s2_slots_needed(const struct ownership *o);
 
 /*
  * The host took a stage-2 translation fault at @addr. Returns 0 if it may
@@ -135,9 +239,10 @@ int own_build_host_s2(struct ownership *o, struct pgt *s2);
  * entry, break-before-make), or it is device space, which this maps: the
  * largest block (1 GiB, 2 MiB, 4 KiB) around it that holds no RAM, as
  * Device RW. -EPERM: RAM the host does not own (inject an abort);
- * -EINVAL before the stage-2 exists or beyond its input range; -ENOMEM if
- * the pool cannot hold the tables. Only for translation faults: a
- * permission fault is a violation even though the address is mapped.
+ * -EINVAL before the stage-2 exists or beyond its input range. The tables
+ * come from the reservation; past OWN_DEV_TABLES device units far from RAM
+ * the others are unmapped first. Only for translation faults: a permission
+ * fault is a violation even though the address is mapped.
  */
 int own_host_s2_fault(struct ownership *o, u64 addr);
 

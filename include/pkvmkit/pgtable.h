@@ -54,12 +54,30 @@ struct pgt_mm_ops {
 	void *arg;
 };
 
+/*
+ * Policies (struct pgt.flags), set by the owner after pgt_init():
+ * PGT_F_PAGES_ONLY: pgt_map() installs page entries only, never blocks.
+ *   For a table that is live on other CPUs at the same privilege level
+ *   (the EL2 stage-1): a later unmap of part of a block would have to
+ *   split it, and break-before-make there would fault a CPU that uses the
+ *   rest of the block. With pages only, unmapping never splits and never
+ *   allocates.
+ * PGT_F_COALESCE: after pgt_map(), a table whose 512 entries have become
+ *   one contiguous run of identical leaves is replaced by the block it
+ *   describes, and freed. A map undoing an unmap (or a permission change)
+ *   then leaves the tables as they were before, so a host cannot leak
+ *   table pages by splitting blocks over and over.
+ */
+#define PGT_F_PAGES_ONLY	BIT(0)
+#define PGT_F_COALESCE		BIT(1)
+
 struct pgt {
 	pgt_pte_t *root;		/* root table, virtual address */
 	u64 root_pa;		/* root table, physical address */
 	u32 ia_bits;		/* input address size: 32..48 */
 	u32 start_level;	/* 0, 1 or 2, derived from ia_bits */
 	enum pgt_stage stage;
+	u32 flags;		/* PGT_F_*, 0 after pgt_init() */
 	u64 nr_tables;		/* table pages in use, root included */
 	const struct pgt_mm_ops *mm;
 };
@@ -97,6 +115,14 @@ int pgt_lookup(const struct pgt *pgt, u64 addr, u64 *pa, u32 *prot, u32 *level);
  * [addr, addr + size) can allocate, whatever the current contents.
  */
 u64 pgt_max_tables(const struct pgt *pgt, u64 addr, u64 size);
+
+/*
+ * Exactly how many table pages pgt_unmap() over [addr, addr + size) would
+ * allocate now: one per block it has to split at the edges of the range
+ * (0 for a range made of page entries, or of whole blocks). 0 for an
+ * invalid range.
+ */
+u64 pgt_unmap_split_tables(const struct pgt *pgt, u64 addr, u64 size);
 
 /* Number of table pages currently in use, including the root. */
 u64 pgt_nr_tables(const struct pgt *pgt);

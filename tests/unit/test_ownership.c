@@ -58,14 +58,41 @@ static struct pgt_mm_ops pool_ops = {
 	.arg = &pool,
 };
 
+/* The host stage-2 lives on its reservation, as at EL2. */
+static void *t_zalloc_reserved(void *arg)
+{
+	return pool_alloc_reserved(arg);
+}
+
+static void t_free_reserved(void *arg, void *va)
+{
+	if (pool_free_reserved(arg, va))
+		abort();
+}
+
+static struct pgt_mm_ops s2_ops = {
+	.zalloc_page = t_zalloc_reserved,
+	.free_page = t_free_reserved,
+	.virt_to_phys = fake_v2p,
+	.phys_to_virt = fake_p2v,
+	.tlb_inval = NULL,
+	.arg = &pool,
+};
+
+/* Input range of the host stage-2 the fixtures build. */
+static u32 s2_ia_bits = IA_BITS;
+
 static void fixture_down(void)
 {
-	if (o.host_s2 || host_s2.root)
+	if (o.host_s2 || host_s2.root) {
 		pgt_destroy(&host_s2);
+		pool_unreserve(&pool, o.s2_slots);
+	}
 	pgt_destroy(&hyp_s1);
-	if (pool_nr_free(&pool) != pool.nr_pages)
-		FAIL("pool leaked %llu pages",
-		     (unsigned long long)(pool.nr_pages - pool_nr_free(&pool)));
+	if (pool.nr_free != pool.nr_pages || pool_nr_reserved(&pool))
+		FAIL("pool leaked %llu pages, %llu left reserved",
+		     (unsigned long long)(pool.nr_pages - pool.nr_free),
+		     (unsigned long long)pool_nr_reserved(&pool));
 	free(pages);
 	free(pool_mem);
 	memset(&o, 0, sizeof(o));
@@ -77,11 +104,11 @@ static void fixture_down(void)
 static int fixture_up(const struct own_ram_region *ram, u32 nr_ram,
 		      u64 pool_pages)
 {
-	u64 span = own_span_pfns(ram, nr_ram);
+	u64 meta = own_meta_size(ram, nr_ram);
 	int ret;
 
 	pool_mem = aligned_alloc(4096, pool_pages * 4096);
-	pages = calloc(span ? span : 1, sizeof(*pages));
+	pages = calloc(1, meta ? meta : 1);
 	if (!pool_mem || !pages)
 		abort();
 	pool_init(&pool, pool_mem, pool_pages);
@@ -91,16 +118,13 @@ static int fixture_up(const struct own_ram_region *ram, u32 nr_ram,
 	ret = pgt_init(&hyp_s1, PGT_STAGE1_EL2, IA_BITS, &pool_ops);
 	if (ret)
 		return ret;
-	return own_init(&o, pages, ram, nr_ram, &hyp_s1, &pool);
+	hyp_s1.flags = PGT_F_PAGES_ONLY;
+	return own_init(&o, pages, meta, ram, nr_ram, &hyp_s1, &pool);
 }
 
 static int build_s2(void)
 {
-	int ret = pgt_init(&host_s2, PGT_STAGE2, IA_BITS, &pool_ops);
-
-	if (ret)
-		return ret;
-	return own_build_host_s2(&o, &host_s2);
+	return own_build_host_s2(&o, &host_s2, s2_ia_bits, &s2_ops);
 }
 
 /* ---- consistency of states, counters and both tables ---- */
@@ -154,6 +178,8 @@ static bool check_map(const struct pgt *t, u64 addr, u32 want, int line)
 	return false;
 }
 
+static bool check_slots(int line);
+
 /* Check every page of [lo, hi) and the counters. */
 static bool check_window(u64 lo, u64 hi, int line)
 {
@@ -192,10 +218,10 @@ static bool check_window(u64 lo, u64 hi, int line)
 				 (unsigned long long)count[i]);
 			ok = false;
 		}
-	used = pgt_nr_tables(&hyp_s1) + (host_s2.root ? pgt_nr_tables(&host_s2) : 0);
-	if (used + pool_nr_free(&pool) != pool.nr_pages) {
+	used = pgt_nr_tables(&hyp_s1) + (o.host_s2 ? pgt_nr_tables(&host_s2) : 0);
+	if (used + pool.nr_free != pool.nr_pages) {
 		tap_diag(__FILE__, line, "pool: %llu free + %llu tables != %llu",
-			 (unsigned long long)pool_nr_free(&pool),
+			 (unsigned long long)pool.nr_free,
 			 (unsigned long long)used,
 			 (unsigned long long)pool.nr_pages);
 		ok = false;
@@ -203,6 +229,30 @@ static bool check_window(u64 lo, u64 hi, int line)
 	if (!ok)
 		tap_diag(__FILE__, line, "inconsistent near pfn %#llx",
 			 (unsigned long long)(pfn - 1));
+	return check_slots(line) && ok;
+}
+
+/* The stage-2 reservation: exactly what the states need, all there. */
+static bool check_slots(int line)
+{
+	bool ok = true;
+
+	if (o.host_s2 && (o.s2_slots != own_s2_slots_needed(&o) ||
+			  pgt_nr_tables(&host_s2) + pool_nr_reserved(&pool) !=
+			  o.s2_slots)) {
+		tap_diag(__FILE__, line, "stage-2 slots %llu, needed %llu, "
+			 "tables %llu + reserved %llu",
+			 (unsigned long long)o.s2_slots,
+			 (unsigned long long)own_s2_slots_needed(&o),
+			 (unsigned long long)pgt_nr_tables(&host_s2),
+			 (unsigned long long)pool_nr_reserved(&pool));
+		ok = false;
+	}
+	if (!o.host_s2 && pool_nr_reserved(&pool)) {
+		tap_diag(__FILE__, line, "reserved %llu without a stage-2",
+			 (unsigned long long)pool_nr_reserved(&pool));
+		ok = false;
+	}
 	return ok;
 }
 
@@ -214,7 +264,7 @@ struct snap {
 	struct hyp_page *pages;
 	u64 nr_in_state[PAGE_STATE_COUNT];
 	struct leaves s1, s2;
-	u64 free;
+	u64 free, reserved;
 };
 
 static void snap_take(struct snap *s)
@@ -227,6 +277,7 @@ static void snap_take(struct snap *s)
 	if (o.host_s2)
 		s->s2 = leaves_of(&host_s2);
 	s->free = pool_nr_free(&pool);
+	s->reserved = pool_nr_reserved(&pool);
 }
 
 static bool snap_same(struct snap *s)
@@ -239,7 +290,8 @@ static bool snap_same(struct snap *s)
 	       !memcmp(s->nr_in_state, now.nr_in_state,
 		       sizeof(s->nr_in_state)) &&
 	       leaves_equal(&s->s1, &now.s1) &&
-	       leaves_equal(&s->s2, &now.s2) && s->free == now.free;
+	       leaves_equal(&s->s2, &now.s2) && s->free == now.free &&
+	       s->reserved == now.reserved;
 	free(now.pages);
 	leaves_free(&now.s1);
 	leaves_free(&now.s2);
@@ -551,8 +603,9 @@ TEST(bad_ranges_are_einval)
 TEST(init_and_regions)
 {
 	struct own_ram_region r[17];
-	struct hyp_page pg[4];
-	struct pgt s1 = { .ia_bits = 32 };
+	u64 meta[8];
+	struct hyp_page *pg = (struct hyp_page *)meta;
+	struct pgt s1 = { .ia_bits = 32, .flags = PGT_F_PAGES_ONLY };
 	struct page_pool pp;
 	int i;
 
@@ -580,10 +633,16 @@ TEST(init_and_regions)
 	pool_init(&pp, NULL, 0);
 	r[0] = (struct own_ram_region){ 0x1000, 0x2000 };
 	r[1] = (struct own_ram_region){ 0x2000, 0x2000 };
-	EXPECT_EQ(own_init(&o, pg, r, 2, &s1, &pp), -EINVAL);
+	EXPECT_EQ(own_init(&o, meta, sizeof(meta), r, 2, &s1, &pp), -EINVAL);
 	r[1] = (struct own_ram_region){ 0x3000, 0x1000 };
-	memset(pg, 0, sizeof(pg));	/* the contract: zeroed entries */
-	EXPECT_EQ(own_init(&o, pg, r, 2, &s1, &pp), 0);
+	memset(meta, 0, sizeof(meta));	/* the contract: zeroed */
+	EXPECT(own_meta_size(r, 2) <= sizeof(meta));
+	EXPECT_EQ(own_init(&o, meta, own_meta_size(r, 2) - 1, r, 2, &s1, &pp),
+		  -EINVAL);
+	s1.flags = 0;	/* a linear map with blocks is refused */
+	EXPECT_EQ(own_init(&o, meta, sizeof(meta), r, 2, &s1, &pp), -EINVAL);
+	s1.flags = PGT_F_PAGES_ONLY;
+	EXPECT_EQ(own_init(&o, meta, sizeof(meta), r, 2, &s1, &pp), 0);
 	EXPECT_EQ(o.first_pfn, 1);
 	EXPECT_EQ(o.nr_pfns, 3);
 	EXPECT_EQ(o.nr_in_state[PAGE_HOST_OWNED], 3);
@@ -597,7 +656,7 @@ TEST(init_and_regions)
 	EXPECT(!own_range_is_ram(&o, 0, 2));
 	EXPECT(!own_range_is_ram(&o, 2, 0));
 	r[1] = (struct own_ram_region){ 1ULL << 32, 0x1000 };
-	EXPECT_EQ(own_init(&o, pg, r, 2, &s1, &pp), -EINVAL);
+	EXPECT_EQ(own_init(&o, meta, sizeof(meta), r, 2, &s1, &pp), -EINVAL);
 	memset(&o, 0, sizeof(o));
 
 	/* Sorted copy of the unsorted layout; the hole is not RAM. */
@@ -636,65 +695,71 @@ TEST(pin_limit)
 	fixture_down();
 }
 
-/* Tables each transition touches, per the header's state table. */
-static u64 need_tables(enum tr t, u64 pfn, u64 nr)
-{
-	u64 a = pfn << 12, sz = nr << 12, n = 0;
-	bool s1 = t == T_DONATE_HYP_R || t == T_DONATE_HYP_C ||
-		  t == T_HYP_DONATE_HOST || t == T_RECLAIM ||
-		  t == T_SHARE_HYP || t == T_UNSHARE_HYP;
-	bool s2 = t == T_DONATE_HYP_R || t == T_DONATE_HYP_C ||
-		  t == T_HYP_DONATE_HOST || t == T_RECLAIM ||
-		  t == T_HYP_SHARE || t == T_HYP_UNSHARE;
+/* Pages taken from the pool so that only @left stay free. */
+struct hog {
+	void *page[POOL_PAGES];
+	int nr;
+};
 
-	if (s1)
-		n += pgt_max_tables(&hyp_s1, a, sz);
-	if (s2 && o.host_s2)
-		n += pgt_max_tables(&host_s2, a, sz);
-	return n;
+static void hog_until(struct hog *h, u64 left)
+{
+	while (pool_nr_free(&pool) > left)
+		h->page[h->nr++] = pool_alloc_page(&pool);
 }
 
-TEST(enomem_changes_nothing)
+static void hog_release(struct hog *h, int nr)
 {
-	static const struct { enum tr t; enum kind from; } c[] = {
-		{ T_DONATE_HYP_R, HO }, { T_HYP_DONATE_HOST, YOC },
-		{ T_RECLAIM, YOR }, { T_SHARE_HYP, HO },
-		{ T_UNSHARE_HYP, HS0 }, { T_HYP_SHARE, YOC },
-		{ T_HYP_UNSHARE, YS },
+	while (nr-- && h->nr)
+		pool_free_page(&pool, h->page[--h->nr]);
+}
+
+/*
+ * With the pool empty, every transition that only takes pages back from
+ * the hypervisor (or changes what the host may do with its own) still
+ * works: its tables are the linear map's, which it only unmaps, and the
+ * stage-2's, which live on their reservation. Those that give the
+ * hypervisor more fail with -ENOMEM, change nothing, and work once the
+ * pool has room.
+ */
+TEST(enomem_changes_nothing_and_inverses_never_need_memory)
+{
+	static const struct { enum tr t; enum kind from; bool needs; } c[] = {
+		{ T_DONATE_HYP_R, HO, true }, { T_DONATE_HYP_C, HO, true },
+		{ T_SHARE_HYP, HO, true }, { T_HYP_DONATE_HOST, YOC, false },
+		{ T_RECLAIM, YOR, false }, { T_UNSHARE_HYP, HS0, false },
+		{ T_HYP_SHARE, YOC, false }, { T_HYP_UNSHARE, YS, false },
 	};
 	unsigned int i, built;
 
 	for (built = 0; built < 2; built++)
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		u64 first = PG0 - 5, nr = 11, need;
-		void *hog[POOL_PAGES];
-		int nr_hog = 0;
+		u64 first = PG0 - 5, nr = 11;
+		struct hog h = { .nr = 0 };
 		struct snap s;
+		int ret;
 
 		ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
 		if (built)
 			ASSERT_EQ(build_s2(), 0);
 		make_kind(c[i].from, first, nr);
-		need = need_tables(c[i].t, first, nr);
-		if (!need) {	/* host_s2 not built: no table involved */
-			EXPECT(!built);
-			EXPECT_EQ(call(c[i].t, first, nr), 0);
-			CHECK_ALL();
-			fixture_down();
-			continue;
-		}
-		while (pool_nr_free(&pool) >= need)
-			hog[nr_hog++] = pool_alloc_page(&pool);
+		hog_until(&h, 0);
 		snap_take(&s);
-		if (!EXPECT_EQ(call(c[i].t, first, nr), -ENOMEM) ||
-		    !EXPECT(snap_same(&s)))
+		ret = call(c[i].t, first, nr);
+		if (!c[i].needs) {
+			if (!EXPECT_EQ(ret, 0))
+				FAIL("%s (built %u) with an empty pool",
+				     tr_name[c[i].t], built);
+		} else if (!EXPECT_EQ(ret, -ENOMEM) || !EXPECT(snap_same(&s))) {
 			FAIL("%s (built %u)", tr_name[c[i].t], built);
+		}
 		snap_drop(&s);
-		pool_free_page(&pool, hog[--nr_hog]);
-		if (!EXPECT_EQ(call(c[i].t, first, nr), 0))
-			FAIL("%s with exactly the reserve", tr_name[c[i].t]);
-		while (nr_hog)
-			pool_free_page(&pool, hog[--nr_hog]);
+		while (ret == -ENOMEM && h.nr) {
+			hog_release(&h, 1);
+			ret = call(c[i].t, first, nr);
+		}
+		if (!EXPECT_EQ(ret, 0))
+			FAIL("%s once the pool has room", tr_name[c[i].t]);
+		hog_release(&h, POOL_PAGES);
 		CHECK_ALL();
 		fixture_down();
 	}
@@ -708,7 +773,6 @@ TEST(build_host_s2_matches_states)
 	};
 	u64 lvl, i;
 	u32 level = 0;
-	struct pgt s1bad;
 
 	ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
 	make_kind(YOB, PFN(RAM_A), 16);			/* first pages */
@@ -721,32 +785,34 @@ TEST(build_host_s2_matches_states)
 	make_kind(YOC, PFN(RAM_A + RAM_A_SIZE) - 512, 512); /* 2M block */
 
 	/* Wrong arguments first. */
-	ASSERT_EQ(pgt_init(&s1bad, PGT_STAGE1_EL2, IA_BITS, &pool_ops), 0);
-	EXPECT_EQ(own_build_host_s2(&o, &s1bad), -EINVAL);
-	EXPECT_EQ(own_build_host_s2(&o, NULL), -EINVAL);
-	pgt_destroy(&s1bad);
+	EXPECT_EQ(own_build_host_s2(&o, &host_s2, 31, &s2_ops), -EINVAL);
+	EXPECT_EQ(own_build_host_s2(&o, &host_s2, 30, &s2_ops), -EINVAL);
+	EXPECT_EQ(own_build_host_s2(&o, NULL, IA_BITS, &s2_ops), -EINVAL);
 	EXPECT(o.host_s2 == NULL);
+	EXPECT_EQ(pool_nr_reserved(&pool), 0);
 
 	EXPECT_EQ(own_host_s2_fault(&o, 0), -EINVAL);	/* no stage-2 yet */
 	ASSERT_EQ(build_s2(), 0);
 	EXPECT(o.host_s2 == &host_s2);
 	CHECK_ALL();
 	EXPECT(pgt_nr_tables(&host_s2) <= 8);
-	/* No pool left for the tables: -ENOMEM, nothing mapped. */
-	{
-		void *hog[POOL_PAGES];
-		int nr_hog = 0;
-
-		while (pool_nr_free(&pool))
-			hog[nr_hog++] = pool_alloc_page(&pool);
-		EXPECT_EQ(own_host_s2_fault(&o, far[0]), -ENOMEM);
-		EXPECT(check_map(&host_s2, far[0], 0, __LINE__));
-		while (nr_hog)
-			pool_free_page(&pool, hog[--nr_hog]);
-	}
-	/* Device space: unmapped until the host touches it. */
+	/*
+	 * Device space: unmapped until the host touches it, then mapped from
+	 * the reservation, whatever the rest of the pool holds.
+	 */
 	for (i = 0; i < sizeof(far) / sizeof(far[0]); i++)
 		EXPECT(check_map(&host_s2, far[i], 0, __LINE__));
+	{
+		struct hog h = { .nr = 0 };
+		u64 top = far[sizeof(far) / sizeof(far[0]) - 1];
+
+		hog_until(&h, 0);
+		EXPECT_EQ(own_host_s2_fault(&o, top), 0);
+		EXPECT(check_map(&host_s2, top, PGT_PROT_RW | PGT_PROT_DEVICE,
+				 __LINE__));
+		EXPECT(check_slots(__LINE__));
+		hog_release(&h, POOL_PAGES);
+	}
 	for (i = 0; i < sizeof(far) / sizeof(far[0]); i++) {
 		EXPECT_EQ(own_host_s2_fault(&o, far[i]), 0);
 		EXPECT(check_map(&host_s2, far[i], PGT_PROT_RW | PGT_PROT_DEVICE,
@@ -773,34 +839,40 @@ TEST(build_host_s2_matches_states)
 	EXPECT_EQ(own_host_s2_fault(&o, RAM_B + SZ_4K * 100), -EPERM);
 	EXPECT_EQ(own_host_s2_fault(&o, 1ULL << IA_BITS), -EINVAL);
 	(void)lvl;
+	EXPECT(check_slots(__LINE__));
 	/* A second build is refused. */
-	EXPECT_EQ(own_build_host_s2(&o, &host_s2), -EINVAL);
+	EXPECT_EQ(own_build_host_s2(&o, &host_s2, IA_BITS, &s2_ops), -EINVAL);
 	fixture_down();
 }
 
 TEST(build_host_s2_enomem)
 {
-	void *hog[POOL_PAGES];
-	int ret = -ENOMEM, nr_hog;
+	int ret = -ENOMEM;
 	u64 avail;
 
-	/* Grow what is left in the pool until the build fits. */
-	for (avail = 0; avail < 32 && ret; avail++) {
+	/*
+	 * Grow what is left in the pool until the reservation fits; until
+	 * then the build fails and leaves nothing allocated or reserved.
+	 */
+	for (avail = 0; avail < 64 && ret; avail++) {
+		struct hog h = { .nr = 0 };
+
 		ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
 		make_kind(YOR, PFN(RAM_A) + 3, 1);
 		make_kind(YS, PFN(RAM_B) + 3, 1);
-		nr_hog = 0;
-		while (pool_nr_free(&pool) > avail)
-			hog[nr_hog++] = pool_alloc_page(&pool);
-		ret = pgt_init(&host_s2, PGT_STAGE2, IA_BITS, &pool_ops);
-		if (!ret)
-			ret = own_build_host_s2(&o, &host_s2);
+		hog_until(&h, avail);
+		ret = build_s2();
 		if (ret) {
 			EXPECT_EQ(ret, -ENOMEM);
 			EXPECT(o.host_s2 == NULL);
+			EXPECT_EQ(pool_nr_reserved(&pool), 0);
+			EXPECT_EQ(pool_nr_free(&pool), avail);
+		} else {
+			/* exactly the slots: root, devices, L1, units */
+			EXPECT_EQ(o.s2_slots, avail);
+			EXPECT_EQ(pool_nr_free(&pool), 0);
 		}
-		while (nr_hog)
-			pool_free_page(&pool, hog[--nr_hog]);
+		hog_release(&h, POOL_PAGES);
 		if (!ret)
 			CHECK_ALL();
 		fixture_down();
@@ -840,6 +912,183 @@ TEST(build_host_s2_1g_machine_uses_blocks)
 	EXPECT(check_window(hyp - 1024, hyp + 2 * nr + 1024, __LINE__));
 	EXPECT_EQ(pgt_nr_tables(&hyp_s1), 1);
 	fixture_down();
+}
+
+/*
+ * A donation and its reclaim, at any alignment and size, leave the pages,
+ * both page tables (blocks included), the pool and the reservation exactly
+ * as they were: a host cannot leak table pages by splitting blocks.
+ */
+TEST(donate_reclaim_pairs_leave_everything_as_it_was)
+{
+	static const u64 offs[] = { 0, 1, 2, 255, 511, 512, 513, 1023, 1024,
+				    1536, 2047 };
+	static const u64 nrs[] = { 1, 2, 3, 511, 512, 513, 1024, 1500 };
+	unsigned int i, j, built;
+
+	for (built = 0; built < 2; built++) {
+		ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+		if (built)
+			ASSERT_EQ(build_s2(), 0);
+		for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++)
+		for (j = 0; j < sizeof(nrs) / sizeof(nrs[0]); j++) {
+			u64 pfn = PFN(RAM_A) + offs[i], nr = nrs[j];
+			struct snap s;
+
+			if (pfn + nr > PFN(RAM_A + RAM_A_SIZE))
+				continue;
+			snap_take(&s);
+			EXPECT_EQ(own_host_donate_hyp(&o, pfn, nr, true), 0);
+			EXPECT_EQ(own_host_reclaim(&o, pfn, nr), 0);
+			if (!EXPECT(snap_same(&s)))
+				FAIL("pfn +%llu nr %llu (built %u)",
+				     (unsigned long long)offs[i],
+				     (unsigned long long)nr, built);
+			snap_drop(&s);
+		}
+		CHECK_ALL();
+		fixture_down();
+	}
+}
+
+/*
+ * The leak a hostile host found: donating and reclaiming the first page of
+ * each 2 MiB block of a 1 GiB machine used to keep one table page per
+ * block; with a 64-page pool it ran dry after a few dozen blocks.
+ */
+TEST(donate_reclaim_every_2m_block_keeps_the_pool)
+{
+	static const struct own_ram_region ram = { SZ_1G, SZ_1G };
+	u64 free0, reserved0, tables0, blk;
+	int round;
+
+	ASSERT_EQ(fixture_up(&ram, 1, 64), 0);
+	ASSERT_EQ(build_s2(), 0);
+	free0 = pool_nr_free(&pool);
+	reserved0 = pool_nr_reserved(&pool);
+	tables0 = pgt_nr_tables(&host_s2);
+	for (round = 0; round < 3; round++)
+		for (blk = 0; blk < SZ_1G / SZ_2M; blk++) {
+			u64 pfn = PFN(SZ_1G + blk * SZ_2M) + (round ? 511 : 0);
+
+			if (!EXPECT_EQ(own_host_donate_hyp(&o, pfn, 1, true), 0) ||
+			    !EXPECT_EQ(own_host_reclaim(&o, pfn, 1), 0)) {
+				FAIL("block %llu round %d",
+				     (unsigned long long)blk, round);
+				break;
+			}
+		}
+	EXPECT_EQ(pool_nr_free(&pool), free0);
+	EXPECT_EQ(pool_nr_reserved(&pool), reserved0);
+	EXPECT_EQ(pgt_nr_tables(&host_s2), tables0);
+	EXPECT(check_window(PFN(SZ_1G), PFN(2 * SZ_1G), __LINE__));
+	fixture_down();
+}
+
+/*
+ * What the host can make the hypervisor hold is bounded: donating one page
+ * of every block ends in -ENOMEM with nothing changed, and reclaiming them
+ * all gives every page back, the pool included.
+ */
+TEST(host_exhausting_the_pool_gets_enomem_and_can_undo_it)
+{
+	static const struct own_ram_region ram = { SZ_1G, SZ_1G };
+	u64 free0, blk, done = 0;
+	struct snap s;
+	int ret = 0;
+
+	ASSERT_EQ(fixture_up(&ram, 1, 64), 0);
+	ASSERT_EQ(build_s2(), 0);
+	free0 = pool_nr_free(&pool);
+	for (blk = 0; blk < SZ_1G / SZ_2M && !ret; blk++) {
+		u64 pfn = PFN(SZ_1G + blk * SZ_2M) + 7;
+
+		snap_take(&s);
+		ret = own_host_donate_hyp(&o, pfn, 1, true);
+		if (ret)
+			EXPECT(snap_same(&s));
+		else
+			done++;
+		snap_drop(&s);
+	}
+	EXPECT_EQ(ret, -ENOMEM);
+	EXPECT(done > 4 && done < SZ_1G / SZ_2M);
+	EXPECT_EQ(own_host_share_hyp(&o, PFN(SZ_1G + 3 * SZ_1G / 4), 512 * 3),
+		  -ENOMEM);
+	CHECK_ALL();
+	for (blk = 0; blk < done; blk++)
+		EXPECT_EQ(own_host_reclaim(&o, PFN(SZ_1G + blk * SZ_2M) + 7, 1), 0);
+	EXPECT_EQ(pool_nr_free(&pool), free0);
+	CHECK_ALL();
+	fixture_down();
+}
+
+/* Share then unshare of any range works, even with nothing left in the pool. */
+TEST(share_unshare_any_range_with_an_empty_pool)
+{
+	static const u64 ranges[][2] = {
+		{ 0, 1 }, { 0, 512 }, { 1, 511 }, { 3, 1500 }, { 0, 2048 },
+		{ 511, 2 }, { 100, 1900 },
+	};
+	unsigned int i, kind;
+
+	for (kind = 0; kind < 2; kind++) {
+		ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+		ASSERT_EQ(build_s2(), 0);
+		for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+			u64 pfn = PFN(RAM_A) + ranges[i][0], nr = ranges[i][1];
+			struct hog h = { .nr = 0 };
+			struct snap s;
+
+			snap_take(&s);
+			if (kind == 0) {	/* host shares with the hyp */
+				EXPECT_EQ(own_host_share_hyp(&o, pfn, nr), 0);
+				hog_until(&h, 0);
+				EXPECT_EQ(own_host_unshare_hyp(&o, pfn, nr), 0);
+			} else {		/* hyp shares with the host */
+				EXPECT_EQ(own_host_donate_hyp(&o, pfn, nr, true), 0);
+				EXPECT_EQ(own_hyp_share_host(&o, pfn, nr), 0);
+				hog_until(&h, 0);
+				EXPECT_EQ(own_hyp_unshare_host(&o, pfn, nr), 0);
+				EXPECT_EQ(own_host_reclaim(&o, pfn, nr), 0);
+			}
+			hog_release(&h, POOL_PAGES);
+			if (!EXPECT(snap_same(&s)))
+				FAIL("kind %u range %u", kind, i);
+			snap_drop(&s);
+		}
+		CHECK_ALL();
+		fixture_down();
+	}
+}
+
+/*
+ * Device mappings far from RAM (48-bit input range) use at most
+ * OWN_DEV_TABLES tables of the reservation; more units evict the others,
+ * which fault back in.
+ */
+TEST(device_units_far_from_ram_are_bounded)
+{
+	u64 i;
+
+	s2_ia_bits = 48;
+	ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+	ASSERT_EQ(build_s2(), 0);
+	for (i = 1; i <= 3 * OWN_DEV_TABLES; i++) {
+		u64 addr = i << 39;
+
+		EXPECT_EQ(own_host_s2_fault(&o, addr), 0);
+		EXPECT(check_map(&host_s2, addr, PGT_PROT_RW | PGT_PROT_DEVICE,
+				 __LINE__));
+		EXPECT(o.nr_dev_units <= OWN_DEV_TABLES);
+		EXPECT(check_slots(__LINE__));
+	}
+	/* the first ones were evicted, and come back on the next fault */
+	EXPECT(check_map(&host_s2, 1ULL << 39, 0, __LINE__));
+	EXPECT_EQ(own_host_s2_fault(&o, 1ULL << 39), 0);
+	EXPECT(check_slots(__LINE__));
+	fixture_down();
+	s2_ia_bits = IA_BITS;
 }
 
 /* Private donation: owned by the hypervisor, in no linear map. */
@@ -935,9 +1184,18 @@ static int model_check(const struct pg *m, u64 base, enum tr t, u64 pfn,
 		return -EBUSY;
 	if (unpinned)
 		return -EINVAL;
-	if (pool_free < need_tables(t, pfn, nr))
-		return -ENOMEM;
+	(void)built;
+	(void)pool_free;
 	return 0;
+}
+
+/*
+ * Only a transition that gives the hypervisor more (a linear-map mapping,
+ * a stage-2 slot) may run out of memory; its inverse never does.
+ */
+static bool tr_may_need_memory(enum tr t)
+{
+	return t == T_DONATE_HYP_R || t == T_DONATE_HYP_C || t == T_SHARE_HYP;
 }
 
 static void model_apply(struct pg *m, u64 base, enum tr t, u64 pfn, u64 nr)
@@ -1049,6 +1307,8 @@ static void differential(u64 seed, int ops, int build_at, u64 pool_pages)
 		want = model_check(m, base, t, pfn, nr, o.host_s2 != NULL,
 				   pool_nr_free(&pool));
 		ret = call(t, pfn, nr);
+		if (ret == -ENOMEM && !want && tr_may_need_memory(t))
+			want = -ENOMEM;
 		if (!EXPECT_EQ(ret, want)) {
 			FAIL("seed %#llx op %d: %s(%#llx, %llu)",
 			     (unsigned long long)seed, n, tr_name[t],
@@ -1094,7 +1354,7 @@ TEST(differential_s2_built_midway)
 
 TEST(differential_small_pool)
 {
-	differential(0x5eed0003ULL, 3000, 0, 16);
+	differential(0x5eed0003ULL, 3000, 0, 22);
 }
 
 int main(void)
@@ -1107,7 +1367,12 @@ int main(void)
 	RUN(partly_wrong_range_changes_nothing);
 	RUN(bad_ranges_are_einval);
 	RUN(pin_limit);
-	RUN(enomem_changes_nothing);
+	RUN(enomem_changes_nothing_and_inverses_never_need_memory);
+	RUN(donate_reclaim_pairs_leave_everything_as_it_was);
+	RUN(donate_reclaim_every_2m_block_keeps_the_pool);
+	RUN(host_exhausting_the_pool_gets_enomem_and_can_undo_it);
+	RUN(share_unshare_any_range_with_an_empty_pool);
+	RUN(device_units_far_from_ram_are_bounded);
 	RUN(build_host_s2_matches_states);
 	RUN(build_host_s2_enomem);
 	RUN(build_host_s2_1g_machine_uses_blocks);
