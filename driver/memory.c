@@ -68,6 +68,14 @@ static u64 ram_span_pages(const struct hyp_params *hp)
 	return (last->pa + last->size - first->pa) >> PAGE_SHIFT;
 }
 
+static size_t ram_meta_bytes(const struct hyp_params *hp)
+{
+	struct own_meta_layout l;
+
+	own_meta_layout_for(hp->ram[0].pa >> PAGE_SHIFT, ram_span_pages(hp), &l);
+	return l.size;
+}
+
 static int alloc_region(struct pk_region *r, size_t size, const char *what)
 {
 	r->size = PAGE_ALIGN(size);
@@ -137,8 +145,8 @@ int pk_alloc_memory(void)
 	      alloc_region(&pk.stacks, (size_t)pk.nr_slots * HYP_STACK_PAGES *
 			   PAGE_SIZE, "stacks") ?:
 	      alloc_region(&pk.pool, (size_t)pool_pages * PAGE_SIZE, "page pool") ?:
-	      alloc_region(&pk.page_array, ram_span_pages(hp) *
-			   sizeof(struct hyp_page), "page-ownership array") ?:
+	      alloc_region(&pk.page_array, ram_meta_bytes(hp),
+			   "page-ownership array") ?:
 	      alloc_region(&pk.log, LOG_PAGES * PAGE_SIZE, "log");
 	if (ret)
 		return ret;
@@ -155,6 +163,7 @@ int pk_alloc_memory(void)
 	hp->host_panic_entry = (u64)pk_hyp_panic_entry;
 	hp->kern_page_offset = PAGE_OFFSET;
 	hp->kern_phys_offset = memstart_addr;
+	pk_read_psci_0_1_ids(hp->psci_0_1_ids);
 	hp->nr_boot = 0;
 	add_boot_region(hp, &pk.image);
 	add_boot_region(hp, &pk.params);

@@ -47,6 +47,8 @@ int pk_check_el2(void);
 
 /* memory.c */
 int pk_alloc_memory(void);
+/* firmware.c */
+void pk_read_psci_0_1_ids(u64 ids[]);
 void pk_free_memory(void);
 void pk_clean_to_poc(const struct pk_region *r);
 

@@ -1,16 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Host hypercall dispatch. Ids below HC_PROT_FINALIZE are set-up calls,
- * refused once the host has been deprivileged; every handler validates its
- * arguments itself and reports errors in x1.
+ * Host hypercall dispatch. Set-up calls (marked below) are refused once
+ * the host has been deprivileged; every handler validates its arguments
+ * itself and reports errors in x1. PSCI function ids that arrive by HVC
+ * go to the PSCI relay, as SMCs do.
  */
 #include <pkvmkit/hypercall.h>
 #include <hyp/hyp.h>
+#include <hyp/spinlock.h>
 #include <hyp/sysreg.h>
 
 typedef void (*hcall_t)(struct host_ctxt *ctxt);
 
+/* One way: set by hyp_prot_finalize() under setup_lock. */
 bool host_deprivileged;
+
+/*
+ * Every set-up call runs under this lock and re-checks host_deprivileged
+ * inside it, so none can still be running, or start, once finalize (itself
+ * a set-up call) has closed them. Outermost lock: see mem.c.
+ */
+static hyp_spinlock_t setup_lock;
 
 static void handle_ping(struct host_ctxt *ctxt)
 {
@@ -83,7 +93,7 @@ static void handle_state_count(struct host_ctxt *ctxt)
 
 static void handle_mem_stats(struct host_ctxt *ctxt)
 {
-	hyp_mem_stats(&ctxt->regs[1], &ctxt->regs[2]);
+	hyp_mem_stats(&ctxt->regs[1], &ctxt->regs[2], &ctxt->regs[3]);
 }
 
 static void handle_alloc_module_va(struct host_ctxt *ctxt)
@@ -157,14 +167,17 @@ static const struct hcall host_hcalls[HC_NR_STATIC] = {
 	[HC_SECURITY_STATE]	= { handle_security_state },
 };
 
-static hcall_t lookup_hcall(u64 nr)
+/* Set-up calls, and finalize itself, only until the host is deprivileged. */
+static void run_setup_hcall(hcall_t fn, struct host_ctxt *ctxt)
 {
-	if (nr >= HC_NR_STATIC)
-		return NULL;
-	/* set-up calls, and finalize itself, are one-shot */
-	if (host_hcalls[nr].setup && READ_ONCE(host_deprivileged))
-		return NULL;
-	return host_hcalls[nr].fn;
+	hyp_spin_lock(&setup_lock);
+	if (__atomic_load_n(&host_deprivileged, __ATOMIC_ACQUIRE)) {
+		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
+	} else {
+		ctxt->regs[0] = SMCCC_RET_SUCCESS;
+		fn(ctxt);
+	}
+	hyp_spin_unlock(&setup_lock);
 }
 
 void handle_host_hcall(struct host_ctxt *ctxt)
@@ -181,6 +194,8 @@ void handle_host_hcall(struct host_ctxt *ctxt)
 		return;
 	}
 
+	if (hyp_psci_relay(ctxt))
+		return;
 	/* exactly 0xC6000000 | n: fast call, SMC64, vendor-hyp owner */
 	if ((ctxt->regs[0] & ~0xffffUL) != HC_FUNC_BASE) {
 		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
@@ -191,9 +206,13 @@ void handle_host_hcall(struct host_ctxt *ctxt)
 		handle_dynamic_hcall(ctxt, nr);
 		return;
 	}
-	fn = lookup_hcall(nr);
+	fn = nr < HC_NR_STATIC ? host_hcalls[nr].fn : NULL;
 	if (!fn) {
 		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
+		return;
+	}
+	if (host_hcalls[nr].setup) {
+		run_setup_hcall(fn, ctxt);
 		return;
 	}
 	ctxt->regs[0] = SMCCC_RET_SUCCESS;

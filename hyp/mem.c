@@ -3,6 +3,17 @@
  * The hypervisor's memory: its page pool, its own stage-1, the host
  * stage-2 and page ownership, all under one lock. The linear part of the
  * EL2 stage-1 is an identity map, so table pages are reached at VA == PA.
+ *
+ * Lock order (outermost first):
+ *   setup_lock  (hcall.c)   every set-up call, finalize included
+ *   module_lock (module.c)  vendor-module state
+ *   mem_lock    (here)      pool, both page tables, ownership, pVMs
+ * Functions named *_locked expect mem_lock held and assert it.
+ *
+ * Every operation here that changes more than one thing checks and
+ * reserves first (own_prepare(), a look-up, a table count), then commits
+ * steps that cannot fail; a step that fails anyway is a broken invariant
+ * of ours and panics (HYP_BUG_ON) rather than leave a half-done change.
  */
 #include <pkvmkit/ownership.h>
 #include <hyp/hyp.h>
@@ -15,6 +26,7 @@ static struct pgt hyp_s1;
 static struct pgt host_s2;
 static struct ownership own;
 static bool host_s2_ready;
+static u32 host_s2_ia_bits;
 static u64 host_vtcr;
 static u64 host_vttbr;
 
@@ -26,6 +38,17 @@ static void *hyp_zalloc_page(void *arg)
 static void hyp_free_page(void *arg, void *va)
 {
 	pool_free_page(arg, va);
+}
+
+/* The host stage-2 lives on its reservation (see ownership.h). */
+static void *host_s2_zalloc_page(void *arg)
+{
+	return pool_alloc_reserved(arg);
+}
+
+static void host_s2_free_page(void *arg, void *va)
+{
+	pool_free_reserved(arg, va);
 }
 
 static u64 hyp_virt_to_phys(void *va)
@@ -73,6 +96,15 @@ static const struct pgt_mm_ops hyp_mm_ops = {
 	.arg		= &pool,
 };
 
+static const struct pgt_mm_ops host_s2_mm_ops = {
+	.zalloc_page	= host_s2_zalloc_page,
+	.free_page	= host_s2_free_page,
+	.virt_to_phys	= hyp_virt_to_phys,
+	.phys_to_virt	= hyp_phys_to_virt,
+	.tlb_inval	= hyp_tlb_inval,
+	.arg		= &pool,
+};
+
 static u32 parange_to_bits(u64 parange)
 {
 	static const u8 bits[] = { 32, 36, 40, 42, 44, 48, 52 };
@@ -92,7 +124,7 @@ static void compute_host_vtcr(void)
 	if (parange > 5)
 		parange = 5;
 	start = pgt_start_level(ipa_bits);
-	host_s2.ia_bits = ipa_bits;
+	host_s2_ia_bits = ipa_bits;
 	/* SL0 (4 KiB granule): 2 = level 0, 1 = level 1, 0 = level 2 */
 	host_vtcr = VTCR_RES1 | (64 - ipa_bits) |
 		    ((u64)(2 - start) << VTCR_SL0_SHIFT) |
@@ -112,6 +144,20 @@ static int donate_and_share_log(const struct hyp_params *p)
 	return ret;
 }
 
+/*
+ * The fixmap's table must never be freed, or a module's fixmap_map() at
+ * run time would need a table page, which a host that exhausted the pool
+ * could deny. An entry just past the last CPU's fixmap page, mapping the
+ * (read-only, boot) parameters page, keeps that table non-empty for good.
+ */
+static int pin_fixmap_table(const struct hyp_params *p)
+{
+	u64 va = HYP_FIXMAP_VA + (u64)HYP_MAX_CPUS * PKVMKIT_PAGE_SIZE;
+	u64 params_pa = (u64)p;	/* hyp VA == PA in the linear map */
+
+	return pgt_map(&hyp_s1, va, params_pa, PKVMKIT_PAGE_SIZE, PGT_PROT_R);
+}
+
 int hyp_mem_init(const struct hyp_params *p)
 {
 	struct own_ram_region ram[OWN_MAX_RAM_REGIONS];
@@ -125,8 +171,8 @@ int hyp_mem_init(const struct hyp_params *p)
 		ram[i].base = p->ram[i].pa;
 		ram[i].size = p->ram[i].size;
 	}
-	span = own_span_pfns(ram, p->nr_ram);
-	if (!span || span * sizeof(struct hyp_page) > p->vmemmap_size)
+	span = own_meta_size(ram, p->nr_ram);
+	if (!span || span > p->vmemmap_size)
 		return -EINVAL;
 
 	pool_init(&pool, (void *)p->pool_pa, p->pool_nr_pages);
@@ -137,14 +183,18 @@ int hyp_mem_init(const struct hyp_params *p)
 	hyp_s1.stage = PGT_STAGE1_EL2;
 	hyp_s1.nr_tables = p->s1_nr_tables;
 	hyp_s1.mm = &hyp_mm_ops;
+	/* live on every CPU at EL2: never a block to split (pgtable.h) */
+	hyp_s1.flags = PGT_F_PAGES_ONLY;
 
-	ret = own_init(&own, (struct hyp_page *)p->vmemmap_pa, ram, p->nr_ram,
-		       &hyp_s1, &pool);
+	ret = own_init(&own, (void *)p->vmemmap_pa, p->vmemmap_size, ram,
+		       p->nr_ram, &hyp_s1, &pool);
 	for (i = 0; !ret && i < p->nr_boot; i++)
 		ret = own_mark_hyp_boot(&own, p->boot[i].pa >> PKVMKIT_PAGE_SHIFT,
 					p->boot[i].size >> PKVMKIT_PAGE_SHIFT);
 	if (!ret)
 		ret = donate_and_share_log(p);
+	if (!ret)
+		ret = pin_fixmap_table(p);
 	if (ret)
 		return ret;
 	hyp_log_init(p->log_pa, p->log_size);
@@ -173,26 +223,21 @@ void hyp_enable_host_stage2(void)
 }
 
 /*
- * Deprivilege: from here on set-up calls are refused; build the host
- * stage-2 from the ownership state and publish it. Every other CPU
- * switches to it on its next trap (the driver makes each CPU trap).
+ * Deprivilege (called under setup_lock, see hcall.c): build the host
+ * stage-2 from the ownership state, publish it, enter it on this CPU, and
+ * only then close the set-up calls for good. Every other CPU switches to
+ * it on its next trap (the driver makes each CPU trap). A failure leaves
+ * everything as it was: no stage-2, set-up calls still open, the error
+ * reported to the driver.
  */
 int hyp_prot_finalize(void)
 {
 	int ret;
 
-	hyp_spin_lock(&mem_lock);
-	if (host_deprivileged) {
-		hyp_spin_unlock(&mem_lock);
+	if (host_deprivileged)
 		return -EPERM;
-	}
-	__atomic_store_n(&host_deprivileged, true, __ATOMIC_RELEASE);
-	ret = pgt_init(&host_s2, PGT_STAGE2, host_s2.ia_bits, &hyp_mm_ops);
-	if (!ret) {
-		ret = own_build_host_s2(&own, &host_s2);
-		if (ret)
-			pgt_destroy(&host_s2);
-	}
+	hyp_spin_lock(&mem_lock);
+	ret = own_build_host_s2(&own, &host_s2, host_s2_ia_bits, &host_s2_mm_ops);
 	if (!ret) {
 		host_vttbr = host_s2.root_pa;	/* VMID 0 */
 		__atomic_store_n(&host_s2_ready, true, __ATOMIC_RELEASE);
@@ -200,12 +245,14 @@ int hyp_prot_finalize(void)
 	hyp_spin_unlock(&mem_lock);
 
 	if (ret) {
-		hyp_log("pkvmkit: building the host stage-2 failed: %d\n", ret);
+		hyp_log("pkvmkit: building the host stage-2 failed: %d; host not deprivileged\n",
+			ret);
 		return ret;
 	}
-	hyp_log("pkvmkit: host deprivileged, stage-2 uses %lu table pages\n",
-		(unsigned long)host_s2.nr_tables);
 	hyp_enable_host_stage2();
+	__atomic_store_n(&host_deprivileged, true, __ATOMIC_RELEASE);
+	hyp_log("pkvmkit: host deprivileged, stage-2 uses %lu table pages (%lu reserved)\n",
+		(unsigned long)host_s2.nr_tables, (unsigned long)own.s2_slots);
 	return 0;
 }
 
@@ -228,24 +275,39 @@ int hyp_host_s2_fault(u64 ipa)
 	__ret;					\
 })
 
+/* One ownership transition; its commit cannot fail once prepared. */
+static int own_transition_locked(enum own_op op, u64 pfn, u64 nr)
+{
+	struct own_txn txn;
+	int ret;
+
+	hyp_assert_lock_held(&mem_lock);
+	ret = own_prepare(&own, op, pfn, nr, 0, &txn);
+	if (ret)
+		return ret;
+	ret = own_commit(&own, &txn);
+	HYP_BUG_ON(ret, "ownership commit %d failed: %d", op, ret);
+	return 0;
+}
+
 int hyp_host_donate_hyp(u64 pfn, u64 nr)
 {
-	return LOCKED(own_host_donate_hyp(&own, pfn, nr, true));
+	return LOCKED(own_transition_locked(OWN_HOST_DONATE_HYP, pfn, nr));
 }
 
 int hyp_host_reclaim(u64 pfn, u64 nr)
 {
-	return LOCKED(own_host_reclaim(&own, pfn, nr));
+	return LOCKED(own_transition_locked(OWN_HOST_RECLAIM, pfn, nr));
 }
 
 int hyp_host_share_hyp(u64 pfn, u64 nr)
 {
-	return LOCKED(own_host_share_hyp(&own, pfn, nr));
+	return LOCKED(own_transition_locked(OWN_HOST_SHARE_HYP, pfn, nr));
 }
 
 int hyp_host_unshare_hyp(u64 pfn, u64 nr)
 {
-	return LOCKED(own_host_unshare_hyp(&own, pfn, nr));
+	return LOCKED(own_transition_locked(OWN_HOST_UNSHARE_HYP, pfn, nr));
 }
 
 int hyp_page_state(u64 pfn)
@@ -269,11 +331,12 @@ u64 hyp_state_count(u64 state)
 	return n;
 }
 
-void hyp_mem_stats(u64 *pool_free, u64 *tables)
+void hyp_mem_stats(u64 *pool_free, u64 *tables, u64 *reserved)
 {
 	hyp_spin_lock(&mem_lock);
 	*pool_free = pool_nr_free(&pool);
 	*tables = hyp_s1.nr_tables + (host_s2_ready ? host_s2.nr_tables : 0);
+	*reserved = pool_nr_reserved(&pool);
 	hyp_spin_unlock(&mem_lock);
 }
 
@@ -307,9 +370,18 @@ int hyp_s1_lookup(u64 va, u64 *pa, u32 *prot)
 
 static int s1_map_locked(u64 va, u64 pa, u64 size, u32 prot)
 {
+	hyp_assert_lock_held(&mem_lock);
 	if (pool_nr_free(&pool) < pgt_max_tables(&hyp_s1, va, size))
 		return -ENOMEM;
 	return pgt_map(&hyp_s1, va, pa, size, prot);
+}
+
+static int s1_unmap_locked(u64 va, u64 size)
+{
+	hyp_assert_lock_held(&mem_lock);
+	if (pool_nr_free(&pool) < pgt_unmap_split_tables(&hyp_s1, va, size))
+		return -ENOMEM;
+	return pgt_unmap(&hyp_s1, va, size);
 }
 
 /* Map outside the linear map (callers pass private or fixmap VAs). */
@@ -324,60 +396,87 @@ int hyp_s1_unmap(u64 va, u64 size)
 {
 	if (va < HYP_FIXMAP_VA || va >= HYP_PRIVATE_END)
 		return -EINVAL;
-	return LOCKED(pgt_unmap(&hyp_s1, va, size));
+	return LOCKED(s1_unmap_locked(va, size));
 }
 
 /*
  * A module page: take it from the host and map it at @va with @prot, and
  * nowhere else (no writable alias of module text in the linear map).
+ * Checked and reserved first: @va free, the page donatable, the pool
+ * holding the host stage-2 slot and @va's tables; then both commits.
  */
-int hyp_donate_and_map(u64 pfn, u64 va, u32 prot)
+static int donate_and_map_locked(u64 pfn, u64 va, u32 prot)
 {
+	u64 s1_tables = pgt_max_tables(&hyp_s1, va, PKVMKIT_PAGE_SIZE);
+	struct own_txn txn;
 	int ret;
 
-	hyp_spin_lock(&mem_lock);
-	if (!pgt_lookup(&hyp_s1, va, NULL, NULL, NULL)) {
-		ret = -EEXIST;
-		goto out;
-	}
-	ret = own_host_donate_hyp_private(&own, pfn, 1);
+	hyp_assert_lock_held(&mem_lock);
+	if (!pgt_lookup(&hyp_s1, va, NULL, NULL, NULL))
+		return -EEXIST;
+	ret = own_prepare(&own, OWN_HOST_DONATE_HYP_PRIVATE, pfn, 1, s1_tables,
+			  &txn);
 	if (ret)
-		goto out;
-	ret = s1_map_locked(va, pfn << PKVMKIT_PAGE_SHIFT, PKVMKIT_PAGE_SIZE,
-			    prot);
-	if (ret)
-		own_hyp_donate_host(&own, pfn, 1);
-out:
-	hyp_spin_unlock(&mem_lock);
-	return ret;
+		return ret;
+	ret = own_commit(&own, &txn);
+	HYP_BUG_ON(ret, "private donation of %lx failed: %d",
+		   (unsigned long)pfn, ret);
+	ret = pgt_map(&hyp_s1, va, pfn << PKVMKIT_PAGE_SHIFT,
+		      PKVMKIT_PAGE_SIZE, prot);
+	HYP_BUG_ON(ret, "mapping a module page at %lx failed: %d",
+		   (unsigned long)va, ret);
+	return 0;
 }
 
-/* Undo hyp_donate_and_map(): only for the page that is mapped there. */
-int hyp_unmap_and_return(u64 pfn, u64 va)
+int hyp_donate_and_map(u64 pfn, u64 va, u32 prot)
 {
+	return LOCKED(donate_and_map_locked(pfn, va, prot));
+}
+
+/*
+ * Undo hyp_donate_and_map(): only for the page that is mapped there, as a
+ * page entry (so unmapping it needs no table). The hypervisor's mapping
+ * goes first, so the host never has the page while EL2 maps it.
+ */
+static int unmap_and_return_locked(u64 pfn, u64 va)
+{
+	struct own_txn txn;
+	u32 level;
 	u64 pa;
 	int ret;
 
-	hyp_spin_lock(&mem_lock);
-	ret = pgt_lookup(&hyp_s1, va, &pa, NULL, NULL);
-	if (!ret && pa >> PKVMKIT_PAGE_SHIFT != pfn)
-		ret = -EINVAL;
-	if (!ret)
-		ret = pgt_unmap(&hyp_s1, va, PKVMKIT_PAGE_SIZE);
-	if (!ret)
-		ret = own_hyp_donate_host(&own, pfn, 1);
-	hyp_spin_unlock(&mem_lock);
-	return ret;
+	hyp_assert_lock_held(&mem_lock);
+	ret = pgt_lookup(&hyp_s1, va, &pa, NULL, &level);
+	if (ret)
+		return ret;
+	if (pa >> PKVMKIT_PAGE_SHIFT != pfn || level != 3)
+		return -EINVAL;
+	ret = own_prepare(&own, OWN_HYP_DONATE_HOST, pfn, 1, 0, &txn);
+	if (ret)
+		return ret;
+	ret = pgt_unmap(&hyp_s1, va, PKVMKIT_PAGE_SIZE);
+	HYP_BUG_ON(ret, "unmapping a module page at %lx failed: %d",
+		   (unsigned long)va, ret);
+	ret = own_commit(&own, &txn);
+	HYP_BUG_ON(ret, "returning module page %lx failed: %d",
+		   (unsigned long)pfn, ret);
+	return 0;
+}
+
+int hyp_unmap_and_return(u64 pfn, u64 va)
+{
+	return LOCKED(unmap_and_return_locked(pfn, va));
 }
 
 int hyp_module_donate(u64 pfn, u64 nr)
 {
-	return LOCKED(own_host_donate_hyp(&own, pfn, nr, false));
+	return LOCKED(own_transition_locked(OWN_HOST_DONATE_HYP_FOR_GOOD, pfn,
+					    nr));
 }
 
 int hyp_module_return(u64 pfn, u64 nr)
 {
-	return LOCKED(own_hyp_donate_host(&own, pfn, nr));
+	return LOCKED(own_transition_locked(OWN_HYP_DONATE_HOST, pfn, nr));
 }
 
 int hyp_pin_shared(u64 pfn, u64 nr)
@@ -435,7 +534,7 @@ int hyp_pvm_create(u64 pfn)
 		ret = -ENOSPC;
 		goto out;
 	}
-	ret = own_host_donate_hyp(&own, pfn, 1, false);
+	ret = own_transition_locked(OWN_HOST_DONATE_HYP_FOR_GOOD, pfn, 1);
 	if (ret)
 		goto out;
 	rec = (struct pvm_record *)(pfn << PKVMKIT_PAGE_SHIFT);

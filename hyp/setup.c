@@ -104,6 +104,7 @@ static int global_init(const struct hyp_params *params)
 	ret = hyp_mem_init(params);
 	if (ret)
 		return ret;
+	hyp_psci_init();
 	hyp_log("pkvmkit: hypervisor up, %lu CPU slots, %lu pool pages\n",
 		(unsigned long)params->nr_slots,
 		(unsigned long)params->pool_nr_pages);

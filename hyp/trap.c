@@ -18,7 +18,7 @@ void handle_host_trap(struct host_ctxt *ctxt)
 		handle_host_hcall(ctxt);
 		break;
 	case ESR_EC_SMC64:
-		handle_host_smc(ctxt);
+		handle_host_smc(ctxt, esr);
 		/* a trapped SMC returns to the SMC itself: step over it */
 		ctxt->pc += 4;
 		break;

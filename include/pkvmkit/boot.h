@@ -44,6 +44,15 @@ struct hyp_region {
 	u64 size;
 };
 
+/* PSCI 0.1 function ids (the device tree's /psci node), 0 if absent. */
+enum {
+	HYP_PSCI_0_1_CPU_SUSPEND,
+	HYP_PSCI_0_1_CPU_OFF,
+	HYP_PSCI_0_1_CPU_ON,
+	HYP_PSCI_0_1_MIGRATE,
+	HYP_PSCI_0_1_NR
+};
+
 struct hyp_params {
 	u64 magic;
 	u64 nr_slots;			/* CPU slots (possible CPUs) */
@@ -53,7 +62,7 @@ struct hyp_params {
 	u64 s1_nr_tables;
 	u64 pool_pa;			/* free pages for the hypervisor */
 	u64 pool_nr_pages;
-	u64 vmemmap_pa;			/* struct hyp_page[], zeroed */
+	u64 vmemmap_pa;			/* ownership metadata (own_meta_size()), zeroed */
 	u64 vmemmap_size;
 	u64 log_pa;			/* log ring, shared read-only with the host */
 	u64 log_size;
@@ -64,6 +73,7 @@ struct hyp_params {
 	u64 host_panic_entry;		/* kernel VA, entered at EL1 on hyp panic */
 	u64 kern_page_offset;		/* PAGE_OFFSET: kern_hyp_va() of ... */
 	u64 kern_phys_offset;		/* ... a linear address: & ~PAGE_OFFSET + this */
+	u64 psci_0_1_ids[HYP_PSCI_0_1_NR];	/* the relay takes these too */
 };
 
 /* Log ring header, at log_pa; text follows. */

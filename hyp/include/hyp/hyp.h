@@ -15,6 +15,23 @@
 
 extern const struct hyp_params *hyp_params;
 
+/*
+ * A broken invariant of the hypervisor's own (never the host's doing): log
+ * it and take the panic path with a BRK, whose ESR and ELR say where.
+ */
+#define HYP_BUG_ON(cond, fmt, ...)					\
+	do {								\
+		if (__builtin_expect(!!(cond), 0)) {			\
+			hyp_log("pkvmkit: BUG: " fmt "\n", ##__VA_ARGS__); \
+			asm volatile("brk #0x800");			\
+			__builtin_unreachable();			\
+		}							\
+	} while (0)
+
+#define hyp_assert_lock_held(lock)					\
+	HYP_BUG_ON(!hyp_spin_is_held_here(lock), "%s: %s not held",	\
+		   __func__, #lock)
+
 /* setup.c */
 void hyp_cpu_init(struct host_ctxt *ctxt);
 void hyp_cpu_on_main(struct host_ctxt *ctxt);
@@ -36,7 +53,7 @@ int hyp_host_share_hyp(u64 pfn, u64 nr);
 int hyp_host_unshare_hyp(u64 pfn, u64 nr);
 int hyp_page_state(u64 pfn);
 u64 hyp_state_count(u64 state);
-void hyp_mem_stats(u64 *pool_free, u64 *tables);
+void hyp_mem_stats(u64 *pool_free, u64 *tables, u64 *reserved);
 
 u64 hyp_alloc_private_va(u64 nr);
 int hyp_s1_lookup(u64 va, u64 *pa, u32 *prot);
@@ -65,7 +82,9 @@ void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
 
 /* psci.c */
-void handle_host_smc(struct host_ctxt *ctxt);
+void hyp_psci_init(void);
+bool hyp_psci_relay(struct host_ctxt *ctxt);
+void handle_host_smc(struct host_ctxt *ctxt, u64 esr);
 void __hyp_forward_smc(struct host_ctxt *ctxt);
 
 /* fault.c */
