@@ -40,11 +40,17 @@ modules: sdk
 			CROSS_COMPILE=$(CROSS) modules) || exit 1; \
 	done
 
+# Test kernel modules scenarios insmod from /root (not vendor modules).
+TEST_KMODS	:= tests/psci_probe
+
 # Everything the guest scenarios put in /root, and a /lib/modules tree
 # (with modules.dep, for modprobe) in $(GUEST)/modules.
 guest: modules
 	@mkdir -p $(GUEST)
 	@cp driver/pkvmkit.ko $(GUEST)/
+	@for d in $(TEST_KMODS); do \
+		$(KMAKE) M=$(ROOT)/$$d modules && cp $$d/*.ko $(GUEST)/ || exit 1; \
+	done
 	@$(MAKE) -s -C tests/guest O=$(GUEST) CROSS_COMPILE=$(CROSS)
 	@scripts/guest-modules.sh $(GUEST)
 
@@ -72,3 +78,4 @@ clean:
 	rm -rf $(BUILD)
 	-$(KMAKE) M=$(ROOT)/driver clean >/dev/null 2>&1
 	-for d in $(MODULE_DIRS); do (cd $$d && $(KMAKE) M=$$PWD clean) >/dev/null 2>&1; done
+	-for d in $(TEST_KMODS); do $(KMAKE) M=$(ROOT)/$$d clean >/dev/null 2>&1; done
