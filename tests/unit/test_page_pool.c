@@ -142,6 +142,37 @@ TEST(bad_free_rejected)
 	free(mem);
 }
 
+/* Reserved pages: only pool_alloc_reserved() gets them, and gives them back. */
+TEST(reservation_is_kept_apart)
+{
+	void *r1, *r2, *p;
+	int n = 0;
+
+	setup(8);
+	EXPECT_EQ(pool_reserve(&pool, 9), -ENOMEM);
+	EXPECT_EQ(pool_reserve(&pool, 3), 0);
+	EXPECT_EQ(pool_nr_free(&pool), 5);
+	EXPECT_EQ(pool_nr_reserved(&pool), 3);
+	while (pool_alloc_page(&pool))
+		n++;
+	EXPECT_EQ(n, 5);
+	EXPECT_EQ(pool_reserve(&pool, 1), -ENOMEM);
+	r1 = pool_alloc_reserved(&pool);
+	r2 = pool_alloc_reserved(&pool);
+	EXPECT(r1 && r2 && page_is_zero(r1) && in_pool(r2));
+	EXPECT_EQ(pool_nr_reserved(&pool), 1);
+	EXPECT_EQ(pool_free_reserved(&pool, r1), 0);
+	EXPECT_EQ(pool_nr_reserved(&pool), 2);
+	EXPECT_EQ(pool_nr_free(&pool), 0);
+	EXPECT(pool_alloc_page(&pool) == NULL);
+	EXPECT_EQ(pool_unreserve(&pool, 3), -EINVAL);
+	EXPECT_EQ(pool_unreserve(&pool, 2), 0);
+	p = pool_alloc_page(&pool);
+	EXPECT(p != NULL);
+	EXPECT(pool_alloc_reserved(&pool) == NULL);
+	free(mem);
+}
+
 TEST(empty_pool)
 {
 	setup(0);
@@ -160,5 +191,6 @@ int main(void)
 	RUN(mixed_bump_and_free_list);
 	RUN(bad_free_rejected);
 	RUN(empty_pool);
+	RUN(reservation_is_kept_apart);
 	return TAP_END("test_page_pool");
 }

@@ -615,6 +615,102 @@ static void differential(enum pgt_stage stage, u32 ia_bits, u64 base,
 }
 
 /* 32 MiB of pages across a 1 GiB boundary, 32-bit IPA (start level 1). */
+/* PGT_F_COALESCE: undoing a split rebuilds the blocks and frees the tables. */
+TEST(coalesce_rebuilds_blocks)
+{
+	u64 base = 3 * SZ_1G, t0;
+
+	ASSERT_EQ(setup(PGT_STAGE2, 40), 0);
+	pgt.flags = PGT_F_COALESCE;
+	ASSERT_EQ(pgt_map(&pgt, base, base, SZ_1G, PGT_PROT_RWX), 0);
+	t0 = pgt_nr_tables(&pgt);
+	EXPECT(EXPECT_MAP(base, base, PGT_PROT_RWX, 1));
+	/* a page unmapped in the middle splits the 1G and one 2M block */
+	ASSERT_EQ(pgt_unmap(&pgt, base + 5 * SZ_2M + 7 * SZ_4K, SZ_4K), 0);
+	EXPECT_EQ(pgt_nr_tables(&pgt), t0 + 2);
+	/* a different permission on one page keeps them split */
+	ASSERT_EQ(pgt_map(&pgt, base + 5 * SZ_2M + 7 * SZ_4K,
+			  base + 5 * SZ_2M + 7 * SZ_4K, SZ_4K, PGT_PROT_R), 0);
+	EXPECT_EQ(pgt_nr_tables(&pgt), t0 + 2);
+	/* the same mapping back: both levels coalesce */
+	ASSERT_EQ(pgt_map(&pgt, base + 5 * SZ_2M + 7 * SZ_4K,
+			  base + 5 * SZ_2M + 7 * SZ_4K, SZ_4K, PGT_PROT_RWX), 0);
+	EXPECT_EQ(pgt_nr_tables(&pgt), t0);
+	EXPECT(EXPECT_MAP(base + 5 * SZ_2M + 7 * SZ_4K,
+			  base + 5 * SZ_2M + 7 * SZ_4K, PGT_PROT_RWX, 1));
+	/* a non-contiguous output range never coalesces */
+	ASSERT_EQ(pgt_map(&pgt, base, base + SZ_4K, SZ_4K, PGT_PROT_RWX), 0);
+	ASSERT_EQ(pgt_map(&pgt, base, base, SZ_4K, PGT_PROT_RWX), 0);
+	EXPECT_EQ(pgt_nr_tables(&pgt), t0);
+	ASSERT_EQ(pgt_map(&pgt, base + SZ_4K, base, SZ_4K, PGT_PROT_RWX), 0);
+	EXPECT_EQ(pgt_nr_tables(&pgt), t0 + 2);
+	teardown();
+
+	/* without the flag, a split stays */
+	ASSERT_EQ(setup(PGT_STAGE2, 40), 0);
+	ASSERT_EQ(pgt_map(&pgt, base, base, SZ_2M, PGT_PROT_RWX), 0);
+	t0 = pgt_nr_tables(&pgt);
+	ASSERT_EQ(pgt_unmap(&pgt, base, SZ_4K), 0);
+	ASSERT_EQ(pgt_map(&pgt, base, base, SZ_4K, PGT_PROT_RWX), 0);
+	EXPECT_EQ(pgt_nr_tables(&pgt), t0 + 1);
+	teardown();
+}
+
+/* PGT_F_PAGES_ONLY: no blocks, so an unmap never splits or allocates. */
+TEST(pages_only_never_splits)
+{
+	u64 base = SZ_1G, allocs;
+
+	ASSERT_EQ(setup(PGT_STAGE1_EL2, 40), 0);
+	pgt.flags = PGT_F_PAGES_ONLY;
+	ASSERT_EQ(pgt_map(&pgt, base, base, SZ_2M + SZ_4K, PGT_PROT_RW), 0);
+	EXPECT(EXPECT_MAP(base, base, PGT_PROT_RW, 3));
+	EXPECT(EXPECT_MAP(base + SZ_2M, base + SZ_2M, PGT_PROT_RW, 3));
+	EXPECT_EQ(pgt_unmap_split_tables(&pgt, base + 3 * SZ_4K, SZ_4K), 0);
+	allocs = fm.allocs;
+	fm.fail_after = 0;
+	EXPECT_EQ(pgt_unmap(&pgt, base + 3 * SZ_4K, 100 * SZ_4K), 0);
+	EXPECT_EQ(fm.allocs, allocs);
+	fm.fail_after = -1;
+	EXPECT_UNMAPPED(base + 3 * SZ_4K);
+	EXPECT(EXPECT_MAP(base + 103 * SZ_4K, base + 103 * SZ_4K,
+			  PGT_PROT_RW, 3));
+	teardown();
+}
+
+/* pgt_unmap_split_tables() is exactly what pgt_unmap() then allocates. */
+TEST(unmap_split_count_is_exact)
+{
+	u64 seed = 0x5917ULL;
+	int i;
+
+	ASSERT_EQ(setup(PGT_STAGE2, 40), 0);
+	ASSERT_EQ(pgt_map(&pgt, 0, 0, 8 * SZ_1G, PGT_PROT_RWX), 0);
+	for (i = 0; i < 4000; i++) {
+		u64 addr, size, want, before;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		addr = ((seed >> 20) % (8 * SZ_1G / SZ_4K)) * SZ_4K;
+		size = (1 + (seed >> 52) % 1100) * SZ_4K;
+		if ((seed >> 8) & 1)
+			size *= 512;
+		if (addr + size > 8 * SZ_1G)
+			size = 8 * SZ_1G - addr;
+		want = pgt_unmap_split_tables(&pgt, addr, size);
+		before = fm.allocs;
+		ASSERT_EQ(pgt_unmap(&pgt, addr, size), 0);
+		if (!EXPECT_EQ(fm.allocs - before, want))
+			break;
+		/* map some of it back as blocks and pages, for the next round */
+		if ((seed >> 60) & 1)
+			ASSERT_EQ(pgt_map(&pgt, addr & ~(SZ_1G - 1),
+					  addr & ~(SZ_1G - 1), SZ_1G,
+					  PGT_PROT_RWX), 0);
+	}
+	EXPECT_EQ(pgt_unmap_split_tables(&pgt, 0, 0), 0);
+	teardown();
+}
+
 TEST(differential_s2_pages_ia32)
 {
 	differential(PGT_STAGE2, 32, 3 * SZ_1G - 16 * 0x100000ULL, 12, 8192,
@@ -650,6 +746,9 @@ int main(void)
 	RUN(max_tables_bound);
 	RUN(nr_tables_exact_and_destroy_frees_all);
 	RUN(walk_leaves_clips_and_stops);
+	RUN(coalesce_rebuilds_blocks);
+	RUN(pages_only_never_splits);
+	RUN(unmap_split_count_is_exact);
 	RUN(differential_s2_pages_ia32);
 	RUN(differential_s1_pages_ia40);
 	RUN(differential_s2_blocks_ia40);
