@@ -41,7 +41,7 @@ modules: sdk
 	done
 
 # Test kernel modules scenarios insmod from /root (not vendor modules).
-TEST_KMODS	:= tests/psci_probe
+TEST_KMODS	:= tests/psci_probe tests/pool_probe
 
 # Everything the guest scenarios put in /root, and a /lib/modules tree
 # (with modules.dep, for modprobe) in $(GUEST)/modules.
