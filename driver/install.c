@@ -114,11 +114,14 @@ int pk_deprivilege(void)
 		return -EPERM;
 	}
 	if (res.a1) {
+		/* the hypervisor changed nothing: set-up calls are still open */
 		pk.deprivilege_failed = true;
+		WRITE_ONCE(pk.deprivilege_error, (long)res.a1);
 		pr_err("deprivilege failed: %ld: the system is NOT protected\n",
 		       (long)res.a1);
 		return (long)res.a1;
 	}
+	WRITE_ONCE(pk.deprivilege_error, 0);
 	cpus_read_lock();
 	on_each_cpu(trap_once, NULL, 1);
 	for_each_online_cpu(cpu) {

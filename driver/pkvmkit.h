@@ -34,6 +34,7 @@ struct pk_state {
 	bool deprivilege_started;
 	bool deprivileged;
 	bool deprivilege_failed;
+	int deprivilege_error;		/* -errno of a failed HC_PROT_FINALIZE */
 	bool insecure;			/* a protected module failed */
 };
 

@@ -5,10 +5,13 @@
  *   installed_cpus   CPUs whose hypervisor answers (cpulist)
  *   stage2_cpus      CPUs running the host under the stage-2 (cpulist)
  *   deprivileged     1 once the host is deprivileged
+ *   deprivilege_error  0, or the -errno of a deprivilege the hypervisor
+ *                    could not do (the host then runs unprotected)
  *   deprivilege      write 1 to deprivilege now (module param deprivilege=0)
  *   memory_bytes     memory given to the hypervisor
  *   page_states      RAM pages in each ownership state
  *   pool_free_pages  free pages left in the hypervisor's pool
+ *   pool_reserved_pages  free pages reserved for the host stage-2's tables
  *   secure           1 while protected VMs may run (no protected module failed)
  *   protected_modules  each kvm-arm.protected_modules= entry: loaded,
  *                    failed or not-tried
@@ -65,6 +68,12 @@ static ssize_t deprivileged_show(struct kobject *k, struct kobj_attribute *a,
 	return sysfs_emit(buf, "%d\n", !!(res.a1 & HC_CPU_HOST_DEPRIV));
 }
 
+static ssize_t deprivilege_error_show(struct kobject *k,
+				      struct kobj_attribute *a, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(pk.deprivilege_error));
+}
+
 static ssize_t deprivilege_store(struct kobject *k, struct kobj_attribute *a,
 				 const char *buf, size_t len)
 {
@@ -112,6 +121,14 @@ static ssize_t pool_free_pages_show(struct kobject *k, struct kobj_attribute *a,
 	struct arm_smccc_res res = pk_hvc(HC_ID(HC_MEM_STATS), 0, 0, 0);
 
 	return sysfs_emit(buf, "%lu\n", res.a1);
+}
+
+static ssize_t pool_reserved_pages_show(struct kobject *k,
+					struct kobj_attribute *a, char *buf)
+{
+	struct arm_smccc_res res = pk_hvc(HC_ID(HC_MEM_STATS), 0, 0, 0);
+
+	return sysfs_emit(buf, "%lu\n", res.a3);
 }
 
 static ssize_t secure_show(struct kobject *k, struct kobj_attribute *a,
@@ -162,6 +179,8 @@ static struct kobj_attribute attrs[] = {
 	__ATTR_RO(installed_cpus),
 	__ATTR_RO(stage2_cpus),
 	__ATTR_RO(deprivileged),
+	__ATTR_RO(deprivilege_error),
+	__ATTR_RO(pool_reserved_pages),
 	__ATTR_WO(deprivilege),
 	__ATTR_RO(memory_bytes),
 	__ATTR_RO(page_states),
