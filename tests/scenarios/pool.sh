@@ -22,9 +22,15 @@ val() { echo "$REPORT" | sed -n "s/^$1 //p"; }
 
 baseline=$(cat $PK_SYS/pool_free_pages)
 t_diag "pool: $baseline free pages, $(cat $PK_SYS/memory_bytes) bytes given"
-probe pairs 0
+probe share_all
 blocks=$(val blocks)
 t_check "holding at least 32 blocks of 2 MiB" [ "$blocks" -ge 32 ]
+t_eq "sharing whole blocks ends in -ENOMEM" -12 "$(val error)"
+t_check "... with fewer free pages than one more share needs" \
+	[ "$(val free_when_shared)" -lt 3 ]
+t_eq "every shared block unshared with the pool empty" \
+	"$(val shared_blocks)" "$(val unshared_blocks)"
+t_eq "... and the pool is back" "$(val free_before)" "$(val free_after)"
 
 for off in 0 1 255 511; do
 	probe pairs $off
@@ -42,14 +48,6 @@ t_check "... after some donations" [ "$(val donated)" -gt 0 ]
 t_eq "the refused page is still the host's" 0 "$(val refused_page_state)"
 t_eq "every donated page reclaimed with the pool empty" "$(val donated)" \
 	"$(val reclaimed)"
-t_eq "... and the pool is back" "$(val free_before)" "$(val free_after)"
-
-probe share_all
-t_eq "sharing whole blocks ends in -ENOMEM" -12 "$(val error)"
-t_check "... with fewer free pages than one more share needs" \
-	[ "$(val free_when_shared)" -lt 3 ]
-t_eq "every shared block unshared with the pool empty" \
-	"$(val shared_blocks)" "$(val unshared_blocks)"
 t_eq "... and the pool is back" "$(val free_before)" "$(val free_after)"
 
 t_eq "pool at its baseline at the end" "$baseline" \
