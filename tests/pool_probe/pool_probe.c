@@ -11,8 +11,9 @@
  *   exhaust OFF    donate page OFF of one block after the other until the
  *                  hypervisor says -ENOMEM (the failing call must change
  *                  nothing), then reclaim them all
- *   share_all      share whole blocks until -ENOMEM, then unshare every
- *                  one of them (an unshare must never lack memory)
+ *   share_exhaust  share half the blocks whole, donate pages of the others
+ *                  until -ENOMEM, then unshare every shared block (an
+ *                  unshare must never lack memory), and reclaim
  *
  * /sys/kernel/debug/pool_probe/cmd: write a command, read its report, one
  * "name value" per line (pool figures from HC_MEM_STATS before and
@@ -108,18 +109,27 @@ static void run_exhaust(unsigned long off)
 	say("reclaimed", back);
 }
 
-static void run_share_all(void)
+/*
+ * Share the first half of the blocks whole, exhaust the pool with
+ * donations from the other half, then unshare: an unshare must never
+ * lack memory, however little is left.
+ */
+static void run_share_exhaust(void)
 {
+	unsigned int i, n, half = nr_blocks / 2, donated = 0;
 	long err = 0, back = 0;
-	unsigned int i, n;
 
-	for (n = 0; n < nr_blocks && !err; n++)
+	for (n = 0; n < half && !err; n++)
 		err = hc(HC_HOST_SHARE_HYP, block_pfn(n), BLOCK_PAGES);
 	if (err)
 		n--;
 	say("shared_blocks", n);
-	say("error", err);
-	say("free_when_shared", pool_free_pages());
+	say("share_error", err);
+	for (i = half, err = 0; i < nr_blocks && !err; i++)
+		if (!(err = hc(HC_HOST_DONATE_HYP, block_pfn(i) + 7, 1)))
+			donated++;
+	say("donate_error", err);
+	say("free_when_exhausted", pool_free_pages());
 	for (i = 0; i < n; i++) {
 		long r = hc(HC_HOST_UNSHARE_HYP, block_pfn(i), BLOCK_PAGES);
 
@@ -129,6 +139,8 @@ static void run_share_all(void)
 			back++;
 	}
 	say("unshared_blocks", back);
+	for (i = 0; i < donated; i++)
+		hc(HC_HOST_RECLAIM, block_pfn(half + i) + 7, 1);
 }
 
 static ssize_t cmd_write(struct file *f, const char __user *ubuf, size_t len,
@@ -155,8 +167,8 @@ static ssize_t cmd_write(struct file *f, const char __user *ubuf, size_t len,
 		run_pairs(arg);
 	else if (!strcmp(what, "exhaust"))
 		run_exhaust(arg);
-	else if (!strcmp(what, "share_all"))
-		run_share_all();
+	else if (!strcmp(what, "share_exhaust"))
+		run_share_exhaust();
 	else
 		len = -EINVAL;
 	say("free_after", pool_free_pages());
