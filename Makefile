@@ -2,8 +2,9 @@
 #
 # pkvmkit: the two commands that do everything on a fresh machine are
 #   make demo    boot the system under QEMU, show the hypervisor at work
-#   make test    unit tests, SDK build tests, then every QEMU scenario;
-#                ends with "N passed, N failed"
+#   make test    unit tests, a bounded run of each libFuzzer target (FUZZ_TIME
+#                seconds each, default 20), SDK build tests, then every QEMU
+#                scenario; ends with "N passed, N failed"
 # Also: make bench (figures), make all (build only), make setup, make clean.
 
 ROOT		:= $(CURDIR)
@@ -14,7 +15,7 @@ KMAKE		:= $(MAKE) -C $(KDIR) ARCH=arm64 CROSS_COMPILE=$(CROSS) \
 		   PKVMKIT_ROOT=$(ROOT) PKVMKIT_BUILD=$(BUILD)
 GUEST		:= $(BUILD)/guest
 
-.PHONY: all setup hyp driver sdk modules guest unit test scenarios demo bench clean
+.PHONY: all setup hyp driver sdk modules guest unit fuzz-smoke test scenarios demo bench clean
 
 all: guest
 
@@ -57,16 +58,23 @@ guest: modules
 unit:
 	@$(MAKE) -s -C tests/unit run
 
+# Each libFuzzer target for FUZZ_TIME seconds; one TAP point per target.
+FUZZ_TIME	?= 20
+fuzz-smoke: setup
+	@$(MAKE) -s -C tests/unit fuzz-smoke FUZZ_TIME=$(FUZZ_TIME)
+
 scenarios: guest
 	@tests/run-scenarios.sh
 
 test: guest
 	@mkdir -p $(BUILD)
 	@$(MAKE) -s -C tests/unit run 2>&1 | tee $(BUILD)/unit.tap || true
+	@$(MAKE) -s -C tests/unit fuzz-smoke FUZZ_TIME=$(FUZZ_TIME) 2>&1 | \
+		tee $(BUILD)/fuzz.tap || true
 	@tests/sdk/run.sh 2>&1 | tee $(BUILD)/sdk.tap || true
 	@tests/run-scenarios.sh | tee $(BUILD)/scenarios.tap || true
-	@scripts/tap-summary.sh $(BUILD)/unit.tap $(BUILD)/sdk.tap \
-		$(BUILD)/scenarios.tap
+	@scripts/tap-summary.sh $(BUILD)/unit.tap $(BUILD)/fuzz.tap \
+		$(BUILD)/sdk.tap $(BUILD)/scenarios.tap
 
 demo: guest
 	@scripts/demo.sh

@@ -34,7 +34,8 @@ INIT
 
 "$ROOT/scripts/mkinitramfs.sh" "$WORK/bench.cpio.gz" "$WORK/init" \
 	"$ROOT/tests/lib/guest.sh:/lib/pkvmkit/guest.sh" \
-	"$ROOT/build/guest/pkvmkit.ko:/root/pkvmkit.ko" >/dev/null
+	"$ROOT/build/guest/pkvmkit.ko:/root/pkvmkit.ko" \
+	"$ROOT/build/guest/hc-ids.sh:/root/hc-ids.sh" >/dev/null
 
 value() { tr -d '\r' <"$1" | sed -n "s/^BENCH $2 //p"; }
 
@@ -53,7 +54,8 @@ INIT
 mapfile -t mods < <("$ROOT/scripts/guest-modules-list.sh")
 "$ROOT/scripts/mkinitramfs.sh" "$WORK/call.cpio.gz" "$WORK/init-call" \
 	"$ROOT/tests/lib/guest.sh:/lib/pkvmkit/guest.sh" \
-	"$ROOT/build/guest/pkvmkit.ko:/root/pkvmkit.ko" "${mods[@]}" >/dev/null
+	"$ROOT/build/guest/pkvmkit.ko:/root/pkvmkit.ko" \
+	"$ROOT/build/guest/hc-ids.sh:/root/hc-ids.sh" "${mods[@]}" >/dev/null
 
 printf '%-8s %18s %12s %26s %10s\n' RAM "hyp memory (KiB)" target \
 	"load->deprivileged (insn)" target

@@ -21,27 +21,27 @@ say "The page's sample module (kvm-arm.protected_modules=pkvm_module): its EL2 i
 run "cat $PK_SYS/protected_modules"
 run "grep 'module init' $PK_DBG/log"
 say "Its handler, id 128, called from the host (x1 = 5 in, the handler sets x1 = 0)"
-run "echo '0xc6000080 5' > $PK_DBG/hvc; cat $PK_DBG/hvc"
+run "echo '$(pk_hc_id $HC_FIRST_DYNAMIC) 5' > $PK_DBG/hvc; cat $PK_DBG/hvc"
 say "Protected VMs may run: the system is secure, a VM's hypervisor record can be created"
 run "cat $PK_SYS/secure; echo 1 > $PK_SYS/create_pvm && dmesg | tail -n 1"
 
 say "After deprivilege no EL2 code gets in: a late modprobe is refused"
 run "modprobe pkvm_reloc_test; dmesg | tail -n 2"
 
-say "A null hypercall (0xC6000009) on each CPU: x0 = SUCCESS, x1 = magic, x2 = CPU slot"
+say "A null hypercall ($HC_PING) on each CPU: x0 = SUCCESS, x1 = magic, x2 = CPU slot"
 for cpu in $(seq 0 $(($(grep -c ^processor /proc/cpuinfo) - 1))); do
-	run "echo 'cpu $cpu 0xc6000009' > $PK_DBG/hvc; cat $PK_DBG/hvc"
+	run "echo 'cpu $cpu $HC_PING' > $PK_DBG/hvc; cat $PK_DBG/hvc"
 done
 
 say "Memory: what the hypervisor got, and every RAM page's owner"
 run "cat $PK_SYS/memory_bytes; cat $PK_SYS/page_states"
 
 say "The host is deprivileged: set-up calls and a second deprivilege are refused"
-run "echo 0xc6000008 > $PK_DBG/hvc; cat $PK_DBG/hvc"
+run "echo $HC_PROT_FINALIZE > $PK_DBG/hvc; cat $PK_DBG/hvc"
 
 say "The host reads hypervisor memory: the stage-2 stops it, the task gets SIGBUS"
 run "/root/hyp-mem-touch $PK_DBG/hyp_mem read 0"
-run "echo 0xc6000009 > $PK_DBG/hvc; cat $PK_DBG/hvc"
+run "echo $HC_PING > $PK_DBG/hvc; cat $PK_DBG/hvc"
 
 say "The hypervisor's own log (shared read-only with the host)"
 run "cat $PK_DBG/log"

@@ -14,6 +14,7 @@ mapfile -t mods < <("$ROOT/scripts/guest-modules-list.sh")
 "$ROOT/scripts/mkinitramfs.sh" "$WORK/demo.cpio.gz" "$ROOT/scripts/demo-init.sh" \
 	"$ROOT/tests/lib/guest.sh:/lib/pkvmkit/guest.sh" \
 	"$ROOT/build/guest/pkvmkit.ko:/root/pkvmkit.ko" \
+	"$ROOT/build/guest/hc-ids.sh:/root/hc-ids.sh" \
 	"$ROOT/build/guest/hyp-mem-touch:/root/hyp-mem-touch" "${mods[@]}" >/dev/null
 "$ROOT/scripts/qemu-run.sh" --cpu "${DEMO_CPU:-cortex-a72}" --smp 2 --mem 1G \
 	--append kvm-arm.protected_modules=pkvm_module \

@@ -30,30 +30,43 @@
 #define SMCCC_RET_NOT_SUPPORTED		(-1L)
 #endif
 
+/*
+ * The static calls, one X(name, n, when) per call, in order of n: @when is
+ * setup (refused once the host is deprivileged), once (HC_PROT_FINALIZE:
+ * refused the second time) or always. One list, so that the enum below and
+ * tools that need the names (tests/guest/hc-ids.c, which writes the ids for
+ * the guest scripts) cannot drift apart. n must count up from 1 without
+ * gaps: hyp/hcall.c indexes its table by it, and hc-ids checks it.
+ */
+#define PKVMKIT_HC_LIST(X)						\
+	/* set-up calls: only before deprivilege */			\
+	X(HC_SETUP_PING,	 1, setup)	/* -> x1 = HC_PING_MAGIC */ \
+	X(HC_ALLOC_MODULE_VA,	 2, setup)	/* x1 = pages -> x1 = hyp VA or 0 */ \
+	X(HC_MAP_MODULE_PAGE,	 3, setup)	/* x1 = pfn, x2 = hyp VA, x3 = prot -> x1 */ \
+	X(HC_UNMAP_MODULE_PAGE,	 4, setup)	/* x1 = pfn, x2 = hyp VA -> x1 */ \
+	X(HC_INIT_MODULE,	 5, setup)	/* x1 = hyp VA of init -> x1 = its result */ \
+	X(HC_REGISTER_HCALL,	 6, setup)	/* x1 = hyp VA of handler -> x1 = id / -errno */ \
+	X(HC_TEST_PANIC,	 7, setup)	/* x1 = HC_PING_MAGIC: panic the hypervisor */ \
+	X(HC_PROT_FINALIZE,	 8, once)	/* deprivilege the host (one way) */ \
+	/* always available */						\
+	X(HC_PING,		 9, always)	/* -> x1 = magic, x2 = cpu slot, x3 = MPIDR */ \
+	X(HC_CPU_STATE,		10, always)	/* -> x1 = HC_CPU_* flags */ \
+	X(HC_HOST_DONATE_HYP,	11, always)	/* x1 = pfn, x2 = nr -> x1 = 0 / -errno */ \
+	X(HC_HOST_RECLAIM,	12, always)	/* x1 = pfn, x2 = nr: take back donated pages */ \
+	X(HC_HOST_SHARE_HYP,	13, always)	/* x1 = pfn, x2 = nr */ \
+	X(HC_HOST_UNSHARE_HYP,	14, always)	/* x1 = pfn, x2 = nr */ \
+	X(HC_PAGE_STATE,	15, always)	/* x1 = pfn -> x1 = state / -errno */ \
+	X(HC_STATE_COUNT,	16, always)	/* x1 = enum page_state -> x1 = pages */ \
+	X(HC_MEM_STATS,		17, always)	/* -> x1 = pool free pages, x2 = table pages */ \
+	X(HC_MARK_INSECURE,	18, setup)	/* a protected module failed to load */ \
+	X(HC_PVM_CREATE,	19, always)	/* x1 = pfn to donate -> x1 = handle / -errno */ \
+	X(HC_SECURITY_STATE,	20, always)	/* -> x1 = 1 if protected VMs may run */
+
+#define PKVMKIT_HC_ENUM(name, n, when)	name = n,
+
 enum pkvmkit_hc {
-	/* set-up calls: only before deprivilege */
-	HC_SETUP_PING = 1,		/* -> x1 = HC_PING_MAGIC */
-	HC_ALLOC_MODULE_VA,		/* x1 = pages -> x1 = hyp VA or 0 */
-	HC_MAP_MODULE_PAGE,		/* x1 = pfn, x2 = hyp VA, x3 = prot -> x1 */
-	HC_UNMAP_MODULE_PAGE,		/* x1 = pfn, x2 = hyp VA -> x1 */
-	HC_INIT_MODULE,			/* x1 = hyp VA of init -> x1 = its result */
-	HC_REGISTER_HCALL,		/* x1 = hyp VA of handler -> x1 = id / -errno */
-	HC_TEST_PANIC,			/* x1 = HC_PING_MAGIC: panic the hypervisor */
-	HC_PROT_FINALIZE,		/* deprivilege the host (one way) */
-	/* always available */
-	HC_PING,			/* -> x1 = HC_PING_MAGIC, x2 = hyp cpu slot, x3 = MPIDR */
-	HC_CPU_STATE,			/* -> x1 = HC_CPU_* flags */
-	HC_HOST_DONATE_HYP,		/* x1 = pfn, x2 = nr -> x1 = 0 / -errno */
-	HC_HOST_RECLAIM,		/* x1 = pfn, x2 = nr: take back donated pages */
-	HC_HOST_SHARE_HYP,		/* x1 = pfn, x2 = nr */
-	HC_HOST_UNSHARE_HYP,		/* x1 = pfn, x2 = nr */
-	HC_PAGE_STATE,			/* x1 = pfn -> x1 = state / -errno */
-	HC_STATE_COUNT,			/* x1 = enum page_state -> x1 = pages */
-	HC_MEM_STATS,			/* -> x1 = pool free pages, x2 = table pages */
-	HC_MARK_INSECURE,		/* set-up: a protected module failed to load */
-	HC_PVM_CREATE,			/* x1 = pfn of a page to donate -> x1 = handle / -errno */
-	HC_SECURITY_STATE,		/* -> x1 = 1 if protected VMs may run */
-	HC_NR_STATIC,
+	PKVMKIT_HC_LIST(PKVMKIT_HC_ENUM)
+	HC_NR_STATIC,			/* one past the last static call */
 };
 #endif /* __ASSEMBLER__ */
 

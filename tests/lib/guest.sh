@@ -61,6 +61,8 @@ guest_setup() {
 	echo "PKVMKIT-SCENARIO-BEGIN"
 	t_diag "kernel $(uname -r), $(grep -c '^processor' /proc/cpuinfo) CPUs"
 	t_diag "cmdline: $(cat /proc/cmdline)"
+	[ -n "${HC_PING:-}" ] ||
+		t_fail "hypercall ids loaded" "$PK_HC_IDS missing: run make guest"
 }
 
 # t_diag TEXT: diagnostic line(s).
@@ -141,21 +143,15 @@ guest_finish() {
 
 PK_SYS=/sys/kernel/pkvmkit
 PK_DBG=/sys/kernel/debug/pkvmkit
-# Hypercall ids (include/pkvmkit/hypercall.h) and results as debugfs prints
-# them (x0..x3 in %#lx).
-HC_SETUP_PING=0xc6000001
-HC_TEST_PANIC=0xc6000007
-HC_PROT_FINALIZE=0xc6000008
-HC_PING=0xc6000009
-HC_CPU_STATE=0xc600000a
-HC_HOST_DONATE_HYP=0xc600000b
-HC_HOST_RECLAIM=0xc600000c
-HC_HOST_SHARE_HYP=0xc600000d
-HC_HOST_UNSHARE_HYP=0xc600000e
-HC_PAGE_STATE=0xc600000f
-HC_STATE_COUNT=0xc6000010
-HC_MEM_STATS=0xc6000011
-PING_MAGIC=0x706b766d6b6974
+# Hypercall ids and constants (HC_*, PING_MAGIC, HC_SETUP_IDS, ...):
+# generated from include/pkvmkit/hypercall.h by `make guest` (tests/guest/
+# hc-ids.c) and copied to /root with the rest of build/guest. Without it
+# every hypercall test would run with empty ids: guest_setup fails a test
+# point for that, so it cannot go unnoticed.
+PK_HC_IDS=/root/hc-ids.sh
+# shellcheck source=/dev/null
+[ -r "$PK_HC_IDS" ] && . "$PK_HC_IDS"
+# Results as debugfs prints them (x0..x3 in %#lx).
 NOT_SUPPORTED=0xffffffffffffffff
 R_EPERM=0xffffffffffffffff
 R_EBUSY=0xfffffffffffffff0
@@ -184,6 +180,11 @@ pk_wait_deprivileged() {
 # pk_hvc [cpu N] ID [A1 [A2 [A3]]]: issue a hypercall, print "x0 x1 x2 x3".
 pk_hvc() {
 	echo "$*" >$PK_DBG/hvc && cat $PK_DBG/hvc
+}
+
+# pk_hc_id N: the function id of call number N, as in HC_ID(n).
+pk_hc_id() {
+	printf '%#x\n' $((HC_FUNC_BASE | $1))
 }
 
 # pk_hvc_x0x1 ...: like pk_hvc, but only "x0 x1".

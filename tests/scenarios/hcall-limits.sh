@@ -14,7 +14,9 @@ t_check "EL2 data as handler: EINVAL" sh -c "echo '$line' | grep -q ' data -22 '
 t_check "128 registrations: ids 128..255 in order" \
 	sh -c "echo '$line' | grep -q 'first 128 last 255 in-order 1 '"
 t_check "the 129th: ENOMEM" sh -c "echo '$line' | grep -q '129th -12$'"
-t_eq "id 255 answers" "0x0 0x11" "$(pk_hvc_x0x1 0xc60000ff)"
-t_eq "id 256 does not exist" "$NOT_SUPPORTED" "$(pk_hvc_x0x1 0xc6000100 | cut -d' ' -f1)"
+last=$((HC_FIRST_DYNAMIC + HC_MAX_DYNAMIC - 1))
+t_eq "id $last answers" "0x0 0x11" "$(pk_hvc_x0x1 "$(pk_hc_id $last)")"
+t_eq "id $((last + 1)) does not exist" "$NOT_SUPPORTED" \
+	"$(pk_hvc_x0x1 "$(pk_hc_id $((last + 1)))" | cut -d' ' -f1)"
 
 guest_finish

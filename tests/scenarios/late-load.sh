@@ -15,13 +15,16 @@ t_check "with EOPNOTSUPP" \
 t_check "the log says why" \
 	sh -c "dmesg | grep -q 'pkvmkit: pkvm_reloc_test: cannot load EL2 code: the host is already deprivileged'"
 t_check "a late modprobe fails too" sh -c "! modprobe pkvm_hcall_limits"
-for call in "0xc6000002 1" "0xc6000003 0x40000 0x800200000000 5" \
-	    "0xc6000004 0x40000 0x800200000000" "0xc6000005 0x800200000000" \
-	    "0xc6000006 0x800200000000" "0xc6000012" "0xc6000002 0xffffffffffffffff"; do
+for call in "$HC_ALLOC_MODULE_VA 1" \
+	    "$HC_MAP_MODULE_PAGE 0x40000 0x800200000000 5" \
+	    "$HC_UNMAP_MODULE_PAGE 0x40000 0x800200000000" \
+	    "$HC_INIT_MODULE 0x800200000000" \
+	    "$HC_REGISTER_HCALL 0x800200000000" "$HC_MARK_INSECURE" \
+	    "$HC_ALLOC_MODULE_VA 0xffffffffffffffff"; do
 	t_eq "loading call '$call' refused" "$NOT_SUPPORTED" \
 		"$(pk_hvc_x0x1 $call | cut -d' ' -f1)"
 done
-t_eq "the sample's call still works" "0x0 0x0" "$(pk_hvc_x0x1 0xc6000080 5)"
+t_eq "the sample's call still works" "0x0 0x0" "$(pk_hvc_x0x1 "$(pk_hc_id $HC_FIRST_DYNAMIC)" 5)"
 t_eq "still secure (a late load is not a protected module)" 1 "$(cat $PK_SYS/secure)"
 
 guest_finish

@@ -16,7 +16,7 @@ pk_load
 pk_wait_deprivileged
 t_check "kern_hyp_va and hyp_pa (checked by the module's EL1 side)" \
 	sh -c "dmesg | grep -q 'pkvm_ops_test: handler 128, kern_hyp_va ok, hyp_pa ok'"
-call() { pk_hvc "cpu ${CPU:-0}" 0xc6000080 "$@"; }
+call() { pk_hvc "cpu ${CPU:-0}" "$(pk_hc_id $HC_FIRST_DYNAMIC)" "$@"; }
 # shellcheck disable=SC2046
 set -- $(cat $SCRATCH)
 A=$1 B=$2 C=$3

@@ -15,7 +15,9 @@ t_check "handlers registered as 128..131" \
 	sh -c "dmesg | grep -q 'pkvm_reloc_test: handlers 128 129 130 131'"
 t_check "EL2 init printed through ops->puts" \
 	grep -q "pkvm_reloc_test: EL2 init" $PK_DBG/log
-OP=0xc6000080 ARGS=0xc6000081 NAME=0xc6000082 STATE=0xc6000083
+# its four handlers, registered in this order (ids from HC_FIRST_DYNAMIC)
+OP=$(pk_hc_id $HC_FIRST_DYNAMIC) ARGS=$(pk_hc_id $((HC_FIRST_DYNAMIC + 1)))
+NAME=$(pk_hc_id $((HC_FIRST_DYNAMIC + 2))) STATE=$(pk_hc_id $((HC_FIRST_DYNAMIC + 3)))
 ncpus=$(grep -c ^processor /proc/cpuinfo)
 calls=0
 cpu=0

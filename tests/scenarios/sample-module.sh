@@ -16,10 +16,10 @@ t_check "its EL2 init ran at EL2" grep -q "module init at .* done" $PK_DBG/log
 t_check "its EL1 init called the handler: id 128, result 0" \
 	sh -c "dmesg | grep -q 'pkvm_module: EL2 call 128 returned 0'"
 t_eq "the host calls it: x0 = SUCCESS, x1 = 0 (was 5)" "0x0 0x0" \
-	"$(pk_hvc_x0x1 0xc6000080 5)"
-t_eq "on every CPU" "0x0 0x0" "$(pk_hvc_x0x1 cpu 1 0xc6000080 7)"
+	"$(pk_hvc_x0x1 $(pk_hc_id $HC_FIRST_DYNAMIC) 5)"
+t_eq "on every CPU" "0x0 0x0" "$(pk_hvc_x0x1 cpu 1 $(pk_hc_id $HC_FIRST_DYNAMIC) 7)"
 t_eq "an unregistered id: NOT_SUPPORTED" "$NOT_SUPPORTED" \
-	"$(pk_hvc_x0x1 0xc6000081 5 | cut -d' ' -f1)"
+	"$(pk_hvc_x0x1 $(pk_hc_id $((HC_FIRST_DYNAMIC + 1))) 5 | cut -d' ' -f1)"
 t_eq "the system is secure" 1 "$(cat $PK_SYS/secure)"
 t_check "a protected VM record can be created" \
 	sh -c "echo 1 > $PK_SYS/create_pvm"
