@@ -160,10 +160,26 @@ __hyp_bad_vector:
 	mrs	x2, far_el2
 	mov	x3, x29
 	mrs	x4, tpidr_el2
-	/* a fresh stack, in case the fault was a stack overflow */
+	/*
+	 * Go on below the faulting frame, so the frame records the backtrace
+	 * walks stay intact; take the top of the stack afresh only when the
+	 * faulting SP is outside the stack or too near its bottom (a stack
+	 * overflow), at the cost of those records.
+	 */
+	mov	x6, sp
+	ldr	x5, [x4, #HYP_CPU_STACK_LO]
+	add	x5, x5, #HYP_PANIC_STACK_NEED
+	cmp	x6, x5
+	b.lo	2f
 	ldr	x5, [x4, #HYP_CPU_STACK_HI]
+	cmp	x6, x5
+	b.hi	2f
+	and	x6, x6, #~15
+	mov	sp, x6
+	b	3f
+2:	ldr	x5, [x4, #HYP_CPU_STACK_HI]
 	mov	sp, x5
-	bl	hyp_panic
+3:	bl	hyp_panic
 	b	.
 
 /*

@@ -26,6 +26,9 @@ static void log_backtrace(const struct hyp_cpu *cpu, u64 elr, u64 fp)
 		if (!frame[1])
 			break;
 		hyp_log("pkvmkit:  [<%lx>]\n", (unsigned long)frame[1]);
+		/* callers' records lie higher: anything else is a loop */
+		if (frame[0] <= fp)
+			break;
 		fp = frame[0];
 	}
 }

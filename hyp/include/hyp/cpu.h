@@ -5,7 +5,10 @@
 
 #define HYP_CPU_SIZE		384
 #define HYP_CPU_CTXT_PC		256
+#define HYP_CPU_STACK_LO	304
 #define HYP_CPU_STACK_HI	312
+/* stack the panic path needs below the faulting frame (entry.S) */
+#define HYP_PANIC_STACK_NEED	1024
 
 #ifndef __ASSEMBLER__
 #include <pkvmkit/types.h>
@@ -50,6 +53,8 @@ struct hyp_cpu {
 _Static_assert(sizeof(struct hyp_cpu) == HYP_CPU_SIZE, "HYP_CPU_SIZE");
 _Static_assert(__builtin_offsetof(struct hyp_cpu, ctxt.pc) == HYP_CPU_CTXT_PC,
 	       "HYP_CPU_CTXT_PC");
+_Static_assert(__builtin_offsetof(struct hyp_cpu, stack_lo) == HYP_CPU_STACK_LO,
+	       "HYP_CPU_STACK_LO");
 _Static_assert(__builtin_offsetof(struct hyp_cpu, stack_hi) == HYP_CPU_STACK_HI,
 	       "HYP_CPU_STACK_HI");
 
