@@ -136,6 +136,26 @@ static const struct pgt_mm_ops env_ops = {
 	.arg = &env.pool,
 };
 
+/* The host stage-2 lives on its reservation, as at EL2. */
+static void *env_zalloc_reserved(void *arg)
+{
+	return pool_alloc_reserved(arg);
+}
+
+static void env_free_reserved(void *arg, void *va)
+{
+	if (pool_free_reserved(arg, va))
+		abort();
+}
+
+static const struct pgt_mm_ops env_s2_ops = {
+	.zalloc_page = env_zalloc_reserved,
+	.free_page = env_free_reserved,
+	.virt_to_phys = fake_v2p,
+	.phys_to_virt = fake_p2v,
+	.arg = &env.pool,
+};
+
 /* The lowest RAM pfn of a layout (regions are listed unsorted). */
 static u64 layout_first_pfn(const struct layout *lay)
 {
@@ -157,13 +177,14 @@ static int env_up(const struct layout *lay, u64 pool_pages)
 {
 	struct fuzz_env *e = &env;
 	u64 span = own_span_pfns(lay->ram, lay->nr);
+	u64 meta = own_meta_size(lay->ram, lay->nr);
 	u32 i;
 	int ret;
 
 	memset(e, 0, sizeof(*e));
 	e->lay = lay;
 	e->pool_mem = aligned_alloc(SZ_4K, pool_pages * SZ_4K);
-	e->pages = calloc(span, sizeof(*e->pages));
+	e->pages = calloc(1, meta ? meta : 1);
 	e->s1_prot = calloc(span, 1);
 	e->s2_prot = calloc(span, 1);
 	e->ram = calloc(span, 1);
@@ -181,7 +202,8 @@ static int env_up(const struct layout *lay, u64 pool_pages)
 	pool_init(&e->pool, e->pool_mem, pool_pages);
 	if (pgt_init(&e->hyp_s1, PGT_STAGE1_EL2, IA_BITS, &env_ops))
 		abort();	/* a pool of one page or more has a root */
-	ret = own_init(&e->o, e->pages, lay->ram, lay->nr, &e->hyp_s1,
+	e->hyp_s1.flags = PGT_F_PAGES_ONLY;
+	ret = own_init(&e->o, e->pages, meta, lay->ram, lay->nr, &e->hyp_s1,
 		       &e->pool);
 	if (!ret && (e->o.first_pfn != e->first_pfn || e->o.nr_pfns != span))
 		abort();	/* the checks below would look at other pages */
@@ -192,13 +214,15 @@ static void env_down(void)
 {
 	struct fuzz_env *e = &env;
 
-	if (e->host_s2.root)
+	if (e->host_s2.root) {
 		pgt_destroy(&e->host_s2);
+		pool_unreserve(&e->pool, e->o.s2_slots);
+	}
 	pgt_destroy(&e->hyp_s1);
-	if (pool_nr_free(&e->pool) != e->pool.nr_pages) {
-		fprintf(stderr, "fuzz_ownership: pool leaked %llu pages\n",
-			(unsigned long long)(e->pool.nr_pages -
-					     pool_nr_free(&e->pool)));
+	if (e->pool.nr_free != e->pool.nr_pages || pool_nr_reserved(&e->pool)) {
+		fprintf(stderr, "fuzz_ownership: pool leaked %llu pages, %llu reserved\n",
+			(unsigned long long)(e->pool.nr_pages - e->pool.nr_free),
+			(unsigned long long)pool_nr_reserved(&e->pool));
 		abort();
 	}
 	free(e->pool_mem);
@@ -352,11 +376,24 @@ static CHECKER void check_tables(void)
 	}
 	used = pgt_nr_tables(&env.hyp_s1) +
 	       (env.host_s2.root ? pgt_nr_tables(&env.host_s2) : 0);
-	if (used + pool_nr_free(&env.pool) != env.pool.nr_pages)
+	if (used + env.pool.nr_free != env.pool.nr_pages)
 		fuzz_fail("pool: %llu free + %llu in tables != %llu",
-			  (unsigned long long)pool_nr_free(&env.pool),
+			  (unsigned long long)env.pool.nr_free,
 			  (unsigned long long)used,
 			  (unsigned long long)env.pool.nr_pages);
+	/* the stage-2 reservation: what the states need, tables included */
+	if (o->host_s2 &&
+	    (o->s2_slots != own_s2_slots_needed(o) ||
+	     pgt_nr_tables(&env.host_s2) + pool_nr_reserved(&env.pool) !=
+	     o->s2_slots))
+		fuzz_fail("stage-2 slots %llu, needed %llu, tables %llu + reserved %llu",
+			  (unsigned long long)o->s2_slots,
+			  (unsigned long long)own_s2_slots_needed(o),
+			  (unsigned long long)pgt_nr_tables(&env.host_s2),
+			  (unsigned long long)pool_nr_reserved(&env.pool));
+	if (!o->host_s2 && pool_nr_reserved(&env.pool))
+		fuzz_fail("%llu pages reserved without a stage-2",
+			  (unsigned long long)pool_nr_reserved(&env.pool));
 }
 
 static void check_all(void)
@@ -629,29 +666,24 @@ static void do_build_s2(void)
 
 	if (env.o.host_s2) {
 		/* a second build is refused, whatever the table */
-		if (pgt_init(&spare, PGT_STAGE2, IA_BITS, &env_ops))
-			return;	/* no page for its root: nothing to try */
 		snap_take(&before);
-		ret = own_build_host_s2(&env.o, &spare);
+		ret = own_build_host_s2(&env.o, &spare, IA_BITS, &env_s2_ops);
 		if (ret != -EINVAL)
 			fuzz_fail("second build_host_s2: %d", ret);
 		check_unchanged(&before, "second build_host_s2", ret);
 		snap_drop(&before);
-		pgt_destroy(&spare);
 		return;
 	}
 	snap_take(&before);
-	ret = pgt_init(&env.host_s2, PGT_STAGE2, IA_BITS, &env_ops);
-	if (!ret)
-		ret = own_build_host_s2(&env.o, &env.host_s2);
+	ret = own_build_host_s2(&env.o, &env.host_s2, IA_BITS, &env_s2_ops);
 	STAT(OP_BUILD_S2, ret);
 	if (ret) {
 		if (ret != -ENOMEM || env.o.host_s2)
 			fuzz_fail("build_host_s2: %d, host_s2 %p", ret,
 				  (void *)env.o.host_s2);
-		/* as documented: a partial map, for the caller to destroy */
-		if (env.host_s2.root)
-			pgt_destroy(&env.host_s2);
+		/* as documented: nothing left allocated or reserved */
+		if (env.host_s2.root || pool_nr_reserved(&env.pool))
+			fuzz_fail("failed build_host_s2 left its tables");
 		memset(&env.host_s2, 0, sizeof(env.host_s2));
 		check_unchanged(&before, "build_host_s2", ret);
 	} else if (!same_states(&before)) {
