@@ -347,7 +347,8 @@ static int pgt_op_table(struct pgt_op *op, pgt_pte_t *table, u32 level,
  * PGT_F_COALESCE: if the 512 entries of @child (the table under the level
  * @level entry at @ptep, covering @entry) are leaves with the same
  * attributes mapping one aligned, contiguous range, replace the table by
- * that block. Level 0 cannot hold blocks with a 4 KiB granule.
+ * that block. Level 0 cannot hold blocks with a 4 KiB granule, and a
+ * PGT_F_PAGES_ONLY table none at all, whatever else it asks for.
  */
 static void pgt_try_coalesce(struct pgt *pgt, pgt_pte_t *ptep, u32 level,
 			     u64 entry, const pgt_pte_t *child)
@@ -358,7 +359,8 @@ static void pgt_try_coalesce(struct pgt *pgt, pgt_pte_t *ptep, u32 level,
 	u64 pa = pgt_pte_pa(first);
 	u32 i;
 
-	if (level == 0 || !pgt_pte_valid(first) ||
+	if (level == 0 || (pgt->flags & PGT_F_PAGES_ONLY) ||
+	    !pgt_pte_valid(first) ||
 	    pgt_pte_is_table(first, level + 1) ||
 	    (pa & (pgt_level_size(level) - 1)))
 		return;

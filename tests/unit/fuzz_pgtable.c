@@ -2,7 +2,8 @@
 /*
  * libFuzzer entry point for lib/pgtable.c: the input drives a sequence of
  * map/unmap operations that are checked against the flat model of
- * pgt_model.h after each one (any mismatch aborts).
+ * pgt_model.h after each one (any mismatch aborts), with and without the
+ * PGT_F_PAGES_ONLY and PGT_F_COALESCE policies.
  *
  * Built by "make -C tests/unit fuzz" with clang -fsanitize=fuzzer.
  */
@@ -50,6 +51,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   2ULL << 30, 21, 2048);
 		break;
 	}
+
+	/*
+	 * And the policies: pages only, coalescing, both, neither (pages
+	 * only where the model's unit is a page: its 2 MiB-unit window
+	 * takes every leaf to be whole units).
+	 */
+	m.pgt.flags = (cfg & 8 && m.unit_shift == 12 ? PGT_F_PAGES_ONLY : 0) |
+		      (cfg & 16 ? PGT_F_COALESCE : 0);
 
 	while (size && ops++ < 256 && !m.errors) {
 		r[0] = take_u64(&data, &size);

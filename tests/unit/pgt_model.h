@@ -132,6 +132,11 @@ static int model_leaf(u64 addr, u64 pa, u64 size, u32 prot, u32 level,
 		}
 		w->covered++;
 	}
+	if ((m->pgt.flags & PGT_F_PAGES_ONLY) && level != 3) {
+		model_error(m, "level %u leaf at %#llx in a pages-only table",
+			    level, (unsigned long long)addr);
+		return 1;
+	}
 	return 0;
 }
 

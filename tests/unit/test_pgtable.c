@@ -678,6 +678,22 @@ TEST(pages_only_never_splits)
 	teardown();
 }
 
+/* PGT_F_PAGES_ONLY wins over PGT_F_COALESCE: a full 2 MiB stays pages. */
+TEST(pages_only_never_coalesces)
+{
+	u64 base = SZ_1G;
+
+	ASSERT_EQ(setup(PGT_STAGE1_EL2, 40), 0);
+	pgt.flags = PGT_F_PAGES_ONLY | PGT_F_COALESCE;
+	ASSERT_EQ(pgt_map(&pgt, base, base, SZ_2M - SZ_4K, PGT_PROT_RW), 0);
+	ASSERT_EQ(pgt_map(&pgt, base + SZ_2M - SZ_4K, base + SZ_2M - SZ_4K,
+			  SZ_4K, PGT_PROT_RW), 0);
+	EXPECT(EXPECT_MAP(base, base, PGT_PROT_RW, 3));
+	EXPECT(EXPECT_MAP(base + SZ_2M - SZ_4K, base + SZ_2M - SZ_4K,
+			  PGT_PROT_RW, 3));
+	teardown();
+}
+
 /* pgt_unmap_split_tables() is exactly what pgt_unmap() then allocates. */
 TEST(unmap_split_count_is_exact)
 {
@@ -748,6 +764,7 @@ int main(void)
 	RUN(walk_leaves_clips_and_stops);
 	RUN(coalesce_rebuilds_blocks);
 	RUN(pages_only_never_splits);
+	RUN(pages_only_never_coalesces);
 	RUN(unmap_split_count_is_exact);
 	RUN(differential_s2_pages_ia32);
 	RUN(differential_s1_pages_ia40);
