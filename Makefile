@@ -14,7 +14,8 @@ KMAKE		:= $(MAKE) -C $(KDIR) ARCH=arm64 CROSS_COMPILE=$(CROSS) \
 		   PKVMKIT_ROOT=$(ROOT) PKVMKIT_BUILD=$(BUILD)
 GUEST		:= $(BUILD)/guest
 
-.PHONY: all setup hyp driver sdk modules guest unit test scenarios demo bench clean
+.PHONY: all setup hyp driver sdk modules hostile guest unit test scenarios demo bench \
+	fuzz clean
 
 all: guest
 
@@ -40,11 +41,15 @@ modules: sdk
 			CROSS_COMPILE=$(CROSS) modules) || exit 1; \
 	done
 
+# The hostile-host fuzzer (tests/hostile/), a plain guest kernel module.
+hostile: driver
+	@$(KMAKE) M=$(ROOT)/tests/hostile modules
+
 # Everything the guest scenarios put in /root, and a /lib/modules tree
 # (with modules.dep, for modprobe) in $(GUEST)/modules.
-guest: modules
+guest: modules hostile
 	@mkdir -p $(GUEST)
-	@cp driver/pkvmkit.ko $(GUEST)/
+	@cp driver/pkvmkit.ko tests/hostile/pkvm_hostile.ko $(GUEST)/
 	@$(MAKE) -s -C tests/guest O=$(GUEST) CROSS_COMPILE=$(CROSS)
 	@scripts/guest-modules.sh $(GUEST)
 
@@ -72,3 +77,4 @@ clean:
 	rm -rf $(BUILD)
 	-$(KMAKE) M=$(ROOT)/driver clean >/dev/null 2>&1
 	-for d in $(MODULE_DIRS); do (cd $$d && $(KMAKE) M=$$PWD clean) >/dev/null 2>&1; done
+	-$(KMAKE) M=$(ROOT)/tests/hostile clean >/dev/null 2>&1
