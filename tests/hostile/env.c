@@ -2,14 +2,13 @@
 /*
  * What the fuzzer needs to know about the machine before it starts: where
  * RAM is (as the driver tells the hypervisor), where the hypervisor's own
- * memory is (debugfs pkvmkit/layout), the PSCI 0.1 ids of the device tree,
+ * memory is (debugfs pkvmkit/layout, passed in), the PSCI 0.1 ids of the device tree,
  * every CPU's MPIDR and hypervisor slot, and the pages the fuzzer owns.
  */
 #include "hostile.h"
 #include <linux/bitmap.h>
 #include <linux/arm-smccc.h>
 #include <linux/cpu.h>
-#include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/ioport.h>
 #include <linux/mm.h>
@@ -18,9 +17,6 @@
 #include <linux/smp.h>
 #include <linux/string.h>
 #include <asm/cputype.h>
-
-#define FZ_LAYOUT_PATH	"/sys/kernel/debug/pkvmkit/layout"
-#define FZ_LAYOUT_MAX	2048
 
 struct fz_env fz_env;
 
@@ -87,35 +83,17 @@ const struct fz_hyp_region *fz_hyp_region_of(u64 pfn)
 	return NULL;
 }
 
-static int fz_read_file(const char *path, char *buf, size_t cap)
-{
-	struct file *f = filp_open(path, O_RDONLY, 0);
-	loff_t pos = 0;
-	ssize_t n, len = 0;
-
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	while (len < cap - 1) {
-		n = kernel_read(f, buf + len, cap - 1 - len, &pos);
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	filp_close(f, NULL);
-	buf[len] = '\0';
-	return len;
-}
-
-/* One "NAME PA SIZE" line of the layout; other lines are skipped. */
-static void fz_parse_layout_line(const char *line)
+/* One "NAME:PA:SIZE" of the hyp_regions parameter. */
+static int fz_parse_hyp_region(const char *item)
 {
 	struct fz_hyp_region *r;
 	char name[16];
 	u64 pa, size;
 
-	if (sscanf(line, "%15s %llx %llu", name, &pa, &size) != 3 || !size ||
-	    fz_env.nr_hyp == FZ_MAX_HYP)
-		return;
+	if (sscanf(item, "%15[^:]:%llx:%llu", name, &pa, &size) != 3 || !size)
+		return -EINVAL;
+	if (fz_env.nr_hyp == FZ_MAX_HYP)
+		return -E2BIG;
 	r = &fz_env.hyp[fz_env.nr_hyp++];
 	strscpy(r->name, name, sizeof(r->name));
 	r->pfn = pa >> PAGE_SHIFT;
@@ -124,31 +102,36 @@ static void fz_parse_layout_line(const char *line)
 		fz_env.image_pa = pa;
 	else if (!strcmp(name, "params"))
 		fz_env.params_pa = pa;
+	return 0;
 }
 
-static int fz_read_layout(void)
+/*
+ * The hypervisor's regions, as debugfs pkvmkit/layout lists them (a
+ * module cannot read a debugfs file: kernel_read() needs read_iter, which
+ * debugfs does not offer), passed by the loader: "image:PA:SIZE,...".
+ */
+static int fz_parse_hyp_regions(const char *param)
 {
-	char *buf = kmalloc(FZ_LAYOUT_MAX, GFP_KERNEL), *cur, *line;
-	int ret;
+	char *buf, *cur, *item;
+	int ret = 0;
 
-	if (!buf)
-		return -ENOMEM;
-	ret = fz_read_file(FZ_LAYOUT_PATH, buf, FZ_LAYOUT_MAX);
-	if (ret < 0) {
-		pr_err("cannot read %s (%d): is debugfs mounted and pkvmkit loaded?\n",
-		       FZ_LAYOUT_PATH, ret);
-		kfree(buf);
-		return ret;
-	}
-	cur = buf;
-	while ((line = strsep(&cur, "\n")))
-		fz_parse_layout_line(line);
-	kfree(buf);
-	if (!fz_env.image_pa || !fz_env.params_pa) {
-		pr_err("no image/params in %s\n", FZ_LAYOUT_PATH);
+	if (!param || !*param) {
+		pr_err("hyp_regions= missing (NAME:PA:SIZE,... from debugfs pkvmkit/layout)\n");
 		return -EINVAL;
 	}
-	return 0;
+	buf = kstrdup(param, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	cur = buf;
+	while (!ret && (item = strsep(&cur, ",")))
+		if (*item)
+			ret = fz_parse_hyp_region(item);
+	kfree(buf);
+	if (!ret && (!fz_env.image_pa || !fz_env.params_pa))
+		ret = -EINVAL;
+	if (ret)
+		pr_err("bad hyp_regions= '%s' (want image, params, ...)\n", param);
+	return ret;
 }
 
 /* PSCI 0.1 has no fixed ids: the firmware names them in /psci. */
@@ -251,13 +234,13 @@ bool fz_is_fuzzer_pfn(u64 pfn)
 	       test_bit(pfn - fz_env.bitmap_base, fz_env.fuzz_pfns);
 }
 
-int fz_env_init(void)
+int fz_env_init(const char *hyp_regions)
 {
 	int ret;
 
 	ret = fz_find_ram();
 	if (!ret)
-		ret = fz_read_layout();
+		ret = fz_parse_hyp_regions(hyp_regions);
 	if (!ret)
 		ret = fz_take_baselines();
 	if (!ret)

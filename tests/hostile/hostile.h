@@ -153,7 +153,7 @@ void fz_violation(enum fz_kind kind, const struct fz_call *c, const char *why);
 u64 fz_walk_next(void);		/* next id of the walk, or 0 when done */
 
 /* env.c */
-int fz_env_init(void);
+int fz_env_init(const char *hyp_regions);
 void fz_env_exit(void);
 int fz_alloc_blocks(struct fz_thread *t);
 void fz_free_blocks(struct fz_thread *t);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * pkvm_hostile: insmod after pkvmkit has deprivileged the host. One
+ * pkvm_hostile: insmod after pkvmkit has deprivileged the host, with
+ * hyp_regions= from debugfs pkvmkit/layout (tests/scenarios/hostile.sh
+ * shows how). One
  * kthread per online CPU issues `calls` random and crafted HVCs and SMCs
  * (see calls.c); every `checkpoint` calls all threads meet, give back the
  * pages they moved, and one of them checks the invariants. Results are in
@@ -34,6 +36,10 @@ MODULE_PARM_DESC(seed, "random seed (0: pick one; the one used is in results)");
 static unsigned long checkpoint = 5000;
 module_param(checkpoint, ulong, 0444);
 MODULE_PARM_DESC(checkpoint, "calls between invariant checkpoints, all threads together");
+
+static char *hyp_regions;
+module_param(hyp_regions, charp, 0444);
+MODULE_PARM_DESC(hyp_regions, "the hypervisor's memory, NAME:PA:SIZE,... as debugfs pkvmkit/layout lists it");
 
 static unsigned int walk_percent = 50;
 module_param(walk_percent, uint, 0444);
@@ -483,7 +489,7 @@ static int __init fz_init(void)
 	if (!seed)
 		seed = get_random_u64() ?: 1;
 	fz.hyp_alive = true;
-	ret = fz_env_init();
+	ret = fz_env_init(hyp_regions);
 	if (ret)
 		goto fail_env;
 	fz.dir = debugfs_create_dir("pkvm_hostile", NULL);
