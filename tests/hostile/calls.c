@@ -234,8 +234,6 @@ struct fz_xfer {
 	u64 nr;
 };
 
-enum fz_op { FZ_OP_DONATE, FZ_OP_RECLAIM, FZ_OP_SHARE, FZ_OP_UNSHARE };
-
 static const struct {
 	u8 from;
 	u8 to;
@@ -482,8 +480,13 @@ static void fz_check_transition(struct fz_thread *t, const struct fz_call *c,
 			fz_resync(t, x->blk, x->pfn, x->nr);
 		return;
 	}
-	if (x->cls != FZ_C_OWN || ret != 0)
+	if (x->cls != FZ_C_OWN || ret == -EPERM)
 		return;
+	if (ret == -ENOMEM) {
+		t->nomem++;
+		return;
+	}
+	t->moved[op]++;
 	for (i = x->pfn - x->blk->pfn; i < x->pfn - x->blk->pfn + x->nr; i++)
 		x->blk->state[i] = fz_ops[op].to;
 	fz_verify_own_page(t, x->blk, x->pfn);

@@ -47,6 +47,9 @@ enum fz_own_state {
 	FZ_LOST,	/* state unknown after a wrong answer: never touched again */
 };
 
+/* The ownership calls a host may make, in the order of their ids. */
+enum fz_op { FZ_OP_DONATE, FZ_OP_RECLAIM, FZ_OP_SHARE, FZ_OP_UNSHARE, FZ_NR_OPS };
+
 /* Physically contiguous pages one thread owns. */
 struct fz_block {
 	struct page *page;
@@ -64,6 +67,8 @@ struct fz_thread {
 	struct fz_block blocks[FZ_NR_BLOCKS];
 	unsigned int nr_blocks;
 	u64 issued;		/* HVCs and SMCs, checks included */
+	u64 moved[FZ_NR_OPS];	/* own-page transitions that went through */
+	u64 nomem;		/* and that the pool could not hold */
 };
 
 struct fz_call {

@@ -2,10 +2,10 @@
 /*
  * pkvm_hostile: insmod after pkvmkit has deprivileged the host, with
  * hyp_regions= from debugfs pkvmkit/layout (tests/scenarios/hostile.sh
- * shows how). One
- * kthread per online CPU issues `calls` random and crafted HVCs and SMCs
- * (see calls.c); every `checkpoint` calls all threads meet, give back the
- * pages they moved, and one of them checks the invariants. Results are in
+ * shows how). One kthread per online CPU issues `calls` random and
+ * crafted HVCs and SMCs (see calls.c), or as many as fit in `seconds`;
+ * every `checkpoint` calls all threads meet, give back the pages they
+ * moved, and one of them checks the invariants. Results are in
  * /sys/kernel/debug/pkvm_hostile/results (and the kernel log) once
  * /sys/kernel/debug/pkvm_hostile/done exists.
  */
@@ -36,6 +36,10 @@ MODULE_PARM_DESC(seed, "random seed (0: pick one; the one used is in results)");
 static unsigned long checkpoint = 5000;
 module_param(checkpoint, ulong, 0444);
 MODULE_PARM_DESC(checkpoint, "calls between invariant checkpoints, all threads together");
+
+static unsigned int seconds;
+module_param(seconds, uint, 0444);
+MODULE_PARM_DESC(seconds, "stop after this much time even if calls are left (0: no limit)");
 
 static char *hyp_regions;
 module_param(hyp_regions, charp, 0444);
@@ -70,6 +74,8 @@ static struct {
 	atomic_long_t violations[FZ_NR_KINDS];
 	unsigned long logged_kinds;	/* bit per kind: first one logged */
 	ktime_t start, end;
+	bool time_up;			/* the seconds= budget is spent */
+	bool last_round;		/* decided at a checkpoint, for all */
 	u64 rounds;
 	u64 calls_per_round;		/* per thread */
 	u64 calls_per_thread;
@@ -231,6 +237,8 @@ static void fz_checkpoint(struct fz_thread *t)
 		fz.checkpoints++;
 		fz_check_cpus(t);
 		fz_check_pages_and_pool(t);
+		/* one decision for all threads, so all meet as often */
+		fz.last_round = READ_ONCE(fz.time_up);
 	}
 	fz_barrier_wait(&fz.barrier);
 }
@@ -247,6 +255,21 @@ static u64 fz_total_issued(void)
 	return n;
 }
 
+static void fz_print_moves(struct seq_file *m)
+{
+	u64 moved[FZ_NR_OPS] = { 0 }, nomem = 0;
+	unsigned int i, op;
+
+	for (i = 0; i < fz.nr_threads; i++) {
+		for (op = 0; op < FZ_NR_OPS; op++)
+			moved[op] += READ_ONCE(fz.threads[i].moved[op]);
+		nomem += READ_ONCE(fz.threads[i].nomem);
+	}
+	seq_printf(m, "moves donate %llu reclaim %llu share %llu unshare %llu enomem %llu\n",
+		   moved[FZ_OP_DONATE], moved[FZ_OP_RECLAIM], moved[FZ_OP_SHARE],
+		   moved[FZ_OP_UNSHARE], nomem);
+}
+
 static u64 fz_calls_per_sec(void)
 {
 	s64 us = ktime_us_delta(fz.done ? fz.end : ktime_get(), fz.start);
@@ -261,6 +284,7 @@ static void fz_print_results(struct seq_file *m)
 	seq_printf(m, "state %s\n", fz.done ? "done" : "running");
 	seq_printf(m, "seed %lu\n", seed);
 	seq_printf(m, "threads %u\n", fz.nr_threads);
+	seq_printf(m, "stopped_by %s\n", fz.time_up ? "time" : "calls");
 	seq_printf(m, "calls %llu\n", fz_total_issued());
 	seq_printf(m, "calls_per_sec %llu\n", fz_calls_per_sec());
 	seq_printf(m, "seconds %lld\n",
@@ -268,6 +292,7 @@ static void fz_print_results(struct seq_file *m)
 		   MSEC_PER_SEC);
 	seq_printf(m, "walk %lld of %lu\n", atomic64_read(&fz.walk_done),
 		   FZ_WALK_LEN);
+	fz_print_moves(m);
 	seq_printf(m, "checkpoints %llu\n", fz.checkpoints);
 	seq_printf(m, "violations %lu\n", fz_total_violations());
 	for (k = 0; k < FZ_NR_KINDS; k++)
@@ -353,6 +378,14 @@ static void fz_step(struct fz_thread *t)
 	fz_one_call(t);
 }
 
+static bool fz_out_of_time(void)
+{
+	if (!READ_ONCE(fz.time_up) && seconds &&
+	    ktime_ms_delta(ktime_get(), fz.start) >= seconds * MSEC_PER_SEC)
+		WRITE_ONCE(fz.time_up, true);
+	return READ_ONCE(fz.time_up);
+}
+
 static void fz_run_round(struct fz_thread *t, u64 n)
 {
 	u64 i;
@@ -362,6 +395,8 @@ static void fz_run_round(struct fz_thread *t, u64 n)
 		if ((i & 63) == 63) {
 			cond_resched();
 			fz_repin(t);
+			if (fz_out_of_time())
+				break;
 		}
 	}
 }
@@ -380,6 +415,8 @@ static int fz_thread_fn(void *arg)
 		fz_run_round(t, n);
 		left -= n;
 		fz_checkpoint(t);
+		if (READ_ONCE(fz.last_round))
+			break;
 	}
 	/* the final checkpoint's leader is the last one out of it */
 	if (fz_barrier_wait(&fz.barrier) && !READ_ONCE(fz.aborting))
@@ -497,8 +534,8 @@ static int __init fz_init(void)
 	ret = fz_start_threads();
 	if (ret)
 		goto fail_threads;
-	pr_info("%u threads, %lu calls, checkpoint every %lu, seed %lu\n",
-		fz.nr_threads, calls, checkpoint, seed);
+	pr_info("%u threads, %lu calls, checkpoint every %lu, %u seconds at most, seed %lu\n",
+		fz.nr_threads, calls, checkpoint, seconds, seed);
 	return 0;
 
 fail_threads:
