@@ -45,7 +45,7 @@ static char *hyp_regions;
 module_param(hyp_regions, charp, 0444);
 MODULE_PARM_DESC(hyp_regions, "the hypervisor's memory, NAME:PA:SIZE,... as debugfs pkvmkit/layout lists it");
 
-static unsigned int walk_percent = 50;
+static unsigned int walk_percent = 75;
 module_param(walk_percent, uint, 0444);
 MODULE_PARM_DESC(walk_percent, "share of calls that walk the vendor-hyp ids while the walk lasts");
 
