@@ -4,7 +4,9 @@
 #   make demo    boot the system under QEMU, show the hypervisor at work
 #   make test    unit tests, SDK build tests, then every QEMU scenario;
 #                ends with "N passed, N failed"
-# Also: make bench (figures), make all (build only), make setup, make clean.
+# Also: make bench (figures), make all (build only), make setup, make clean,
+#   make fuzz [CALLS=N FUZZ_CPU=max FUZZ_SMP=4 FUZZ_MEM=1G FUZZ_SEED=N]
+#                one long hostile-host run (scripts/fuzz.sh)
 
 ROOT		:= $(CURDIR)
 BUILD		:= $(ROOT)/build
@@ -72,6 +74,15 @@ demo: guest
 
 bench: guest
 	@scripts/bench.sh
+
+CALLS		?= 1000000
+FUZZ_CPU	?= cortex-a72
+FUZZ_SMP	?= 2
+FUZZ_MEM	?= 1G
+FUZZ_SEED	?= 0
+fuzz: guest
+	@CALLS=$(CALLS) FUZZ_CPU=$(FUZZ_CPU) FUZZ_SMP=$(FUZZ_SMP) \
+		FUZZ_MEM=$(FUZZ_MEM) FUZZ_SEED=$(FUZZ_SEED) scripts/fuzz.sh
 
 clean:
 	rm -rf $(BUILD)
