@@ -100,15 +100,25 @@ static u64 fz_hyp_pfn(struct fz_thread *t)
 	return h->pfn + fz_rand64(t) % h->nr;
 }
 
-/* A page of one of @t's blocks; often the first, the 2 MiB-aligned one. */
+/*
+ * A page of one of @t's blocks; often one at a 2 MiB boundary (the first
+ * of a host stage-2 block) or just before one.
+ */
 static u64 fz_own_pfn(struct fz_thread *t, struct fz_block **blk)
 {
 	struct fz_block *b = &t->blocks[fz_below(t, t->nr_blocks)];
+	u64 p = fz_rand64(t) % b->nr;
 
 	*blk = b;
-	if (fz_chance(t, 30))
-		return b->pfn;
-	return b->pfn + fz_rand64(t) % b->nr;
+	switch (fz_below(t, 10)) {
+	case 0: case 1:
+		return b->pfn + round_down(p, SZ_2M >> PAGE_SHIFT);
+	case 2:
+		return b->pfn + (round_up(p + 1, SZ_2M >> PAGE_SHIFT) - 1) %
+				b->nr;
+	default:
+		return b->pfn + p;
+	}
 }
 
 static u64 fz_any_pfn(struct fz_thread *t)
@@ -1007,11 +1017,29 @@ void fz_one_call(struct fz_thread *t)
 
 /* ---- checkpoints ---------------------------------------------------------- */
 
-/* Give back everything donated or shared; then every page is the host's. */
+/* HC_PAGE_STATE of an own page after a checkpoint gave it back. */
+static void fz_verify_restored(struct fz_thread *t, struct fz_block *b, u64 p)
+{
+	struct fz_call c;
+
+	if (fz_hvc1(t, HC_ID(HC_PAGE_STATE), b->pfn + p, 0, &c) !=
+	    fz_expected_page_state(b->state[p])) {
+		fz_violation(FZ_V_CKPT_RESTORE, &c, "own page state");
+		fz_resync(t, b, b->pfn + p, 1);
+	}
+}
+
+#define FZ_SPOT_CHECKS	4	/* untouched pages re-checked per block */
+
+/*
+ * Give back everything donated or shared, one page at a time; then each
+ * such page, and a few that stayed, must be the host's. (Every page
+ * transition was checked when it happened.)
+ */
 void fz_restore_own_pages(struct fz_thread *t)
 {
 	struct fz_call c;
-	unsigned int i;
+	unsigned int i, k;
 	u64 p;
 
 	for (i = 0; i < t->nr_blocks; i++) {
@@ -1031,14 +1059,9 @@ void fz_restore_own_pages(struct fz_thread *t)
 					     "giving back an own page");
 			else
 				b->state[p] = FZ_HOST;
+			fz_verify_restored(t, b, p);
 		}
-		for (p = 0; p < b->nr; p++) {
-			if (fz_hvc1(t, HC_ID(HC_PAGE_STATE), b->pfn + p, 0, &c) !=
-			    fz_expected_page_state(b->state[p])) {
-				fz_violation(FZ_V_CKPT_RESTORE, &c,
-					     "own page state");
-				fz_resync(t, b, b->pfn + p, 1);
-			}
-		}
+		for (k = 0; k < FZ_SPOT_CHECKS; k++)
+			fz_verify_restored(t, b, fz_rand64(t) % b->nr);
 	}
 }

@@ -261,11 +261,12 @@ void fz_env_exit(void)
 }
 
 /*
- * Each thread owns: a 2 MiB block (buddy allocations are aligned to their
- * size, so its first page is the first page of a 2 MiB block of the host
- * stage-2), a 4-page block for ranges, and single pages (anywhere).
+ * Each thread owns: a 4 MiB block (buddy allocations are aligned to their
+ * size: it is two whole 2 MiB blocks of the host stage-2, first pages and
+ * the boundary between them included), a 4-page block for ranges, and
+ * single pages (anywhere).
  */
-static const unsigned int fz_block_orders[FZ_NR_BLOCKS] = { 9, 2, 0, 0, 0, 0 };
+static const unsigned int fz_block_orders[FZ_NR_BLOCKS] = { 10, 2, 0, 0, 0, 0 };
 
 static int fz_alloc_block(struct fz_block *b, unsigned int order)
 {
