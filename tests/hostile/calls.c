@@ -553,6 +553,16 @@ static void fz_check_pvm_create(const struct fz_call *c,
 
 /* ---- the vendor-hypervisor range ----------------------------------------- */
 
+/*
+ * A refused HVC gives back x1..x3 as they were: whatever else came back
+ * would be the hypervisor's data (its stack, pointers, another CPU's).
+ */
+static void fz_check_refused_regs(const struct fz_call *c)
+{
+	if (c->r[1] != c->x[1] || c->r[2] != c->x[2] || c->r[3] != c->x[3])
+		fz_violation(FZ_V_REFUSED_REGS, c, "refused, yet x1..x3 changed");
+}
+
 static bool fz_is_setup_call(unsigned int n)
 {
 	return (n >= HC_SETUP_PING && n <= HC_PROT_FINALIZE) ||
@@ -627,6 +637,8 @@ static void fz_check_vendor(struct fz_thread *t, const struct fz_call *c,
 {
 	bool refused = c->r[0] == SMCCC_RET_NOT_SUPPORTED;
 
+	if (refused)
+		fz_check_refused_regs(c);
 	if (fz_is_setup_call(n)) {
 		if (!refused)
 			fz_violation(FZ_V_SETUP_ACCEPTED, c, "after deprivilege");
@@ -770,8 +782,10 @@ static void fz_check_smc(const struct fz_call *c)
 /* Everything arriving by HVC that is not 0xC6000000 | n is refused. */
 static void fz_check_foreign_hvc(const struct fz_call *c)
 {
-	if (c->r[0] == SMCCC_RET_NOT_SUPPORTED)
+	if (c->r[0] == SMCCC_RET_NOT_SUPPORTED) {
+		fz_check_refused_regs(c);
 		return;
+	}
 	if (fz_is_psci((u32)c->x[0]))
 		fz_violation(FZ_V_PSCI_OVER_HVC, c, "PSCI is an SMC");
 	else
@@ -925,6 +939,8 @@ static void fz_stub_hvc(struct fz_thread *t)
 	fz_issue(t, &c);
 	if (c.r[0] != SMCCC_RET_NOT_SUPPORTED)
 		fz_violation(FZ_V_STUB_ACCEPTED, &c, "installed: refused");
+	else
+		fz_check_refused_regs(&c);
 }
 
 /* x0 of any SMCCC owner (0..63), fast or yielding, SMC32 or SMC64. */

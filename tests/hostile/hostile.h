@@ -128,6 +128,7 @@ extern struct fz_env fz_env;
 	X(UNKNOWN_ACCEPTED,	"unknown-id-accepted")			\
 	X(DYNAMIC_ACCEPTED,	"unregistered-dynamic-accepted")	\
 	X(STUB_ACCEPTED,	"stub-hvc-accepted")			\
+	X(REFUSED_REGS,		"refused-call-changed-x1-x3")		\
 	X(PSCI_OVER_HVC,	"psci-over-hvc-accepted")		\
 	X(BAD_STATUS,		"static-call-status")			\
 	X(PING,			"ping")					\

@@ -43,7 +43,8 @@ MODULE_PARM_DESC(seconds, "stop after this much time even if calls are left (0: 
 
 static char *hyp_regions;
 module_param(hyp_regions, charp, 0444);
-MODULE_PARM_DESC(hyp_regions, "the hypervisor's memory, NAME:PA:SIZE,... as debugfs pkvmkit/layout lists it");
+MODULE_PARM_DESC(hyp_regions,
+		 "the hypervisor's memory: NAME:PA:SIZE,... (debugfs pkvmkit/layout)");
 
 static unsigned int walk_percent = 75;
 module_param(walk_percent, uint, 0444);

@@ -5,9 +5,10 @@
 # clean, every page is back where it was, and the host still cannot read
 # the hypervisor's memory from any CPU.
 # The fuzzer stops after CALLS calls or SECONDS seconds, whichever comes
-# first; at least MIN_CALLS must have been issued (calls/s measured on a
-# 2-core host with other QEMUs running: cortex-a72 x2 ~20-60k, max x4
-# ~0.5-1.6k, the emulated pointer authentication of -cpu max is slow).
+# first; at least MIN_CALLS must have been issued. Measured on a 2-core
+# host shared with other QEMUs: cortex-a72 x2 50-90k calls/s (5M calls in
+# ~70 s), max x4 1.8-6k (0.5k when the host is busy; -cpu max emulates
+# pointer authentication, which costs the kernel side dearly).
 # Parameters on the kernel command line (make fuzz sets them):
 # pkvm_hostile.calls=N, .seconds=N (0: no limit), .min_calls=N, .seed=N,
 # .checkpoint=N, .wait=SECONDS (for the fuzzer to finish), .hotplug=0
@@ -125,7 +126,8 @@ t_eq "page-state counts are those of the start" \
 	"$(fz_result state_counts_before)" "$(fz_result state_counts_after)"
 t_eq "pool free pages back at the start's after giving everything back" \
 	"$(fz_result pool_free_before)" "$(fz_result pool_free_after)" ||
-	t_diag "table pages: $(fz_result tables_before) before, $(fz_result tables_after) after; checkpoints below the start: $(fz_result pool_leak_checkpoints) of $(fz_result checkpoints)"
+	t_diag "table pages: $(fz_result tables_before) before, $(fz_result tables_after) after;" \
+		"checkpoints below the start: $(fz_result pool_leak_checkpoints) of $(fz_result checkpoints)"
 
 answers=
 c=0
