@@ -5,7 +5,9 @@
 #   make test    unit tests, a bounded run of each libFuzzer target (FUZZ_TIME
 #                seconds each, default 20), SDK build tests, then every QEMU
 #                scenario; ends with "N passed, N failed"
-# Also: make bench (figures), make all (build only), make setup, make clean.
+# Also: make bench (figures), make all (build only), make setup, make clean,
+#   make fuzz [CALLS=N FUZZ_CPU=max FUZZ_SMP=4 FUZZ_MEM=1G FUZZ_SEED=N]
+#                one long hostile-host run (scripts/fuzz.sh)
 
 ROOT		:= $(CURDIR)
 BUILD		:= $(ROOT)/build
@@ -15,7 +17,8 @@ KMAKE		:= $(MAKE) -C $(KDIR) ARCH=arm64 CROSS_COMPILE=$(CROSS) \
 		   PKVMKIT_ROOT=$(ROOT) PKVMKIT_BUILD=$(BUILD)
 GUEST		:= $(BUILD)/guest
 
-.PHONY: all setup hyp driver sdk modules guest unit fuzz-smoke test scenarios demo bench clean
+.PHONY: all setup hyp driver sdk modules guest unit fuzz-smoke test scenarios demo bench \
+	fuzz clean
 
 all: guest
 
@@ -41,8 +44,9 @@ modules: sdk
 			CROSS_COMPILE=$(CROSS) modules) || exit 1; \
 	done
 
-# Test kernel modules scenarios insmod from /root (not vendor modules).
-TEST_KMODS	:= tests/psci_probe tests/pool_probe
+# Test kernel modules scenarios insmod from /root (not vendor modules):
+# the PSCI and pool probes, and the hostile-host fuzzer.
+TEST_KMODS	:= tests/psci_probe tests/pool_probe tests/hostile
 
 # Everything the guest scenarios put in /root, and a /lib/modules tree
 # (with modules.dep, for modprobe) in $(GUEST)/modules.
@@ -81,6 +85,15 @@ demo: guest
 
 bench: guest
 	@scripts/bench.sh
+
+CALLS		?= 1000000
+FUZZ_CPU	?= cortex-a72
+FUZZ_SMP	?= 2
+FUZZ_MEM	?= 1G
+FUZZ_SEED	?= 0
+fuzz: guest
+	@CALLS=$(CALLS) FUZZ_CPU=$(FUZZ_CPU) FUZZ_SMP=$(FUZZ_SMP) \
+		FUZZ_MEM=$(FUZZ_MEM) FUZZ_SEED=$(FUZZ_SEED) scripts/fuzz.sh
 
 clean:
 	rm -rf $(BUILD)

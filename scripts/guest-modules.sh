@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/guest-modules.sh GUESTDIR - the guest's /lib/modules/<abi> tree:
-# pkvmkit.ko and every vendor module built under modules/, in extra/, with
-# the modules.dep that busybox modprobe reads (made by the host's depmod).
+# pkvmkit.ko, every vendor module built under modules/ and the hostile-host
+# fuzzer tests/hostile/pkvm_hostile.ko, in extra/, with the modules.dep that
+# busybox modprobe reads (made by the host's depmod).
 # The scenario runner copies GUESTDIR/modules/ to /lib/modules/<abi>/.
 set -euo pipefail
 
@@ -13,7 +14,7 @@ trap 'rm -rf "$STAGE"' EXIT
 
 mkdir -p "$STAGE/lib/modules/$ABI/extra"
 cp "$ROOT/driver/pkvmkit.ko" "$STAGE/lib/modules/$ABI/extra/"
-for ko in "$ROOT"/modules/*/*.ko; do
+for ko in "$ROOT"/modules/*/*.ko "$ROOT"/tests/hostile/*.ko; do
 	[ -e "$ko" ] && cp "$ko" "$STAGE/lib/modules/$ABI/extra/"
 done
 touch "$STAGE/lib/modules/$ABI/modules.order" "$STAGE/lib/modules/$ABI/modules.builtin" \
