@@ -365,7 +365,7 @@ void handle_host_smc(struct host_ctxt *ctxt, u64 esr)
 {
 	u32 fn = (u32)ctxt->regs[0];
 
-	if (esr & 0xffff) {		/* SMCCC only defines SMC #0 */
+	if (ESR_ISS_IMM16(esr)) {	/* SMCCC only defines SMC #0 */
 		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
 		return;
 	}

@@ -4,6 +4,7 @@
  * (hypercalls), SMCs (trapped by HCR_EL2.TSC, relayed or forwarded), and
  * stage-2 aborts (the host touched memory it does not own).
  */
+#include <pkvmkit/hypercall.h>
 #include <hyp/hyp.h>
 #include <hyp/sysreg.h>
 
@@ -15,7 +16,14 @@ void handle_host_trap(struct host_ctxt *ctxt)
 
 	switch (ESR_EC(esr)) {
 	case ESR_EC_HVC64:
-		handle_host_hcall(ctxt);
+		/*
+		 * SMCCC calls are HVC #0; other immediates mean nothing here,
+		 * so they are refused before any handler reads the call.
+		 */
+		if (ESR_ISS_IMM16(esr))
+			ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
+		else
+			handle_host_hcall(ctxt);
 		break;
 	case ESR_EC_SMC64:
 		handle_host_smc(ctxt, esr);

@@ -173,10 +173,19 @@ static void fz_random_args(struct fz_thread *t, struct fz_call *c)
 /*
  * SMCCC 1.1: x0..x7 in, x0..x3 out, x4..x17 may be clobbered. The register
  * variables are set right before the asm, with nothing in between that
- * could be a call.
+ * could be a call. @insn is the instruction with its immediate.
  */
+#define FZ_RAW_CALL(insn)						\
+	asm volatile(insn						\
+		     : "+r" (x0), "+r" (x1), "+r" (x2), "+r" (x3),	\
+		       "+r" (x4), "+r" (x5), "+r" (x6), "+r" (x7)	\
+		     :							\
+		     : "x8", "x9", "x10", "x11", "x12", "x13", "x14",	\
+		       "x15", "x16", "x17", "memory")
+
 static __always_inline void fz_raw_call(const unsigned long *x,
-					unsigned long *r, bool smc)
+					unsigned long *r, bool smc,
+					enum fz_imm imm)
 {
 	register unsigned long x0 asm("x0") = x[0];
 	register unsigned long x1 asm("x1") = x[1];
@@ -187,20 +196,26 @@ static __always_inline void fz_raw_call(const unsigned long *x,
 	register unsigned long x6 asm("x6") = x[6];
 	register unsigned long x7 asm("x7") = x[7];
 
-	if (smc)
-		asm volatile("smc #0"
-			     : "+r" (x0), "+r" (x1), "+r" (x2), "+r" (x3),
-			       "+r" (x4), "+r" (x5), "+r" (x6), "+r" (x7)
-			     :
-			     : "x8", "x9", "x10", "x11", "x12", "x13", "x14",
-			       "x15", "x16", "x17", "memory");
-	else
-		asm volatile("hvc #0"
-			     : "+r" (x0), "+r" (x1), "+r" (x2), "+r" (x3),
-			       "+r" (x4), "+r" (x5), "+r" (x6), "+r" (x7)
-			     :
-			     : "x8", "x9", "x10", "x11", "x12", "x13", "x14",
-			       "x15", "x16", "x17", "memory");
+	switch (imm) {
+	case FZ_IMM_0:
+		if (smc)
+			FZ_RAW_CALL("smc #0");
+		else
+			FZ_RAW_CALL("hvc #0");
+		break;
+	case FZ_IMM_1:
+		if (smc)
+			FZ_RAW_CALL("smc #1");
+		else
+			FZ_RAW_CALL("hvc #1");
+		break;
+	case FZ_IMM_MAX:
+		if (smc)
+			FZ_RAW_CALL("smc #0xffff");
+		else
+			FZ_RAW_CALL("hvc #0xffff");
+		break;
+	}
 	r[0] = x0;
 	r[1] = x1;
 	r[2] = x2;
@@ -211,7 +226,7 @@ static __always_inline void fz_raw_call(const unsigned long *x,
 void fz_issue(struct fz_thread *t, struct fz_call *c)
 {
 	preempt_disable();
-	fz_raw_call(c->x, c->r, c->smc);
+	fz_raw_call(c->x, c->r, c->smc, c->imm);
 	c->cpu = smp_processor_id();
 	preempt_enable();
 	t->issued++;
@@ -1014,11 +1029,43 @@ static unsigned long fz_vendor_id(struct fz_thread *t)
 	return (fz_chance(t, 95) ? HC_FUNC_BASE : FZ_VENDOR_HYP_32) | n;
 }
 
+/*
+ * SMCCC calls are HVC #0 and SMC #0: with any other immediate, even the
+ * hypervisor's own calls and PSCI_VERSION are refused, x1..x3 unchanged.
+ */
+static void fz_imm_call(struct fz_thread *t)
+{
+	struct fz_call c = { .smc = fz_chance(t, 50),
+			     .imm = fz_chance(t, 50) ? FZ_IMM_1 : FZ_IMM_MAX };
+
+	fz_random_args(t, &c);
+	switch (fz_below(t, 3)) {
+	case 0:
+		c.x[0] = fz_vendor_id(t);
+		break;
+	case 1:
+		c.x[0] = FZ_PSCI_32 | FZ_PSCI_VERSION;
+		break;
+	default:
+		do
+			c.x[0] = fz_smccc_id(t);
+		while (fz_id_reserved(c.x[0]));
+		break;
+	}
+	fz_issue(t, &c);
+	if (c.r[0] != SMCCC_RET_NOT_SUPPORTED)
+		fz_violation(FZ_V_IMM_ACCEPTED, &c, "only #0 is SMCCC");
+	else
+		fz_check_refused_regs(&c);
+}
+
 void fz_one_call(struct fz_thread *t)
 {
 	u32 pick = fz_below(t, 100);
 
-	if (pick < 50)
+	if (pick < 3)
+		fz_imm_call(t);
+	else if (pick < 50)
 		fz_vendor_call(t, fz_vendor_id(t), false);
 	else if (pick < 55)
 		fz_vendor_call(t, fz_vendor_id(t), true);

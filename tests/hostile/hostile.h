@@ -71,10 +71,14 @@ struct fz_thread {
 	u64 nomem;		/* and that the pool could not hold */
 };
 
+/* The immediate of the HVC or SMC: only #0 is an SMCCC call. */
+enum fz_imm { FZ_IMM_0, FZ_IMM_1, FZ_IMM_MAX };
+
 struct fz_call {
 	unsigned long x[8];	/* x0..x7 in */
 	unsigned long r[4];	/* x0..x3 out */
 	bool smc;
+	enum fz_imm imm;	/* FZ_IMM_0 unless set */
 	int cpu;		/* where it ran */
 };
 
@@ -128,6 +132,7 @@ extern struct fz_env fz_env;
 	X(UNKNOWN_ACCEPTED,	"unknown-id-accepted")			\
 	X(DYNAMIC_ACCEPTED,	"unregistered-dynamic-accepted")	\
 	X(STUB_ACCEPTED,	"stub-hvc-accepted")			\
+	X(IMM_ACCEPTED,		"nonzero-imm-accepted")			\
 	X(REFUSED_REGS,		"refused-call-changed-x1-x3")		\
 	X(BAD_STATUS,		"static-call-status")			\
 	X(PING,			"ping")					\

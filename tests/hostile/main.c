@@ -94,11 +94,16 @@ static struct {
 
 void fz_violation(enum fz_kind kind, const struct fz_call *c, const char *why)
 {
+	static const char *const imm[] = {
+		[FZ_IMM_0] = "#0", [FZ_IMM_1] = "#1", [FZ_IMM_MAX] = "#0xffff",
+	};
+
 	atomic_long_inc(&fz.violations[kind]);
 	if (test_and_set_bit(kind, &fz.logged_kinds))
 		return;
-	pr_err("violation %s (%s): %s x0=%#lx x1=%#lx x2=%#lx x3=%#lx x4=%#lx x5=%#lx x6=%#lx x7=%#lx -> %#lx %#lx %#lx %#lx on cpu %d\n",
-	       fz_kind_names[kind], why, c->smc ? "smc" : "hvc", c->x[0],
+	pr_err("violation %s (%s): %s %s x0=%#lx x1=%#lx x2=%#lx x3=%#lx x4=%#lx x5=%#lx x6=%#lx x7=%#lx -> %#lx %#lx %#lx %#lx on cpu %d\n",
+	       fz_kind_names[kind], why, c->smc ? "smc" : "hvc", imm[c->imm],
+	       c->x[0],
 	       c->x[1], c->x[2], c->x[3], c->x[4], c->x[5], c->x[6], c->x[7],
 	       c->r[0], c->r[1], c->r[2], c->r[3], c->cpu);
 }

@@ -49,6 +49,7 @@
 #define ESR_EC_DABT_LOW		0x24
 #define ESR_EC_DABT_CUR		0x25
 #define ESR_ISS_WNR		BIT(6)
+#define ESR_ISS_IMM16(esr)	((esr) & 0xffffUL)	/* HVC, SMC */
 #define ESR_FSC_SEA		0x10	/* synchronous external abort */
 
 /* HCR_EL2 */
