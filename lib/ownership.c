@@ -127,8 +127,8 @@ int own_init(struct ownership *o, void *meta, u64 meta_size,
 	o->first_pfn = sorted[0].base >> PKVMKIT_PAGE_SHIFT;
 	o->nr_pfns = own_regions_span(sorted, nr_ram);
 	o->pages = meta;
-	o->hyp_in_2m = (u16 *)((char *)meta + l.off_2m);
-	o->hyp_in_1g = (u32 *)((char *)meta + l.off_1g);
+	o->not_rwx_in_2m = (u16 *)((char *)meta + l.off_2m);
+	o->not_rwx_in_1g = (u32 *)((char *)meta + l.off_1g);
 	o->hyp_s1 = hyp_s1;
 	o->host_s2 = NULL;
 	o->pool = pool;
@@ -137,8 +137,8 @@ int own_init(struct ownership *o, void *meta, u64 meta_size,
 	for (i = 0; i < PAGE_STATE_COUNT; i++)
 		o->nr_in_state[i] = 0;
 	/*
-	 * @meta comes zeroed, which is PAGE_HOST_OWNED with no flags or
-	 * pins and no hyp pages in any unit: nothing to write per page (that
+	 * @meta comes zeroed, which is PAGE_HOST_OWNED with no flags, pins
+	 * or restriction, and every unit all RWX: nothing to write per page (that
 	 * loop alone cost more than the rest of the hypervisor's set-up on a
 	 * 4 GiB machine).
 	 */
@@ -187,6 +187,13 @@ static bool own_state_is_hyp(u8 state)
 	return state == PAGE_HYP_OWNED || state == PAGE_HYP_SHARED;
 }
 
+/* The page is not mapped RWX for the host: what the unit counters count. */
+static bool own_page_not_rwx(const struct hyp_page *p)
+{
+	return own_state_is_hyp(p->state) ||
+	       p->host_prot != OWN_HOST_UNRESTRICTED;
+}
+
 /* RAM pages in [pfn, pfn + nr). */
 static u64 own_ram_pages_in(const struct ownership *o, u64 pfn, u64 nr)
 {
@@ -221,22 +228,23 @@ static bool own_unit_level_used(u32 start_level, u32 shift)
 	return start_level <= 3 - shift / 9;
 }
 
-static u64 own_unit_hyp_pages(const struct ownership *o, u64 unit, u32 shift)
+static u64 own_unit_not_rwx(const struct ownership *o, u64 unit, u32 shift)
 {
 	u64 i = unit - (o->first_pfn >> shift);
 
-	return shift == OWN_UNIT2M_SHIFT ? o->hyp_in_2m[i] : o->hyp_in_1g[i];
+	return shift == OWN_UNIT2M_SHIFT ? o->not_rwx_in_2m[i] :
+					   o->not_rwx_in_1g[i];
 }
 
-static void own_unit_add_hyp_pages(struct ownership *o, u64 unit, u32 shift,
-				   s64 delta)
+static void own_unit_add_not_rwx(struct ownership *o, u64 unit, u32 shift,
+				 s64 delta)
 {
 	u64 i = unit - (o->first_pfn >> shift);
 
 	if (shift == OWN_UNIT2M_SHIFT)
-		o->hyp_in_2m[i] += delta;
+		o->not_rwx_in_2m[i] += delta;
 	else
-		o->hyp_in_1g[i] += delta;
+		o->not_rwx_in_1g[i] += delta;
 }
 
 /* Pages of [pfn, end) inside unit @unit. */
@@ -247,48 +255,63 @@ static u64 own_unit_overlap(u64 unit, u32 shift, u64 pfn, u64 end)
 	return (hi < end ? hi : end) - (lo > pfn ? lo : pfn);
 }
 
-/* Pages of [pfn, pfn + nr) enter (@dir = 1) or leave (-1) a hyp state. */
-static void own_count_hyp_pages(struct ownership *o, u64 pfn, u64 nr, int dir)
+static const u32 own_unit_shifts[] = { OWN_UNIT2M_SHIFT, OWN_UNIT1G_SHIFT };
+
+/* Pages of [pfn, pfn + nr) stop (@dir = 1) or start (-1) being RWX. */
+static void own_count_not_rwx(struct ownership *o, u64 pfn, u64 nr, int dir)
 {
-	static const u32 shifts[] = { OWN_UNIT2M_SHIFT, OWN_UNIT1G_SHIFT };
 	u64 end = pfn + nr, u;
 	u32 i;
 
-	for (i = 0; i < ARRAY_SIZE(shifts); i++)
-		for (u = pfn >> shifts[i]; u <= (end - 1) >> shifts[i]; u++)
-			own_unit_add_hyp_pages(o, u, shifts[i], dir *
-				(s64)own_unit_overlap(u, shifts[i], pfn, end));
+	for (i = 0; i < ARRAY_SIZE(own_unit_shifts); i++) {
+		u32 shift = own_unit_shifts[i];
+
+		for (u = pfn >> shift; u <= (end - 1) >> shift; u++)
+			own_unit_add_not_rwx(o, u, shift, dir *
+				(s64)own_unit_overlap(u, shift, pfn, end));
+	}
 }
 
 /*
- * Slots that [pfn, pfn + nr) entering (@dir = 1) or leaving (-1) a hyp
- * state would add and release. A partly-RAM unit keeps its slot anyway.
+ * Unit @u's slot when @delta more of its pages are not RWX: counted in
+ * *add if the unit stops being default, in *del if it becomes default
+ * again. A partly-RAM unit keeps its slot anyway.
+ */
+static void own_unit_slot_change(const struct ownership *o, u64 u, u32 shift,
+				 s64 delta, u64 *add, u64 *del)
+{
+	u64 before = own_unit_not_rwx(o, u, shift);
+	u64 after = before + delta;
+
+	if (!before == !after || own_unit_partial(o, u, shift))
+		return;
+	if (after)
+		(*add)++;
+	else
+		(*del)++;
+}
+
+/*
+ * Slots that [pfn, pfn + nr) leaving RWX (@dir = 1) or coming back to it
+ * (-1), every page alike, would add and release.
  */
 static void own_slot_delta(const struct ownership *o, u64 pfn, u64 nr,
 			   int dir, u64 *add, u64 *del)
 {
-	static const u32 shifts[] = { OWN_UNIT2M_SHIFT, OWN_UNIT1G_SHIFT };
 	u32 start = o->host_s2->start_level;
 	u64 end = pfn + nr, u;
 	u32 i;
 
 	*add = *del = 0;
-	for (i = 0; i < ARRAY_SIZE(shifts); i++) {
-		if (!own_unit_level_used(start, shifts[i]))
-			continue;
-		for (u = pfn >> shifts[i]; u <= (end - 1) >> shifts[i]; u++) {
-			u64 before = own_unit_hyp_pages(o, u, shifts[i]);
-			u64 k = own_unit_overlap(u, shifts[i], pfn, end);
-			u64 after = dir > 0 ? before + k : before - k;
+	for (i = 0; i < ARRAY_SIZE(own_unit_shifts); i++) {
+		u32 shift = own_unit_shifts[i];
 
-			if (!before == !after ||
-			    own_unit_partial(o, u, shifts[i]))
-				continue;
-			if (after)
-				(*add)++;
-			else
-				(*del)++;
-		}
+		if (!own_unit_level_used(start, shift))
+			continue;
+		for (u = pfn >> shift; u <= (end - 1) >> shift; u++)
+			own_unit_slot_change(o, u, shift, dir *
+				(s64)own_unit_overlap(u, shift, pfn, end),
+				add, del);
 	}
 }
 
@@ -325,7 +348,7 @@ static u64 own_unit_slots(const struct ownership *o, u32 shift)
 		if (!own_ram_pages_in(o, u << shift, 1ULL << shift))
 			continue;
 		if (own_unit_partial(o, u, shift) ||
-		    own_unit_hyp_pages(o, u, shift))
+		    own_unit_not_rwx(o, u, shift))
 			n++;
 	}
 	return n;
@@ -453,6 +476,9 @@ static int own_check_pages(const struct ownership *o, u64 pfn, u64 nr,
 
 		if (p->state != tx->from)
 			return -EPERM;
+		/* a module's restriction holds until the module lifts it */
+		if (p->host_prot != OWN_HOST_UNRESTRICTED)
+			return -EPERM;
 		if ((tx->flags & OWN_TX_REFUSE_BOOT) && p->boot)
 			return -EPERM;
 		if ((tx->flags & OWN_TX_NEED_RECLAIMABLE) && !p->reclaimable)
@@ -465,7 +491,11 @@ static int own_check_pages(const struct ownership *o, u64 pfn, u64 nr,
 	return busy ? -EBUSY : 0;
 }
 
-/* +1: the pages become hyp pages for the host stage-2, -1: they stop. */
+/*
+ * +1: the pages become hyp pages for the host stage-2, -1: they stop.
+ * Restricted pages make no transition, so a hyp state is all that changes
+ * whether they are RWX.
+ */
 static int own_tx_dir(const struct own_tx *tx)
 {
 	return own_state_is_hyp(tx->to) - own_state_is_hyp(tx->from);
@@ -548,7 +578,7 @@ static void own_set_states(struct ownership *o, u64 pfn, u64 nr,
 			p->priv = 0;
 	}
 	if (own_tx_dir(tx))
-		own_count_hyp_pages(o, pfn, nr, own_tx_dir(tx));
+		own_count_not_rwx(o, pfn, nr, own_tx_dir(tx));
 }
 
 int own_commit(struct ownership *o, const struct own_txn *txn)
@@ -593,7 +623,8 @@ int own_mark_hyp_boot(struct ownership *o, u64 pfn, u64 nr)
 	if (o->host_s2)
 		return -EPERM;
 	for (i = pfn; i < pfn + nr; i++)
-		if (own_page(o, i)->state != PAGE_HOST_OWNED)
+		if (own_page(o, i)->state != PAGE_HOST_OWNED ||
+		    own_page(o, i)->host_prot != OWN_HOST_UNRESTRICTED)
 			return -EPERM;
 
 	for (i = pfn; i < pfn + nr; i++) {
@@ -605,7 +636,7 @@ int own_mark_hyp_boot(struct ownership *o, u64 pfn, u64 nr)
 	}
 	o->nr_in_state[PAGE_HOST_OWNED] -= nr;
 	o->nr_in_state[PAGE_HYP_OWNED] += nr;
-	own_count_hyp_pages(o, pfn, nr, 1);
+	own_count_not_rwx(o, pfn, nr, 1);
 	return 0;
 }
 
@@ -697,12 +728,40 @@ int own_unpin_shared(struct ownership *o, u64 pfn, u64 nr)
 	return 0;
 }
 
+/* ---- module restrictions of the host stage-2 --------------------------- */
 
-/* What the host stage-2 holds for a page in @state: 0 = nothing. */
-static u32 own_host_s2_prot(enum page_state state)
+/* Host stage-2 permissions of a restriction (enum own_host_prot). */
+static const u8 own_host_prot_to_pgt[] = {
+	[OWN_HOST_UNRESTRICTED]	= PGT_PROT_RWX,
+	[OWN_HOST_PROT_NONE]	= 0,
+	[OWN_HOST_PROT_R]	= PGT_PROT_R,
+	[OWN_HOST_PROT_RW]	= PGT_PROT_RW,
+	[OWN_HOST_PROT_RX]	= PGT_PROT_RX,
+};
+
+/*
+ * The restriction for @prot. A module gets no W-only, X-only or WX (no
+ * such thing in ACK either) and no memory type: RAM stays Normal memory.
+ */
+static int own_host_prot_from_pgt(u32 prot, u8 *host_prot)
 {
-	switch (state) {
+	u8 i;
+
+	for (i = 0; i < ARRAY_SIZE(own_host_prot_to_pgt); i++) {
+		if (own_host_prot_to_pgt[i] == prot) {
+			*host_prot = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* What the host stage-2 holds for page @p: 0 = nothing. */
+static u32 own_host_s2_prot(const struct hyp_page *p)
+{
+	switch (p->state) {
 	case PAGE_HOST_OWNED:
+		return own_host_prot_to_pgt[p->host_prot];
 	case PAGE_HOST_SHARED:
 		return PGT_PROT_RWX;
 	case PAGE_HYP_SHARED:
@@ -712,7 +771,151 @@ static u32 own_host_s2_prot(enum page_state state)
 	}
 }
 
-/* Unmap or downgrade every maximal run of hyp pages in one region. */
+int own_host_prot(const struct ownership *o, u64 pfn, u32 *prot,
+		  bool *restricted)
+{
+	const struct hyp_page *p;
+
+	if (!own_range_is_ram(o, pfn, 1))
+		return -EINVAL;
+	p = own_page(o, pfn);
+	if (prot)
+		*prot = own_host_s2_prot(p);
+	if (restricted)
+		*restricted = p->host_prot != OWN_HOST_UNRESTRICTED;
+	return 0;
+}
+
+/*
+ * Phase 1 of own_host_set_prot(): the range is RAM the host owns, and a
+ * lift only lifts what a module restricted (a module relaxes its own
+ * pages, nothing else).
+ */
+static int own_check_set_prot(const struct ownership *o, u64 pfn, u64 nr,
+			      u8 host_prot)
+{
+	u64 i;
+
+	if (!own_range_is_ram(o, pfn, nr))
+		return -EINVAL;
+	for (i = pfn; i < pfn + nr; i++) {
+		const struct hyp_page *p = own_page(o, i);
+
+		if (p->state != PAGE_HOST_OWNED)
+			return -EPERM;
+		if (host_prot == OWN_HOST_UNRESTRICTED &&
+		    p->host_prot == OWN_HOST_UNRESTRICTED)
+			return -EPERM;
+	}
+	return 0;
+}
+
+/*
+ * How many more pages of unit @u (of 2^@shift pages) would not be RWX
+ * once [pfn, end) is given @host_prot: the range may already be partly
+ * restricted, so count page by page (a restriction replacing another
+ * changes nothing). The pages are HOST_OWNED: not RWX means restricted.
+ */
+static s64 own_unit_prot_delta(const struct ownership *o, u64 u, u32 shift,
+			       u64 pfn, u64 end, u8 host_prot)
+{
+	u64 lo = u << shift, hi = (u + 1) << shift, i;
+	s64 now = host_prot != OWN_HOST_UNRESTRICTED, delta = 0;
+
+	if (lo < pfn)
+		lo = pfn;
+	if (hi > end)
+		hi = end;
+	for (i = lo; i < hi; i++)
+		delta += now - own_page_not_rwx(own_page(o, i));
+	return delta;
+}
+
+/* Slots that giving [pfn, pfn + nr) @host_prot would add and release. */
+static void own_prot_slot_delta(const struct ownership *o, u64 pfn, u64 nr,
+				u8 host_prot, u64 *add, u64 *del)
+{
+	u32 start = o->host_s2->start_level;
+	u64 end = pfn + nr, u;
+	u32 i;
+
+	*add = *del = 0;
+	for (i = 0; i < ARRAY_SIZE(own_unit_shifts); i++) {
+		u32 shift = own_unit_shifts[i];
+
+		if (!own_unit_level_used(start, shift))
+			continue;
+		for (u = pfn >> shift; u <= (end - 1) >> shift; u++)
+			own_unit_slot_change(o, u, shift,
+				own_unit_prot_delta(o, u, shift, pfn, end,
+						    host_prot),
+				add, del);
+	}
+}
+
+/* Commit: the new restriction of every page, and the unit counters. */
+static void own_set_host_prot(struct ownership *o, u64 pfn, u64 nr,
+			      u8 host_prot)
+{
+	bool now = host_prot != OWN_HOST_UNRESTRICTED;
+	u64 i;
+
+	for (i = pfn; i < pfn + nr; i++) {
+		struct hyp_page *p = own_page(o, i);
+		bool was = own_page_not_rwx(p);
+
+		if (was != now)
+			own_count_not_rwx(o, i, 1, now ? 1 : -1);
+		p->host_prot = host_prot;
+	}
+}
+
+/*
+ * The host stage-2 for the range: an unmap for no access; a map otherwise,
+ * RWX (a lift) coalescing the tables back into the blocks they replaced.
+ * Its tables come from the slots reserved, so it cannot fail.
+ */
+static int own_host_s2_set_prot(struct ownership *o, u64 pfn, u64 nr,
+				u32 prot)
+{
+	u64 addr = own_pfn_to_phys(pfn), size = own_pfn_to_phys(nr);
+
+	if (!o->host_s2)
+		return 0;
+	if (!prot)
+		return pgt_unmap(o->host_s2, addr, size);
+	return pgt_map(o->host_s2, addr, addr, size, prot);
+}
+
+int own_host_set_prot(struct ownership *o, u64 pfn, u64 nr, u32 prot)
+{
+	u64 add = 0, del = 0;
+	u8 host_prot;
+	int ret;
+
+	ret = own_host_prot_from_pgt(prot, &host_prot);
+	if (!ret)
+		ret = own_check_set_prot(o, pfn, nr, host_prot);
+	if (ret)
+		return ret;
+	if (o->host_s2)
+		own_prot_slot_delta(o, pfn, nr, host_prot, &add, &del);
+	ret = pool_reserve(o->pool, add);
+	if (ret)
+		return ret;
+	/* as own_commit(): a failure here means the invariants broke (fatal) */
+	ret = own_host_s2_set_prot(o, pfn, nr, prot);
+	if (ret)
+		return ret;
+	own_set_host_prot(o, pfn, nr, host_prot);
+	o->s2_slots += add;
+	o->s2_slots -= del;
+	return pool_unreserve(o->pool, del);
+}
+
+/* ---- host stage-2 ------------------------------------------------------ */
+
+/* Unmap or downgrade every maximal run of pages not RWX in one region. */
 static int own_host_s2_hyp_runs(struct ownership *o, struct pgt *s2,
 				const struct own_ram_region *r)
 {
@@ -721,12 +924,12 @@ static int own_host_s2_hyp_runs(struct ownership *o, struct pgt *s2,
 	int ret = 0;
 
 	while (pfn < end) {
-		u32 prot = own_host_s2_prot(own_page(o, pfn)->state);
+		u32 prot = own_host_s2_prot(own_page(o, pfn));
 		u64 run = pfn + 1;
 		u64 addr = own_pfn_to_phys(pfn);
 
 		while (run < end &&
-		       own_host_s2_prot(own_page(o, run)->state) == prot)
+		       own_host_s2_prot(own_page(o, run)) == prot)
 			run++;
 		if (!prot)
 			ret = pgt_unmap(s2, addr, own_pfn_to_phys(run - pfn));
@@ -741,7 +944,8 @@ static int own_host_s2_hyp_runs(struct ownership *o, struct pgt *s2,
 }
 
 /*
- * RAM as Normal RWX, then the pages the host must not have, or only read.
+ * RAM as Normal RWX, then the pages the host must not have, or only read,
+ * and those a module restricted.
  * Device space is left for own_host_s2_fault(): mapping all of a 48-bit
  * input range up front would take hundreds of tables for addresses no
  * device answers at.

@@ -509,34 +509,64 @@ int pgt_unmap(struct pgt *pgt, u64 addr, u64 size)
 	return pgt_run_op(&op, size);
 }
 
+/*
+ * Walk to the entry that ends the walk for @addr (inside the input range):
+ * a leaf, or an invalid entry. Its value (one read, as the MMU sees it)
+ * and level.
+ */
+static pgt_pte_t pgt_find_leaf(const struct pgt *pgt, u64 addr, u32 *level)
+{
+	const pgt_pte_t *table = pgt->root;
+	pgt_pte_t pte = 0;
+	u32 lvl;
+
+	for (lvl = pgt->start_level; lvl <= PGT_LAST_LEVEL; lvl++) {
+		pte = PGT_PTE_READ(&table[pgt_index(addr, lvl)]);
+		if (!pgt_pte_is_table(pte, lvl))
+			break;
+		table = pgt_pte_table(pgt, pte);
+	}
+	/* level 3 entries are never tables: the loop always breaks */
+	*level = lvl;
+	return pte;
+}
+
 int pgt_lookup(const struct pgt *pgt, u64 addr, u64 *pa, u32 *prot,
 	       u32 *level)
 {
-	const pgt_pte_t *table = pgt->root;
+	pgt_pte_t pte;
 	u32 lvl;
 
 	if (addr >= (1ULL << pgt->ia_bits))
 		return -EINVAL;
 
-	for (lvl = pgt->start_level; lvl < PGT_LEVELS; lvl++) {
-		pgt_pte_t pte = PGT_PTE_READ(&table[pgt_index(addr, lvl)]);
-		u64 mask = pgt_level_size(lvl) - 1;
+	pte = pgt_find_leaf(pgt, addr, &lvl);
+	if (!pgt_pte_valid(pte))
+		return -ENOENT;
+	if (pa)
+		*pa = pgt_pte_pa(pte) + (addr & (pgt_level_size(lvl) - 1));
+	if (prot)
+		*prot = pgt_pte_to_prot(pgt->stage, pte);
+	if (level)
+		*level = lvl;
+	return 0;
+}
 
-		if (!pgt_pte_valid(pte))
-			return -ENOENT;
-		if (pgt_pte_is_table(pte, lvl)) {
-			table = pgt_pte_table(pgt, pte);
-			continue;
-		}
-		if (pa)
-			*pa = pgt_pte_pa(pte) + (addr & mask);
-		if (prot)
-			*prot = pgt_pte_to_prot(pgt->stage, pte);
-		if (level)
-			*level = lvl;
-		return 0;
-	}
-	return -ENOENT;	/* not reached: level 3 entries are leaves */
+int pgt_get_leaf(const struct pgt *pgt, u64 addr, pgt_pte_t *pte, u32 *level)
+{
+	pgt_pte_t leaf;
+	u32 lvl;
+
+	if (addr >= (1ULL << pgt->ia_bits))
+		return -EINVAL;
+
+	leaf = pgt_find_leaf(pgt, addr, &lvl);
+	/* unmapped reads as 0 for the caller, whatever an invalid entry holds */
+	if (pte)
+		*pte = pgt_pte_valid(leaf) ? leaf : 0;
+	if (level)
+		*level = lvl;
+	return 0;
 }
 
 u64 pgt_max_tables(const struct pgt *pgt, u64 addr, u64 size)

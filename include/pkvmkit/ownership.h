@@ -5,7 +5,7 @@
  * Every page of RAM has one state, seen from both sides:
  *
  *   state             host view         hyp view          host stage-2  hyp linear map
- *   PAGE_HOST_OWNED   OWNED             NOPAGE            RWX           unmapped
+ *   PAGE_HOST_OWNED   OWNED             NOPAGE            RWX (+)       unmapped
  *   PAGE_HOST_SHARED  SHARED_OWNED      SHARED_BORROWED   RWX           RW
  *   PAGE_HYP_OWNED    NOPAGE            OWNED             unmapped      RW (*)
  *   PAGE_HYP_SHARED   SHARED_BORROWED   SHARED_OWNED      R             RW (*)
@@ -14,6 +14,14 @@
  * hypervisor placed them (image, stacks, tables) and not in the linear map;
  * so are pages donated with own_host_donate_hyp_private() (module code and
  * data, mapped elsewhere with their own permissions: no writable alias).
+ *
+ * (+) unless a module at EL2 restricted it with own_host_set_prot() (ACK's
+ * host_stage2_mod_prot): the page stays PAGE_HOST_OWNED but the host
+ * stage-2 holds nothing, R, RW or RX for it until the module lifts the
+ * restriction. Meanwhile every transition of the page (and
+ * own_mark_hyp_boot()) fails with -EPERM: a donation and its inverse, or a
+ * share and its inverse, would otherwise hand it back RWX behind the
+ * module's back.
  *
  * The hypervisor's linear map has VA == PA. Every transition checks every
  * page of the range first and changes nothing on error; then it reserves
@@ -31,13 +39,15 @@
  *   table for every table slot that can be in use. A slot is a 2 MiB or
  *   1 GiB unit of RAM whose pages do not all share the default host
  *   mapping (RWX): a unit that RAM only partly covers, or that holds a
- *   page in a hyp state; plus the root, the level-1 tables over RAM, and
- *   OWN_DEV_TABLES for device mappings far from RAM. A transition that
- *   turns a unit from default to not reserves its slot first (-ENOMEM if
- *   the pool cannot); one that returns a unit to default releases it
- *   once the table is gone (coalesced into a block). So what the host can
- *   make the stage-2 hold is bounded by what it holds in hyp states, and
- *   no stage-2 update can fail for memory.
+ *   page not mapped RWX for the host (in a hyp state, or restricted by a
+ *   module); plus the root, the level-1 tables over RAM, and
+ *   OWN_DEV_TABLES for device mappings far from RAM. A transition (or
+ *   restriction) that turns a unit from default to not reserves its slot
+ *   first (-ENOMEM if the pool cannot); one that returns a unit to default
+ *   releases it once the table is gone (coalesced into a block). So what
+ *   the host can make the stage-2 hold is bounded by what it holds in hyp
+ *   states (and what modules restrict), and no stage-2 update can fail
+ *   for memory.
  */
 #ifndef PKVMKIT_OWNERSHIP_H
 #define PKVMKIT_OWNERSHIP_H
@@ -54,14 +64,29 @@ enum page_state {
 	PAGE_STATE_COUNT
 };
 
-#define OWN_MAX_PINS	((1U << 11) - 1)
+/*
+ * A module's restriction of the host's stage-2 access to a HOST_OWNED page
+ * (struct hyp_page.host_prot). 0 is none, so that zeroed metadata starts
+ * unrestricted.
+ */
+enum own_host_prot {
+	OWN_HOST_UNRESTRICTED = 0,	/* RWX, as the state table says */
+	OWN_HOST_PROT_NONE,
+	OWN_HOST_PROT_R,
+	OWN_HOST_PROT_RW,
+	OWN_HOST_PROT_RX,
+};
 
+#define OWN_MAX_PINS	((1U << 8) - 1)
+
+/* Two bytes per page of RAM: keep it so (the array covers all of RAM). */
 struct hyp_page {
 	u16 state : 2;		/* enum page_state */
 	u16 reclaimable : 1;	/* HYP_OWNED, donated by the host, unclaimed */
 	u16 boot : 1;		/* HYP_OWNED since boot; never leaves the hyp */
 	u16 priv : 1;		/* HYP_OWNED, not in the linear map */
-	u16 pins : 11;		/* HOST_SHARED: pin_shared count */
+	u16 host_prot : 3;	/* HOST_OWNED: enum own_host_prot */
+	u16 pins : 8;		/* HOST_SHARED: pin_shared count */
 };
 
 struct own_ram_region {
@@ -85,9 +110,12 @@ struct ownership {
 	struct hyp_page *pages;	/* one per pfn in [first_pfn, first_pfn + nr_pfns) */
 	u64 first_pfn;
 	u64 nr_pfns;
-	/* pages in a hyp state (not mapped RWX for the host) per unit */
-	u16 *hyp_in_2m;		/* per 2 MiB unit from first_pfn's */
-	u32 *hyp_in_1g;		/* per 1 GiB unit from first_pfn's */
+	/*
+	 * Pages not mapped RWX for the host (in a hyp state, or restricted by
+	 * a module) per unit: a unit's table slot is needed while non-zero.
+	 */
+	u16 *not_rwx_in_2m;	/* per 2 MiB unit from first_pfn's */
+	u32 *not_rwx_in_1g;	/* per 1 GiB unit from first_pfn's */
 	struct own_ram_region ram[OWN_MAX_RAM_REGIONS];	/* sorted, disjoint */
 	u32 nr_ram;
 	struct pgt *hyp_s1;	/* hypervisor stage-1 (linear map at VA == PA) */
@@ -108,7 +136,7 @@ u64 own_span_pfns(const struct own_ram_region *ram, u32 nr_ram);
 /*
  * The metadata own_init() takes, for RAM spanning @span pfns from
  * @first_pfn: the page states, then per 2 MiB and per 1 GiB unit the
- * number of pages in a hyp state, each array 8-byte aligned.
+ * number of pages not mapped RWX for the host, each array 8-byte aligned.
  */
 struct own_meta_layout {
 	u64 nr_2m, nr_1g;
@@ -143,12 +171,16 @@ int own_init(struct ownership *o, void *meta, u64 meta_size,
 /* True if every page of [pfn, pfn + nr) is RAM (nr > 0, no overflow). */
 bool own_range_is_ram(const struct ownership *o, u64 pfn, u64 nr);
 
-/* Boot only: HOST_OWNED -> HYP_OWNED (boot), no page-table change. */
+/*
+ * Boot only: HOST_OWNED, unrestricted -> HYP_OWNED (boot), no page-table
+ * change.
+ */
 int own_mark_hyp_boot(struct ownership *o, u64 pfn, u64 nr);
 
 /*
  * Transitions. All return 0, or: -EINVAL (nr == 0, overflow, a page that is
- * not RAM), -EPERM (a page in the wrong state, or a boot page), -EBUSY
+ * not RAM), -EPERM (a page in the wrong state, a boot page, or a page a
+ * module restricted, see own_host_set_prot()), -EBUSY
  * (a pinned page), -ENOMEM (not enough table pages in the pool); on error
  * nothing changed.
  */
@@ -217,11 +249,32 @@ int own_unpin_shared(struct ownership *o, u64 pfn, u64 nr);
 int own_page_state(const struct ownership *o, u64 pfn, enum page_state *state);
 
 /*
+ * Restrict the host's stage-2 access to [pfn, pfn + nr) to @prot, one of
+ * 0 (no access), PGT_PROT_R, PGT_PROT_RW, PGT_PROT_RX; PGT_PROT_RWX lifts
+ * the restriction. For vendor modules at EL2 (host_stage2_mod_prot).
+ * -EINVAL: a bad range (as for transitions) or any other @prot; -EPERM:
+ * a page that is not HOST_OWNED, or a lift of a page no module restricted;
+ * -ENOMEM: the pool cannot hold a stage-2 slot the restriction needs. On
+ * error nothing changed. One restriction may replace another. Before
+ * own_build_host_s2() only the pages change; the build honours them.
+ */
+int own_host_set_prot(struct ownership *o, u64 pfn, u64 nr, u32 prot);
+
+/*
+ * The host's stage-2 permission of @pfn from its state and any restriction
+ * (PGT_PROT_*, 0 = no access); *restricted says whether a module
+ * restricted it (for the fault path: a module's page, not a violation of
+ * the hypervisor's). Either pointer may be NULL. -EINVAL if not RAM.
+ */
+int own_host_prot(const struct ownership *o, u64 pfn, u32 *prot,
+		  bool *restricted);
+
+/*
  * Reserve the host stage-2's table slots in the pool, then build it in @s2
  * with @mm (which must allocate with pool_alloc_reserved() and free with
  * pool_free_reserved() from o->pool): an identity map of RAM as Normal RWX
- * using blocks where possible, with HYP_OWNED pages unmapped and
- * HYP_SHARED pages read-only. Device space is mapped on demand by
+ * using blocks where possible, with HYP_OWNED pages unmapped, HYP_SHARED
+ * pages read-only and restricted pages as their module set them. Device space is mapped on demand by
  * own_host_s2_fault(). On success o->host_s2 = s2 and later transitions
  * keep it in step. -EINVAL for a bad @ia_bits, RAM beyond it, or a stage-2
  * already built; -ENOMEM if the pool cannot hold the reservation. On error

@@ -111,6 +111,15 @@ int pgt_unmap(struct pgt *pgt, u64 addr, u64 size);
 int pgt_lookup(const struct pgt *pgt, u64 addr, u64 *pa, u32 *prot, u32 *level);
 
 /*
+ * The raw descriptor of the leaf covering @addr and its level: *pte = 0
+ * and *level = the level where the walk found an invalid entry when
+ * nothing is mapped. 0, or -EINVAL outside the input range. As ACK's
+ * kvm_pgtable_get_leaf() (host_stage2_get_leaf for modules); either out
+ * pointer may be NULL.
+ */
+int pgt_get_leaf(const struct pgt *pgt, u64 addr, pgt_pte_t *pte, u32 *level);
+
+/*
  * Upper bound of table pages that one pgt_map() or pgt_unmap() over
  * [addr, addr + size) can allocate, whatever the current contents.
  */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests for lib/ownership.c: every transition from every state, with
- * the page states, the per-state counters and both page tables re-checked
+ * Unit tests for lib/ownership.c: every transition from every state (a
+ * module's restriction of a host page included), with the page states,
+ * the per-state and per-unit counters and both page tables re-checked
  * after each call, plus a random differential test against a model.
  */
 #include <string.h>
@@ -150,10 +151,24 @@ static int want_s1(const struct hyp_page *p)
 	return (p->boot || p->priv) ? 0 : PGT_PROT_RW;
 }
 
+/* A module's restriction, as own_host_set_prot() documents it. */
+static int restricted_prot(u32 host_prot)
+{
+	switch (host_prot) {
+	case OWN_HOST_UNRESTRICTED:	return PGT_PROT_RWX;
+	case OWN_HOST_PROT_NONE:	return 0;
+	case OWN_HOST_PROT_R:		return PGT_PROT_R;
+	case OWN_HOST_PROT_RW:		return PGT_PROT_RW;
+	case OWN_HOST_PROT_RX:		return PGT_PROT_RX;
+	default:			return -1;	/* never matches */
+	}
+}
+
 static int want_s2(const struct hyp_page *p)
 {
 	switch (p->state) {
 	case PAGE_HOST_OWNED:
+		return restricted_prot(p->host_prot);
 	case PAGE_HOST_SHARED:
 		return PGT_PROT_RWX;
 	case PAGE_HYP_SHARED:
@@ -232,10 +247,51 @@ static bool check_window(u64 lo, u64 hi, int line)
 	return check_slots(line) && ok;
 }
 
+/*
+ * The per-unit counters of pages not mapped RWX for the host, recounted
+ * from the pages (independently of the library's bookkeeping).
+ */
+static bool check_unit_counters(int line)
+{
+	u64 last = o.first_pfn + o.nr_pfns - 1, i;
+	u64 n2 = (last >> 9) - (o.first_pfn >> 9) + 1;
+	u64 n1 = (last >> 18) - (o.first_pfn >> 18) + 1;
+	u32 *c2 = calloc(n2, sizeof(*c2)), *c1 = calloc(n1, sizeof(*c1));
+	bool ok = true;
+
+	if (!c2 || !c1)
+		abort();
+	for (i = 0; i < o.nr_pfns; i++) {
+		u64 pfn = o.first_pfn + i;
+
+		if (is_ram(pfn) && want_s2(&o.pages[i]) != PGT_PROT_RWX) {
+			c2[(pfn >> 9) - (o.first_pfn >> 9)]++;
+			c1[(pfn >> 18) - (o.first_pfn >> 18)]++;
+		}
+	}
+	for (i = 0; i < n2 && ok; i++)
+		if (c2[i] != o.not_rwx_in_2m[i]) {
+			tap_diag(__FILE__, line, "2 MiB unit %llu: counter %u, "
+				 "%u pages not RWX", (unsigned long long)i,
+				 o.not_rwx_in_2m[i], c2[i]);
+			ok = false;
+		}
+	for (i = 0; i < n1 && ok; i++)
+		if (c1[i] != o.not_rwx_in_1g[i]) {
+			tap_diag(__FILE__, line, "1 GiB unit %llu: counter %u, "
+				 "%u pages not RWX", (unsigned long long)i,
+				 o.not_rwx_in_1g[i], c1[i]);
+			ok = false;
+		}
+	free(c2);
+	free(c1);
+	return ok;
+}
+
 /* The stage-2 reservation: exactly what the states need, all there. */
 static bool check_slots(int line)
 {
-	bool ok = true;
+	bool ok = check_unit_counters(line);
 
 	if (o.host_s2 && (o.s2_slots != own_s2_slots_needed(&o) ||
 			  pgt_nr_tables(&host_s2) + pool_nr_reserved(&pool) !=
@@ -307,23 +363,43 @@ static void snap_drop(struct snap *s)
 
 /* ---- the transition matrix ---- */
 
-enum kind { HO, HS0, HSP, YOR, YOC, YOB, YS, NR_KINDS };
+enum kind { HO, HS0, HSP, YOR, YOC, YOB, YS, HR, NR_KINDS };
 static const char *const kind_name[] = {
 	"HOST_OWNED", "HOST_SHARED", "HOST_SHARED(pinned)",
 	"HYP_OWNED(reclaimable)", "HYP_OWNED(claimed)", "HYP_OWNED(boot)",
-	"HYP_SHARED",
+	"HYP_SHARED", "HOST_OWNED(restricted R)",
 };
 
+/* own_host_set_prot() is five "transitions", one per @prot. */
 enum tr {
 	T_DONATE_HYP_R, T_DONATE_HYP_C, T_HYP_DONATE_HOST, T_RECLAIM,
 	T_CLAIM, T_SHARE_HYP, T_UNSHARE_HYP, T_HYP_SHARE, T_HYP_UNSHARE,
-	T_PIN, T_UNPIN, T_MARK_BOOT, NR_TR
+	T_PIN, T_UNPIN, T_MARK_BOOT, T_RESTRICT_NONE, T_RESTRICT_R,
+	T_RESTRICT_RW, T_RESTRICT_RX, T_LIFT, NR_TR
 };
 static const char *const tr_name[] = {
 	"host_donate_hyp(reclaimable)", "host_donate_hyp", "hyp_donate_host",
 	"host_reclaim", "hyp_claim", "host_share_hyp", "host_unshare_hyp",
 	"hyp_share_host", "hyp_unshare_host", "pin_shared", "unpin_shared",
-	"mark_hyp_boot",
+	"mark_hyp_boot", "host_set_prot(none)", "host_set_prot(R)",
+	"host_set_prot(RW)", "host_set_prot(RX)", "host_set_prot(RWX)",
+};
+
+static bool tr_is_set_prot(enum tr t)
+{
+	return t >= T_RESTRICT_NONE && t <= T_LIFT;
+}
+
+/* The @prot of a set_prot "transition", and the restriction it leaves. */
+static const u32 tr_prot[] = {
+	[T_RESTRICT_NONE] = 0, [T_RESTRICT_R] = PGT_PROT_R,
+	[T_RESTRICT_RW] = PGT_PROT_RW, [T_RESTRICT_RX] = PGT_PROT_RX,
+	[T_LIFT] = PGT_PROT_RWX,
+};
+static const u8 tr_host_prot[] = {
+	[T_RESTRICT_NONE] = OWN_HOST_PROT_NONE, [T_RESTRICT_R] = OWN_HOST_PROT_R,
+	[T_RESTRICT_RW] = OWN_HOST_PROT_RW, [T_RESTRICT_RX] = OWN_HOST_PROT_RX,
+	[T_LIFT] = OWN_HOST_UNRESTRICTED,
 };
 
 static int call(enum tr t, u64 pfn, u64 nr)
@@ -341,7 +417,10 @@ static int call(enum tr t, u64 pfn, u64 nr)
 	case T_PIN:		return own_pin_shared(&o, pfn, nr);
 	case T_UNPIN:		return own_unpin_shared(&o, pfn, nr);
 	case T_MARK_BOOT:	return own_mark_hyp_boot(&o, pfn, nr);
-	default:		abort();
+	default:
+		if (!tr_is_set_prot(t))
+			abort();
+		return own_host_set_prot(&o, pfn, nr, tr_prot[t]);
 	}
 }
 
@@ -350,34 +429,41 @@ static int call(enum tr t, u64 pfn, u64 nr)
 #define I	(-EINVAL)
 /* Expected return code, by transition and starting state (s2 built). */
 static const int expect_ret[NR_TR][NR_KINDS] = {
-	/*			HO  HS0 HSP YOR YOC YOB YS */
-	[T_DONATE_HYP_R]    = { 0,  P,  P,  P,  P,  P,  P },
-	[T_DONATE_HYP_C]    = { 0,  P,  P,  P,  P,  P,  P },
-	[T_HYP_DONATE_HOST] = { P,  P,  P,  0,  0,  P,  P },
-	[T_RECLAIM]         = { P,  P,  P,  0,  P,  P,  P },
-	[T_CLAIM]           = { P,  P,  P,  0,  P,  P,  P },
-	[T_SHARE_HYP]       = { 0,  P,  P,  P,  P,  P,  P },
-	[T_UNSHARE_HYP]     = { P,  0,  B,  P,  P,  P,  P },
-	[T_HYP_SHARE]       = { P,  P,  P,  0,  0,  P,  P },
-	[T_HYP_UNSHARE]     = { P,  P,  P,  P,  P,  P,  0 },
-	[T_PIN]             = { P,  0,  0,  P,  P,  P,  P },
-	[T_UNPIN]           = { P,  I,  0,  P,  P,  P,  P },
-	[T_MARK_BOOT]       = { P,  P,  P,  P,  P,  P,  P },
+	/*			HO  HS0 HSP YOR YOC YOB YS  HR */
+	[T_DONATE_HYP_R]    = { 0,  P,  P,  P,  P,  P,  P,  P },
+	[T_DONATE_HYP_C]    = { 0,  P,  P,  P,  P,  P,  P,  P },
+	[T_HYP_DONATE_HOST] = { P,  P,  P,  0,  0,  P,  P,  P },
+	[T_RECLAIM]         = { P,  P,  P,  0,  P,  P,  P,  P },
+	[T_CLAIM]           = { P,  P,  P,  0,  P,  P,  P,  P },
+	[T_SHARE_HYP]       = { 0,  P,  P,  P,  P,  P,  P,  P },
+	[T_UNSHARE_HYP]     = { P,  0,  B,  P,  P,  P,  P,  P },
+	[T_HYP_SHARE]       = { P,  P,  P,  0,  0,  P,  P,  P },
+	[T_HYP_UNSHARE]     = { P,  P,  P,  P,  P,  P,  0,  P },
+	[T_PIN]             = { P,  0,  0,  P,  P,  P,  P,  P },
+	[T_UNPIN]           = { P,  I,  0,  P,  P,  P,  P,  P },
+	[T_MARK_BOOT]       = { P,  P,  P,  P,  P,  P,  P,  P },
+	[T_RESTRICT_NONE]   = { 0,  P,  P,  P,  P,  P,  P,  0 },
+	[T_RESTRICT_R]      = { 0,  P,  P,  P,  P,  P,  P,  0 },
+	[T_RESTRICT_RW]     = { 0,  P,  P,  P,  P,  P,  P,  0 },
+	[T_RESTRICT_RX]     = { 0,  P,  P,  P,  P,  P,  P,  0 },
+	[T_LIFT]            = { P,  P,  P,  P,  P,  P,  P,  0 },
 };
 
 struct pg {
 	u8 state, reclaimable, boot;
 	u16 pins;
+	u8 host_prot;
 };
 
 static const struct pg kind_pg[NR_KINDS] = {
-	[HO]  = { PAGE_HOST_OWNED, 0, 0, 0 },
-	[HS0] = { PAGE_HOST_SHARED, 0, 0, 0 },
-	[HSP] = { PAGE_HOST_SHARED, 0, 0, 1 },
-	[YOR] = { PAGE_HYP_OWNED, 1, 0, 0 },
-	[YOC] = { PAGE_HYP_OWNED, 0, 0, 0 },
-	[YOB] = { PAGE_HYP_OWNED, 0, 1, 0 },
-	[YS]  = { PAGE_HYP_SHARED, 0, 0, 0 },
+	[HO]  = { PAGE_HOST_OWNED, 0, 0, 0, 0 },
+	[HS0] = { PAGE_HOST_SHARED, 0, 0, 0, 0 },
+	[HSP] = { PAGE_HOST_SHARED, 0, 0, 1, 0 },
+	[YOR] = { PAGE_HYP_OWNED, 1, 0, 0, 0 },
+	[YOC] = { PAGE_HYP_OWNED, 0, 0, 0, 0 },
+	[YOB] = { PAGE_HYP_OWNED, 0, 1, 0, 0 },
+	[YS]  = { PAGE_HYP_SHARED, 0, 0, 0, 0 },
+	[HR]  = { PAGE_HOST_OWNED, 0, 0, 0, OWN_HOST_PROT_R },
 };
 
 /* The page after a successful call. */
@@ -398,7 +484,11 @@ static struct pg expect_after(enum tr t, enum kind k)
 	case T_PIN:		p.pins++; return p;
 	case T_UNPIN:		p.pins--; return p;
 	case T_MARK_BOOT:	return kind_pg[YOB];
-	default:		abort();
+	default:
+		if (!tr_is_set_prot(t))
+			abort();
+		p.host_prot = tr_host_prot[t];
+		return p;
 	}
 }
 
@@ -407,7 +497,8 @@ static bool page_is(u64 pfn, struct pg want)
 	const struct hyp_page *p = &o.pages[pfn - o.first_pfn];
 
 	return p->state == want.state && p->reclaimable == want.reclaimable &&
-	       p->boot == want.boot && p->pins == want.pins;
+	       p->boot == want.boot && p->pins == want.pins &&
+	       p->host_prot == want.host_prot;
 }
 
 /* Bring [pfn, pfn + nr) into @k; boot pages only before the stage-2. */
@@ -438,6 +529,9 @@ static void make_kind(enum kind k, u64 pfn, u64 nr)
 	case YS:
 		ret = own_host_donate_hyp(&o, pfn, nr, false) ?:
 		      own_hyp_share_host(&o, pfn, nr);
+		break;
+	case HR:
+		ret = own_host_set_prot(&o, pfn, nr, PGT_PROT_R);
 		break;
 	default:
 		abort();
@@ -527,6 +621,16 @@ TEST(partly_wrong_range_changes_nothing)
 		{ T_HYP_UNSHARE, YS, YOC, -EPERM },
 		{ T_PIN, HSP, HO, -EPERM },
 		{ T_UNPIN, HSP, HS0, -EINVAL },
+		/* a restricted page in the range */
+		{ T_DONATE_HYP_R, HO, HR, -EPERM },
+		{ T_DONATE_HYP_C, HO, HR, -EPERM },
+		{ T_SHARE_HYP, HO, HR, -EPERM },
+		/* restrictions: only host pages; lift only what is restricted */
+		{ T_RESTRICT_NONE, HO, HS0, -EPERM },
+		{ T_RESTRICT_R, HR, YOC, -EPERM },
+		{ T_RESTRICT_RX, HO, YS, -EPERM },
+		{ T_LIFT, HR, HO, -EPERM },
+		{ T_LIFT, HR, HS0, -EPERM },
 	};
 	unsigned int i;
 	int built, pos;
@@ -728,6 +832,8 @@ TEST(enomem_changes_nothing_and_inverses_never_need_memory)
 		{ T_SHARE_HYP, HO, true }, { T_HYP_DONATE_HOST, YOC, false },
 		{ T_RECLAIM, YOR, false }, { T_UNSHARE_HYP, HS0, false },
 		{ T_HYP_SHARE, YOC, false }, { T_HYP_UNSHARE, YS, false },
+		/* a lift, or one restriction for another, frees or keeps slots */
+		{ T_LIFT, HR, false }, { T_RESTRICT_NONE, HR, false },
 	};
 	unsigned int i, built;
 
@@ -1121,6 +1227,537 @@ TEST(private_donation_has_no_linear_alias)
 	fixture_down();
 }
 
+/* ---- module restrictions of the host stage-2 (own_host_set_prot) ---- */
+
+static const u32 restrictions[] = { 0, PGT_PROT_R, PGT_PROT_RW, PGT_PROT_RX };
+
+/*
+ * A restricted page makes no transition, through any entry point: each
+ * could otherwise give it back to the host RWX (donate then reclaim,
+ * share then unshare) behind the module's back. Nothing changes, and once
+ * lifted the same calls work.
+ */
+TEST(restricted_pages_refuse_every_transition)
+{
+	unsigned int r, built, whole;
+	enum own_op op;
+	enum tr t;
+
+	for (r = 0; r < 4; r++)
+	for (built = 0; built < 2; built++)
+	for (whole = 0; whole < 2; whole++) {
+		/* the whole range restricted, or only its middle page */
+		u64 first = PG0 - 1, nr = 3;
+		struct own_txn txn;
+		struct snap s;
+
+		ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+		if (built)
+			ASSERT_EQ(build_s2(), 0);
+		if (whole)
+			ASSERT_EQ(own_host_set_prot(&o, first, nr,
+						    restrictions[r]), 0);
+		else
+			ASSERT_EQ(own_host_set_prot(&o, PG0, 1,
+						    restrictions[r]), 0);
+		snap_take(&s);
+		for (op = 0; op < OWN_NR_OPS; op++)
+			if (!EXPECT_EQ(own_prepare(&o, op, first, nr, 0, &txn),
+				       -EPERM) ||
+			    !EXPECT_EQ(own_transition(&o, op, first, nr), -EPERM))
+				FAIL("op %d, prot %#x, built %u, whole %u", op,
+				     restrictions[r], built, whole);
+		for (t = 0; t < NR_TR; t++) {
+			if (tr_is_set_prot(t))
+				continue;
+			if (!EXPECT_EQ(call(t, first, nr), -EPERM))
+				FAIL("%s, prot %#x, built %u, whole %u",
+				     tr_name[t], restrictions[r], built, whole);
+		}
+		EXPECT_EQ(own_host_donate_hyp_private(&o, first, nr), -EPERM);
+		EXPECT_EQ(own_host_donate_hyp_private(&o, PG0, 1), -EPERM);
+		EXPECT_EQ(own_mark_hyp_boot(&o, PG0, 1), -EPERM);
+		if (!EXPECT(snap_same(&s)))
+			FAIL("prot %#x, built %u, whole %u: refused but changed",
+			     restrictions[r], built, whole);
+		snap_drop(&s);
+		CHECK_ALL();
+		/* lifted, the page is an ordinary host page again */
+		EXPECT_EQ(own_host_set_prot(&o, PG0, 1, PGT_PROT_RWX), 0);
+		if (whole) {
+			EXPECT_EQ(own_host_donate_hyp(&o, first, nr, true),
+				  -EPERM);
+			EXPECT_EQ(own_host_set_prot(&o, first, nr, PGT_PROT_RWX),
+				  -EPERM);	/* PG0 is not restricted now */
+			EXPECT_EQ(own_host_set_prot(&o, first, 1, PGT_PROT_RWX), 0);
+			EXPECT_EQ(own_host_set_prot(&o, PG0 + 1, 1,
+						    PGT_PROT_RWX), 0);
+		}
+		EXPECT_EQ(own_host_donate_hyp(&o, first, nr, true), 0);
+		EXPECT_EQ(own_host_reclaim(&o, first, nr), 0);
+		EXPECT_EQ(own_host_share_hyp(&o, first, nr), 0);
+		CHECK_ALL();
+		fixture_down();
+	}
+}
+
+/* own_host_prot() of @pfn is @prot, restricted or not, and -EINVAL off RAM. */
+static bool host_prot_is(u64 pfn, u32 prot, bool restricted, int line)
+{
+	u32 got = ~0U;
+	bool r = !restricted;
+	int ret = own_host_prot(&o, pfn, &got, &r);
+
+	if (!ret && got == prot && r == restricted)
+		return true;
+	tap_diag(__FILE__, line, "own_host_prot(%#llx): %d prot %#x "
+		 "restricted %d, want prot %#x restricted %d",
+		 (unsigned long long)pfn, ret, got, r, prot, restricted);
+	return false;
+}
+
+/*
+ * Every restriction is what the host stage-2 holds (nothing for no
+ * access), one may replace another, and own_host_prot() tells the fault
+ * path what it is.
+ */
+TEST(each_restriction_is_what_the_host_s2_holds)
+{
+	u64 first = PG0 - 3, nr = 6, i;
+	unsigned int r, r2;
+	bool restricted;
+	u32 prot;
+
+	ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+	ASSERT_EQ(build_s2(), 0);
+	make_kind(YOC, PFN(RAM_A) + 40, 1);
+	make_kind(YS, PFN(RAM_A) + 41, 1);
+	make_kind(HS0, PFN(RAM_A) + 42, 1);
+	for (r = 0; r < 4; r++)
+	for (r2 = 0; r2 < 4; r2++) {
+		EXPECT_EQ(own_host_set_prot(&o, first, nr, restrictions[r]), 0);
+		/* one restriction for another: allowed, partly or wholly */
+		EXPECT_EQ(own_host_set_prot(&o, first + 2, 2, restrictions[r2]),
+			  0);
+		for (i = first; i < first + nr; i++) {
+			u32 want = i - first - 2 < 2 ? restrictions[r2] :
+						       restrictions[r];
+
+			if (!EXPECT(check_map(&host_s2, i << 12, want, __LINE__)) ||
+			    !EXPECT(host_prot_is(i, want, true, __LINE__)))
+				FAIL("prot %#x then %#x", restrictions[r],
+				     restrictions[r2]);
+		}
+		/* the neighbours are untouched */
+		EXPECT(host_prot_is(first - 1, PGT_PROT_RWX, false, __LINE__));
+		EXPECT(host_prot_is(first + nr, PGT_PROT_RWX, false, __LINE__));
+		/*
+		 * A translation fault on a page restricted to no access is the
+		 * host's violation (-EPERM); on any other it is mapped: retry.
+		 */
+		EXPECT_EQ(own_host_s2_fault(&o, (first + 2) << 12),
+			  restrictions[r2] ? 0 : -EPERM);
+		CHECK_ALL();
+		EXPECT_EQ(own_host_set_prot(&o, first, nr, PGT_PROT_RWX), 0);
+		EXPECT(check_map(&host_s2, first << 12, PGT_PROT_RWX, __LINE__));
+		EXPECT(host_prot_is(first, PGT_PROT_RWX, false, __LINE__));
+	}
+	/* the other states, never restricted */
+	EXPECT(host_prot_is(PFN(RAM_A) + 40, 0, false, __LINE__));
+	EXPECT(host_prot_is(PFN(RAM_A) + 41, PGT_PROT_R, false, __LINE__));
+	EXPECT(host_prot_is(PFN(RAM_A) + 42, PGT_PROT_RWX, false, __LINE__));
+	EXPECT_EQ(own_host_prot(&o, PFN(RAM_A + RAM_A_SIZE), &prot, &restricted),
+		  -EINVAL);
+	EXPECT_EQ(own_host_prot(&o, PFN(RAM_A) - 1, &prot, &restricted),
+		  -EINVAL);
+	EXPECT_EQ(own_host_prot(&o, PFN(RAM_A), NULL, NULL), 0);
+	CHECK_ALL();
+	fixture_down();
+}
+
+/* Only 0, R, RW, RX and RWX; -EINVAL before any page is looked at. */
+TEST(set_prot_bad_prot_is_einval)
+{
+	static const u32 bad[] = {
+		PGT_PROT_W, PGT_PROT_X, PGT_PROT_W | PGT_PROT_X,
+		PGT_PROT_DEVICE, PGT_PROT_R | PGT_PROT_DEVICE,
+		PGT_PROT_RW | PGT_PROT_DEVICE, PGT_PROT_RWX | PGT_PROT_DEVICE,
+		0x10, ~0U,
+	};
+	unsigned int i;
+
+	ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+	ASSERT_EQ(build_s2(), 0);
+	make_kind(HR, PG0, 1);
+	make_kind(HS0, PG0 + 1, 1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct snap s;
+
+		snap_take(&s);
+		if (!EXPECT_EQ(own_host_set_prot(&o, PG0 - 1, 1, bad[i]),
+			       -EINVAL) ||
+		    !EXPECT_EQ(own_host_set_prot(&o, PG0, 1, bad[i]), -EINVAL) ||
+		    !EXPECT_EQ(own_host_set_prot(&o, PG0 + 1, 1, bad[i]),
+			       -EINVAL) ||
+		    !EXPECT_EQ(own_host_set_prot(&o, PG0, 0, bad[i]), -EINVAL) ||
+		    !EXPECT(snap_same(&s)))
+			FAIL("prot %#x", bad[i]);
+		snap_drop(&s);
+	}
+	CHECK_ALL();
+	fixture_down();
+}
+
+/* Pool, reservation, table count and every stage-2 leaf. */
+struct s2_state {
+	u64 free, reserved, tables, slots;
+	struct leaves leaves;
+};
+
+static void s2_state_take(struct s2_state *st)
+{
+	st->free = pool_nr_free(&pool);
+	st->reserved = pool_nr_reserved(&pool);
+	st->tables = pgt_nr_tables(&host_s2);
+	st->slots = o.s2_slots;
+	st->leaves = leaves_of(&host_s2);
+}
+
+/* The counts only: cheap enough for every one of many pairs. */
+static bool s2_counts_same(const struct s2_state *st)
+{
+	return st->free == pool_nr_free(&pool) &&
+	       st->reserved == pool_nr_reserved(&pool) &&
+	       st->tables == pgt_nr_tables(&host_s2) &&
+	       st->slots == o.s2_slots;
+}
+
+static bool s2_state_same(const struct s2_state *st, int line)
+{
+	struct leaves now = leaves_of(&host_s2);
+	bool same = s2_counts_same(st) && leaves_equal(&st->leaves, &now);
+
+	if (!same)
+		tap_diag(__FILE__, line, "free %llu -> %llu, reserved %llu -> "
+			 "%llu, tables %llu -> %llu, slots %llu -> %llu, "
+			 "%zu -> %zu leaves",
+			 (unsigned long long)st->free,
+			 (unsigned long long)pool_nr_free(&pool),
+			 (unsigned long long)st->reserved,
+			 (unsigned long long)pool_nr_reserved(&pool),
+			 (unsigned long long)st->tables,
+			 (unsigned long long)pgt_nr_tables(&host_s2),
+			 (unsigned long long)st->slots,
+			 (unsigned long long)o.s2_slots, st->leaves.n, now.n);
+	leaves_free(&now);
+	return same;
+}
+
+/*
+ * A restriction and its lift leave the pool, the reservation, the table
+ * count and the mappings (blocks included) as they were, wherever the
+ * range lies: a module (or a host that gets one to restrict its pages)
+ * cannot leak table pages. 300 pairs each, with a pool a leak of one
+ * page per pair would run dry long before.
+ */
+TEST(restrict_lift_pairs_leave_the_host_s2_as_it_was)
+{
+	/* 2 GiB of RAM from 1 GiB: two 1 GiB blocks */
+	static const struct own_ram_region ram = { SZ_1G, 2 * SZ_1G };
+	static const struct { u64 pfn, nr; const char *what; } c[] = {
+		{ PFN(SZ_1G + 5 * SZ_2M), 1, "first page of a 2 MiB block" },
+		{ PFN(SZ_1G + 6 * SZ_2M) - 1, 1, "last page of a 2 MiB block" },
+		{ PFN(SZ_1G + 7 * SZ_2M), 512, "a whole 2 MiB block" },
+		{ PFN(SZ_1G + 9 * SZ_2M) - 2, 4, "across a 2 MiB line" },
+		{ PFN(SZ_1G), 1, "first page of RAM and of a 1 GiB block" },
+		{ PFN(2 * SZ_1G) - 3, 6, "across the 1 GiB line" },
+		{ PFN(2 * SZ_1G) - 512, 1024, "2 MiB blocks across 1 GiB" },
+		{ PFN(3 * SZ_1G) - 1, 1, "last page of RAM" },
+		{ PFN(SZ_1G + 3 * SZ_2M) + 7, 1500, "pages and blocks" },
+	};
+	unsigned int i, r;
+	int n;
+
+	ASSERT_EQ(fixture_up(&ram, 1, 48), 0);
+	ASSERT_EQ(build_s2(), 0);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+	for (r = 0; r < 4; r++) {
+		struct s2_state st;
+		u64 last = c[i].pfn + c[i].nr - 1;
+
+		s2_state_take(&st);
+		for (n = 0; n < 300; n++) {
+			if (!EXPECT_EQ(own_host_set_prot(&o, c[i].pfn, c[i].nr,
+							 restrictions[r]), 0))
+				break;
+			if (n == 0 &&
+			    (!check_map(&host_s2, c[i].pfn << 12, restrictions[r],
+					__LINE__) ||
+			     !check_map(&host_s2, last << 12, restrictions[r],
+					__LINE__) ||
+			     !check_map(&host_s2, (c[i].pfn - 1) << 12,
+					c[i].pfn > PFN(SZ_1G) ? PGT_PROT_RWX : 0,
+					__LINE__) ||
+			     !check_map(&host_s2, (last + 1) << 12,
+					last + 1 < PFN(3 * SZ_1G) ?
+					PGT_PROT_RWX : 0, __LINE__) ||
+			     !check_slots(__LINE__)))
+				FAIL("restricted: %s, prot %#x", c[i].what,
+				     restrictions[r]);
+			if (!EXPECT_EQ(own_host_set_prot(&o, c[i].pfn, c[i].nr,
+							 PGT_PROT_RWX), 0) ||
+			    !EXPECT(s2_counts_same(&st)))
+				break;
+		}
+		if (!EXPECT(s2_state_same(&st, __LINE__)) ||
+		    !EXPECT(check_slots(__LINE__)))
+			FAIL("%s, prot %#x: pair %d", c[i].what,
+			     restrictions[r], n);
+		leaves_free(&st.leaves);
+		if (!TAP_OK())
+			break;
+	}
+	/* at the end, one 1 GiB block per GiB of RAM again */
+	EXPECT(check_map(&host_s2, SZ_1G, PGT_PROT_RWX, __LINE__));
+	{
+		u32 level = 0;
+
+		EXPECT_EQ(pgt_lookup(&host_s2, 2 * SZ_1G + SZ_2M, NULL, NULL,
+				     &level), 0);
+		EXPECT_EQ(level, 1);
+	}
+	fixture_down();
+}
+
+/* The same on RAM that only partly covers its units (slots kept anyway). */
+TEST(restrict_lift_pairs_on_partial_units)
+{
+	static const u64 offs[][2] = {
+		{ 0, 1 }, { 511, 1 }, { 512, 512 }, { 510, 4 }, { 0, 2048 },
+		{ 2047, 1 },
+	};
+	unsigned int i, r;
+	int n;
+
+	ASSERT_EQ(fixture_up(layout, 2, 40), 0);
+	ASSERT_EQ(build_s2(), 0);
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++)
+	for (r = 0; r < 4; r++) {
+		u64 pfn = PFN(RAM_A) + offs[i][0], nr = offs[i][1];
+		struct s2_state st;
+		struct snap s;
+
+		snap_take(&s);
+		s2_state_take(&st);
+		for (n = 0; n < 300; n++)
+			if (!EXPECT_EQ(own_host_set_prot(&o, pfn, nr,
+							 restrictions[r]), 0) ||
+			    !EXPECT_EQ(own_host_set_prot(&o, pfn, nr,
+							 PGT_PROT_RWX), 0) ||
+			    !EXPECT(s2_counts_same(&st)))
+				break;
+		if (!EXPECT(s2_state_same(&st, __LINE__)) ||
+		    !EXPECT(snap_same(&s)))
+			FAIL("+%llu nr %llu prot %#x",
+			     (unsigned long long)offs[i][0],
+			     (unsigned long long)nr, restrictions[r]);
+		leaves_free(&st.leaves);
+		snap_drop(&s);
+	}
+	CHECK_ALL();
+	fixture_down();
+}
+
+/*
+ * Modules restrict pages before the host is deprivileged: the build maps
+ * them as restricted and reserves their slots; lifting them all then
+ * gives exactly the stage-2 a build without them gives.
+ */
+TEST(restrictions_before_build_appear_in_host_s2)
+{
+	struct s2_state plain;
+	u64 plain_slots = 0;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+		make_kind(YOB, PFN(RAM_A) + 1000, 8);
+		if (pass) {
+			EXPECT_EQ(own_host_set_prot(&o, PFN(RAM_A), 16, 0), 0);
+			EXPECT_EQ(own_host_set_prot(&o, PFN(RAM_A) + 300, 300,
+						    PGT_PROT_R), 0);
+			EXPECT_EQ(own_host_set_prot(&o, PFN(RAM_A) + 600, 24,
+						    PGT_PROT_RX), 0);
+			EXPECT_EQ(own_host_set_prot(&o, PFN(RAM_A) + 1008, 2,
+						    PGT_PROT_RW), 0);
+			EXPECT_EQ(own_host_set_prot(&o,
+					PFN(RAM_A + RAM_A_SIZE - SZ_2M), 512, 0), 0);
+			EXPECT_EQ(own_host_set_prot(&o,
+					PFN(RAM_B + RAM_B_SIZE) - 1, 1,
+					PGT_PROT_RW), 0);
+			/* nothing to reserve yet, but the pages know */
+			EXPECT_EQ(pool_nr_reserved(&pool), 0);
+			EXPECT(host_prot_is(PFN(RAM_A) + 300, PGT_PROT_R, true,
+					    __LINE__));
+			EXPECT_EQ(own_mark_hyp_boot(&o, PFN(RAM_A) + 301, 1),
+				  -EPERM);
+			CHECK_ALL();
+		}
+		ASSERT_EQ(build_s2(), 0);
+		CHECK_ALL();	/* every page as its state and restriction say */
+		if (!pass) {
+			s2_state_take(&plain);
+			plain_slots = o.s2_slots;
+			fixture_down();
+			continue;
+		}
+		/* the restricted 2 MiB block of RAM_A needs a slot of its own */
+		EXPECT(o.s2_slots > plain_slots);
+		EXPECT(check_map(&host_s2, RAM_A, 0, __LINE__));
+		EXPECT(check_map(&host_s2, RAM_A + 300 * SZ_4K, PGT_PROT_R,
+				 __LINE__));
+		EXPECT(check_map(&host_s2, RAM_A + 1008 * SZ_4K, PGT_PROT_RW,
+				 __LINE__));
+		EXPECT(check_map(&host_s2, RAM_A + RAM_A_SIZE - SZ_4K, 0,
+				 __LINE__));
+		EXPECT_EQ(own_host_set_prot(&o, PFN(RAM_A), 16, PGT_PROT_RWX), 0);
+		EXPECT_EQ(own_host_set_prot(&o, PFN(RAM_A) + 300, 324,
+					    PGT_PROT_RWX), 0);
+		EXPECT_EQ(own_host_set_prot(&o, PFN(RAM_A) + 1008, 2,
+					    PGT_PROT_RWX), 0);
+		EXPECT_EQ(own_host_set_prot(&o, PFN(RAM_A + RAM_A_SIZE - SZ_2M),
+					    512, PGT_PROT_RWX), 0);
+		EXPECT_EQ(own_host_set_prot(&o, PFN(RAM_B + RAM_B_SIZE) - 1, 1,
+					    PGT_PROT_RWX), 0);
+		CHECK_ALL();
+		EXPECT(s2_state_same(&plain, __LINE__));
+		EXPECT_EQ(o.s2_slots, plain_slots);
+		fixture_down();
+	}
+	leaves_free(&plain.leaves);
+}
+
+/*
+ * A restriction that needs a new slot fails with -ENOMEM, changing
+ * nothing, when the pool has no room; one that needs none (another
+ * restriction of the same unit, a new one for a restricted page, a lift)
+ * works with an empty pool.
+ */
+TEST(set_prot_enomem_changes_nothing)
+{
+	static const struct own_ram_region ram = { SZ_1G, SZ_1G };
+	u64 a = PFN(SZ_1G + 3 * SZ_2M) + 5, b = PFN(SZ_1G + 9 * SZ_2M);
+	struct hog h = { .nr = 0 };
+	struct s2_state st;
+	struct snap s;
+
+	ASSERT_EQ(fixture_up(&ram, 1, 64), 0);
+	ASSERT_EQ(build_s2(), 0);
+	s2_state_take(&st);
+	hog_until(&h, 0);
+	snap_take(&s);
+	EXPECT_EQ(own_host_set_prot(&o, a, 1, PGT_PROT_R), -ENOMEM);
+	EXPECT(snap_same(&s));
+	/* the 1 GiB unit's slot and the 2 MiB unit's: one page is not enough */
+	hog_release(&h, 1);
+	snap_drop(&s);
+	snap_take(&s);
+	EXPECT_EQ(own_host_set_prot(&o, a, 1, PGT_PROT_R), -ENOMEM);
+	EXPECT(snap_same(&s));
+	snap_drop(&s);
+	hog_release(&h, 1);
+	EXPECT_EQ(own_host_set_prot(&o, a, 1, PGT_PROT_R), 0);
+	EXPECT_EQ(pool_nr_free(&pool), 0);
+	EXPECT(check_map(&host_s2, a << 12, PGT_PROT_R, __LINE__));
+	EXPECT(check_slots(__LINE__));
+	/* the same units: no new slot, so the empty pool does not matter */
+	EXPECT_EQ(own_host_set_prot(&o, a, 1, 0), 0);
+	EXPECT(check_map(&host_s2, a << 12, 0, __LINE__));
+	EXPECT_EQ(own_host_set_prot(&o, a - 5, 512, PGT_PROT_RX), 0);
+	EXPECT(check_map(&host_s2, a << 12, PGT_PROT_RX, __LINE__));
+	EXPECT(check_map(&host_s2, (a + 506) << 12, PGT_PROT_RX, __LINE__));
+	EXPECT(check_map(&host_s2, (a + 507) << 12, PGT_PROT_RWX, __LINE__));
+	EXPECT(check_slots(__LINE__));
+	/* another 2 MiB unit needs its slot */
+	snap_take(&s);
+	EXPECT_EQ(own_host_set_prot(&o, b, 1, PGT_PROT_RW), -ENOMEM);
+	EXPECT_EQ(own_host_set_prot(&o, a, 1024, PGT_PROT_RW), -ENOMEM);
+	EXPECT(snap_same(&s));
+	snap_drop(&s);
+	/* lifting never needs memory, and gives it all back */
+	EXPECT_EQ(own_host_set_prot(&o, a - 5, 512, PGT_PROT_RWX), 0);
+	EXPECT(check_slots(__LINE__));
+	hog_release(&h, POOL_PAGES);
+	EXPECT(s2_state_same(&st, __LINE__));
+	EXPECT(check_window(a - 1024, a + 1024, __LINE__));
+	leaves_free(&st.leaves);
+	fixture_down();
+}
+
+/*
+ * Slots per unit when a range is partly restricted already: each unit
+ * counts the pages whose RWX-ness changes, not the range's length. The
+ * expected counts are written out (1 GiB machine, one 1 GiB slot shared
+ * by every restricted 2 MiB unit).
+ */
+static bool slots_are(u64 base, u64 more, int line)
+{
+	if (o.s2_slots == base + more && check_slots(line) &&
+	    own_s2_slots_needed(&o) == o.s2_slots &&
+	    pgt_nr_tables(&host_s2) + pool_nr_reserved(&pool) == o.s2_slots)
+		return true;
+	tap_diag(__FILE__, line, "s2_slots %llu, want %llu + %llu",
+		 (unsigned long long)o.s2_slots, (unsigned long long)base,
+		 (unsigned long long)more);
+	return false;
+}
+
+TEST(partly_restricted_ranges_count_slots_per_unit)
+{
+	static const struct own_ram_region ram = { SZ_1G, SZ_1G };
+	u64 a = PFN(SZ_1G + 10 * SZ_2M), base;
+	struct s2_state st;
+	struct snap s;
+
+	ASSERT_EQ(fixture_up(&ram, 1, 64), 0);
+	ASSERT_EQ(build_s2(), 0);
+	s2_state_take(&st);
+	base = o.s2_slots;
+	EXPECT(slots_are(base, 0, __LINE__));
+	/* 1 GiB unit + unit 10 */
+	EXPECT_EQ(own_host_set_prot(&o, a + 5, 5, PGT_PROT_R), 0);
+	EXPECT(slots_are(base, 2, __LINE__));
+	/* partly restricted, into unit 11 */
+	EXPECT_EQ(own_host_set_prot(&o, a, 600, PGT_PROT_RX), 0);
+	EXPECT(slots_are(base, 3, __LINE__));
+	/* overlapping again, into unit 12 */
+	EXPECT_EQ(own_host_set_prot(&o, a + 590, 510, 0), 0);
+	EXPECT(slots_are(base, 4, __LINE__));
+	EXPECT(check_window(a - 8, a + 1200, __LINE__));
+	/* a lift reaching unrestricted pages: refused, nothing changed */
+	snap_take(&s);
+	EXPECT_EQ(own_host_set_prot(&o, a + 100, 1100, PGT_PROT_RWX), -EPERM);
+	EXPECT(snap_same(&s));
+	snap_drop(&s);
+	/* unit 10 all lifted: its slot goes; 11 keeps pages restricted */
+	EXPECT_EQ(own_host_set_prot(&o, a, 512, PGT_PROT_RWX), 0);
+	EXPECT(slots_are(base, 3, __LINE__));
+	/* across units 9 and 10, both default before */
+	EXPECT_EQ(own_host_set_prot(&o, a - 3, 6, PGT_PROT_R), 0);
+	EXPECT(slots_are(base, 5, __LINE__));
+	/* restrict all of 9..12 (some pages are, most are not) */
+	EXPECT_EQ(own_host_set_prot(&o, a - 512, 2048, PGT_PROT_RW), 0);
+	EXPECT(slots_are(base, 5, __LINE__));
+	EXPECT(check_window(a - 520, a + 1540, __LINE__));
+	/* a lift of pages whose restrictions differ, in one call */
+	EXPECT_EQ(own_host_set_prot(&o, a + 512, 100, 0), 0);
+	EXPECT_EQ(own_host_set_prot(&o, a - 512, 2048, PGT_PROT_RWX), 0);
+	EXPECT(slots_are(base, 0, __LINE__));
+	EXPECT(s2_state_same(&st, __LINE__));
+	leaves_free(&st.leaves);
+	fixture_down();
+}
+
 /* ---- random differential test against a model ---- */
 
 static u64 rnd(u64 *s)
@@ -1152,7 +1789,14 @@ static int model_check(const struct pg *m, u64 base, enum tr t, u64 pfn,
 		switch (t) {
 		case T_DONATE_HYP_R: case T_DONATE_HYP_C: case T_SHARE_HYP:
 		case T_MARK_BOOT:
+			ok = p->state == PAGE_HOST_OWNED && !p->host_prot;
+			break;
+		case T_RESTRICT_NONE: case T_RESTRICT_R: case T_RESTRICT_RW:
+		case T_RESTRICT_RX:
 			ok = p->state == PAGE_HOST_OWNED;
+			break;
+		case T_LIFT:
+			ok = p->state == PAGE_HOST_OWNED && p->host_prot;
 			break;
 		case T_HYP_DONATE_HOST:
 			ok = p->state == PAGE_HYP_OWNED && !p->boot;
@@ -1191,11 +1835,22 @@ static int model_check(const struct pg *m, u64 base, enum tr t, u64 pfn,
 
 /*
  * Only a transition that gives the hypervisor more (a linear-map mapping,
- * a stage-2 slot) may run out of memory; its inverse never does.
+ * a stage-2 slot) may run out of memory; its inverse never does. A
+ * restriction needs a slot only for a page it newly restricts.
  */
-static bool tr_may_need_memory(enum tr t)
+static bool tr_may_need_memory(const struct pg *m, u64 base, enum tr t,
+			       u64 pfn, u64 nr)
 {
-	return t == T_DONATE_HYP_R || t == T_DONATE_HYP_C || t == T_SHARE_HYP;
+	u64 i;
+
+	if (t == T_DONATE_HYP_R || t == T_DONATE_HYP_C || t == T_SHARE_HYP)
+		return true;
+	if (!tr_is_set_prot(t) || t == T_LIFT || !o.host_s2)
+		return false;
+	for (i = pfn; i < pfn + nr; i++)
+		if (!m[i - base].host_prot)
+			return true;
+	return false;
 }
 
 static void model_apply(struct pg *m, u64 base, enum tr t, u64 pfn, u64 nr)
@@ -1237,15 +1892,21 @@ static void model_apply(struct pg *m, u64 base, enum tr t, u64 pfn, u64 nr)
 			*p = kind_pg[YOB];
 			break;
 		default:
-			abort();
+			if (!tr_is_set_prot(t))
+				abort();
+			p->host_prot = tr_host_prot[t];
+			break;
 		}
 	}
 }
 
-static enum tr pick_for(u8 state, u64 r)
+static enum tr pick_for(const struct pg *p, u64 r)
 {
 	static const enum tr host_owned[] = {
-		T_DONATE_HYP_R, T_DONATE_HYP_C, T_SHARE_HYP,
+		T_DONATE_HYP_R, T_DONATE_HYP_C, T_SHARE_HYP, T_RESTRICT_R,
+	};
+	static const enum tr restricted[] = {
+		T_LIFT, T_LIFT, T_RESTRICT_NONE, T_RESTRICT_RW, T_RESTRICT_RX,
 	};
 	static const enum tr host_shared[] = {
 		T_UNSHARE_HYP, T_PIN, T_UNPIN,
@@ -1254,8 +1915,11 @@ static enum tr pick_for(u8 state, u64 r)
 		T_HYP_DONATE_HOST, T_RECLAIM, T_CLAIM, T_HYP_SHARE,
 	};
 
-	switch (state) {
-	case PAGE_HOST_OWNED:	return host_owned[r % 3];
+	switch (p->state) {
+	case PAGE_HOST_OWNED:
+		if (p->host_prot)
+			return restricted[r % 5];
+		return host_owned[r % 4];
 	case PAGE_HOST_SHARED:	return host_shared[r % 3];
 	case PAGE_HYP_OWNED:	return hyp_owned[r % 4];
 	default:		return T_HYP_UNSHARE;
@@ -1285,7 +1949,7 @@ static void differential(u64 seed, int ops, int build_at, u64 pool_pages)
 			pfn = base + (r >> 12) % nwin;
 		/* Half the time, a transition that fits the first page. */
 		if ((r >> 56) & 1 && is_ram(pfn))
-			t = pick_for(m[pfn - base].state, r >> 57);
+			t = pick_for(&m[pfn - base], r >> 57);
 		switch ((r >> 40) % 8) {
 		case 0:
 			nr = 0;
@@ -1307,7 +1971,8 @@ static void differential(u64 seed, int ops, int build_at, u64 pool_pages)
 		want = model_check(m, base, t, pfn, nr, o.host_s2 != NULL,
 				   pool_nr_free(&pool));
 		ret = call(t, pfn, nr);
-		if (ret == -ENOMEM && !want && tr_may_need_memory(t))
+		if (ret == -ENOMEM && !want &&
+		    tr_may_need_memory(m, base, t, pfn, nr))
 			want = -ENOMEM;
 		if (!EXPECT_EQ(ret, want)) {
 			FAIL("seed %#llx op %d: %s(%#llx, %llu)",
@@ -1377,6 +2042,14 @@ int main(void)
 	RUN(build_host_s2_enomem);
 	RUN(build_host_s2_1g_machine_uses_blocks);
 	RUN(private_donation_has_no_linear_alias);
+	RUN(restricted_pages_refuse_every_transition);
+	RUN(each_restriction_is_what_the_host_s2_holds);
+	RUN(set_prot_bad_prot_is_einval);
+	RUN(restrict_lift_pairs_leave_the_host_s2_as_it_was);
+	RUN(restrict_lift_pairs_on_partial_units);
+	RUN(restrictions_before_build_appear_in_host_s2);
+	RUN(set_prot_enomem_changes_nothing);
+	RUN(partly_restricted_ranges_count_slots_per_unit);
 	RUN(differential_s2_built_from_start);
 	RUN(differential_s2_built_midway);
 	RUN(differential_small_pool);

@@ -150,6 +150,88 @@ TEST(descriptor_encoding)
 	teardown();
 }
 
+/* pgt_get_leaf() of @addr is @pte at @level, and agrees with pgt_lookup(). */
+static bool expect_leaf(u64 addr, pgt_pte_t pte, u32 level, int line)
+{
+	pgt_pte_t got = ~0ULL;
+	u32 got_level = 9, lookup_level = 9;
+	int ret = pgt_get_leaf(&pgt, addr, &got, &got_level);
+	int lret = pgt_lookup(&pgt, addr, NULL, NULL, &lookup_level);
+
+	if (!ret && got == pte && got_level == level &&
+	    (pte ? !lret && lookup_level == level : lret == -ENOENT))
+		return true;
+	tap_diag(__FILE__, line, "get_leaf %#llx: ret %d pte %#llx level %u "
+		 "(lookup %d level %u); want pte %#llx level %u",
+		 (unsigned long long)addr, ret, (unsigned long long)got,
+		 got_level, lret, lookup_level, (unsigned long long)pte, level);
+	return false;
+}
+
+#define EXPECT_LEAF(addr, pte, level) \
+	EXPECT(expect_leaf(addr, pte, level, __LINE__))
+
+/*
+ * The raw descriptor of a page, a 2 MiB and a 1 GiB block; 0 and the level
+ * where the walk stopped when nothing is mapped; -EINVAL outside the range.
+ */
+TEST(get_leaf_raw_descriptors)
+{
+	const u64 normal = (0xfULL << 2) | D_AF | D_SH_IS;
+	pgt_pte_t pte;
+	u32 level;
+
+	ASSERT_EQ(setup(PGT_STAGE2, 40), 0);
+	/* nothing at all: the root's entry (level 0) is invalid */
+	EXPECT_LEAF(0x5000, 0, 0);
+	EXPECT_EQ(pgt_map(&pgt, 0x5000, 0x77000, SZ_4K, PGT_PROT_RWX), 0);
+	EXPECT_EQ(pgt_map(&pgt, 3 * SZ_2M, 9 * SZ_2M, SZ_2M, PGT_PROT_R), 0);
+	EXPECT_EQ(pgt_map(&pgt, 5 * SZ_1G, 7 * SZ_1G, SZ_1G,
+			  PGT_PROT_RW | PGT_PROT_DEVICE), 0);
+	EXPECT_LEAF(0x5abc, 0x77000 | D_PAGE | normal | D_S2AP_R | D_S2AP_W, 3);
+	EXPECT_LEAF(3 * SZ_2M + 0x12345,
+		    9 * SZ_2M | D_BLOCK | normal | D_S2AP_R | D_XN, 2);
+	EXPECT_LEAF(6 * SZ_1G - 1, 7 * SZ_1G | D_BLOCK | (0x1ULL << 2) | D_AF |
+		    D_S2AP_R | D_S2AP_W | D_XN, 1);
+	EXPECT_EQ(raw_entry(&pgt, 5 * SZ_1G, 1),
+		  7 * SZ_1G | D_BLOCK | (0x1ULL << 2) | D_AF | D_S2AP_R |
+		  D_S2AP_W | D_XN);
+	/* unmapped, next to each: invalid entries at levels 3, 2, 1, 0 */
+	EXPECT_LEAF(0x6000, 0, 3);
+	EXPECT_LEAF(4 * SZ_2M, 0, 2);
+	EXPECT_LEAF(2 * SZ_1G, 0, 1);
+	EXPECT_LEAF(1ULL << 39, 0, 0);
+	/* a hole punched into the 2 MiB block: its table, level 3 */
+	EXPECT_EQ(pgt_unmap(&pgt, 3 * SZ_2M + SZ_4K, SZ_4K), 0);
+	EXPECT_LEAF(3 * SZ_2M + SZ_4K, 0, 3);
+	EXPECT_LEAF(3 * SZ_2M, 9 * SZ_2M | D_PAGE | normal | D_S2AP_R | D_XN,
+		    3);
+	/* the last address of the range, then one past it */
+	EXPECT_LEAF((1ULL << 40) - 1, 0, 0);
+	pte = 0x1234;
+	level = 7;
+	EXPECT_EQ(pgt_get_leaf(&pgt, 1ULL << 40, &pte, &level), -EINVAL);
+	EXPECT_EQ(pgt_get_leaf(&pgt, ~0ULL, &pte, &level), -EINVAL);
+	EXPECT_EQ(pte, 0x1234);		/* untouched on error */
+	EXPECT_EQ(level, 7);
+	/* either output may be NULL */
+	EXPECT_EQ(pgt_get_leaf(&pgt, 0x5000, NULL, &level), 0);
+	EXPECT_EQ(level, 3);
+	EXPECT_EQ(pgt_get_leaf(&pgt, 0x5000, &pte, NULL), 0);
+	EXPECT_EQ(pte & ~0xfffULL & GENMASK_ULL(47, 0), 0x77000);
+	teardown();
+
+	/* a stage-1 table starting at level 1 */
+	ASSERT_EQ(setup(PGT_STAGE1_EL2, 39), 0);
+	EXPECT_LEAF(SZ_1G, 0, 1);
+	EXPECT_EQ(pgt_map(&pgt, SZ_1G, SZ_1G, SZ_2M, PGT_PROT_RX), 0);
+	EXPECT_LEAF(SZ_1G + 0x777, SZ_1G | D_BLOCK | (1 << 2) | D_AP1 |
+		    D_AP2_RO | D_AF | D_SH_IS, 2);
+	EXPECT_LEAF(SZ_1G + SZ_2M, 0, 2);
+	EXPECT_EQ(pgt_get_leaf(&pgt, 1ULL << 39, &pte, &level), -EINVAL);
+	teardown();
+}
+
 static bool prot_valid(enum pgt_stage stage, u32 prot)
 {
 	if (prot & ~0xfU)
@@ -752,6 +834,7 @@ int main(void)
 	RUN(init_rejects_bad_arguments);
 	RUN(init_start_levels);
 	RUN(descriptor_encoding);
+	RUN(get_leaf_raw_descriptors);
 	RUN(map_lookup_round_trip_every_prot);
 	RUN(blocks_when_aligned_pages_otherwise);
 	RUN(split_block_keeps_the_rest);
