@@ -22,6 +22,20 @@
 
 static DEFINE_MUTEX(load_lock);
 
+/*
+ * The SDK's struct pkvm_module_ops comes from the member list the
+ * hypervisor's table is built from: check here, with the kernel's types,
+ * that every member is one pointer at its place in the list.
+ */
+#define PK_OP_INDEX(ret, name, args)	PK_OP_IDX_##name,
+enum { PKVM_MODULE_OPS_ANDROID14_6_1(PK_OP_INDEX) PK_OP_NR };
+#define PK_OP_CHECK(ret, name, args)					\
+	static_assert(offsetof(struct pkvm_module_ops, name) ==		\
+		      8 * PK_OP_IDX_##name &&				\
+		      sizeof(((struct pkvm_module_ops *)0)->name) == 8);
+PKVM_MODULE_OPS_ANDROID14_6_1(PK_OP_CHECK)
+static_assert(PK_OP_NR == 33);
+
 struct mapped {
 	unsigned long pfn, hyp_va;
 };
@@ -189,6 +203,17 @@ static int map_pages(const struct el2_section *s, int nr_sec,
 	return 0;
 }
 
+/* The hypervisor logs a module by the first 16 bytes of its name. */
+static struct arm_smccc_res alloc_module_va(unsigned long nr_pages,
+					    const char *name)
+{
+	u64 packed[2] = { 0, 0 };
+
+	memcpy(packed, name, min_t(size_t, strlen(name), sizeof(packed)));
+	return pk_hvc(HC_ID(HC_ALLOC_MODULE_VA), nr_pages, packed[0],
+		      packed[1]);
+}
+
 static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 		       unsigned long *token)
 {
@@ -213,7 +238,7 @@ static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 	if (ret)
 		return ret;
 
-	res = pk_hvc(HC_ID(HC_ALLOC_MODULE_VA), (end - start) >> PAGE_SHIFT, 0, 0);
+	res = alloc_module_va((end - start) >> PAGE_SHIFT, this->name);
 	if (res.a0 != SMCCC_RET_SUCCESS || !res.a1) {
 		pr_err("%s: failed to allocate hypervisor VA space for EL2 module\n",
 		       this->name);

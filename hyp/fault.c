@@ -7,7 +7,30 @@
  * SIGBUS for a user task, an oops for kernel code) and carries on.
  */
 #include <hyp/hyp.h>
+#include <hyp/module_ops.h>
 #include <hyp/sysreg.h>
+
+/*
+ * Vendor-module hooks (one slot each, as android14-6.1):
+ * - the host permission-fault handler, called for a host access to a page
+ *   a module restricted (host_stage2_mod_prot) that the restriction
+ *   refuses; it returns 0 when it dealt with the access (emulated it or
+ *   stepped the PC past it), anything else has an abort injected;
+ * - the illegal-abort notifier, called just before any abort is injected.
+ */
+static hyp_perm_fault_hook_t perm_fault_hook;
+static hyp_void_hook_t illegal_abt_hook;
+
+int hyp_op_register_host_perm_fault_handler(int (*cb)(struct host_ctxt *,
+						      u64, u64))
+{
+	return hyp_module_set_hook((void **)&perm_fault_hook, cb);
+}
+
+int hyp_op_register_illegal_abt_notifier(void (*cb)(struct host_ctxt *))
+{
+	return hyp_module_set_hook((void **)&illegal_abt_hook, cb);
+}
 
 #define VBAR_CURRENT_SP0	0x000
 #define VBAR_CURRENT_SPX	0x200
@@ -63,18 +86,71 @@ static bool is_translation_fault(u64 esr)
 	return (esr & 0x3c) == 0x04;
 }
 
-/* The faulting IPA: HPFAR_EL2.FIPA holds bits [51:12] (stage-2 faults). */
-static u64 fault_ipa(u64 far)
+#define ESR_ISS_S1PTW		BIT(7)
+#define PAR_F			BIT(0)
+
+/* DFSC/IFSC 0b0011LL: permission fault at level LL */
+static bool is_permission_fault(u64 esr)
 {
+	return (esr & 0x3c) == 0x0c;
+}
+
+/*
+ * The faulting IPA. HPFAR_EL2 holds it for translation and access-flag
+ * faults and for faults on a stage-1 walk; for a permission fault it may
+ * not be valid (the architecture allows it), so the stage-1 translation
+ * of FAR is asked for instead, as KVM does, keeping the host's PAR_EL1.
+ */
+static u64 fault_ipa(u64 esr, u64 far)
+{
+	u64 par, host_par;
+
+	if (is_permission_fault(esr) && !(esr & ESR_ISS_S1PTW)) {
+		host_par = read_sysreg(par_el1);
+		asm volatile("at s1e1r, %0" : : "r" (far));
+		isb();
+		par = read_sysreg(par_el1);
+		write_sysreg(host_par, par_el1);
+		if (!(par & PAR_F))
+			return (par & GENMASK_ULL(47, 12)) | (far & 0xfff);
+	}
 	return ((read_sysreg(hpfar_el2) & GENMASK_ULL(47, 4)) << 8) |
 	       (far & 0xfff);
+}
+
+/* A module's restriction refused the access: its handler may deal with it. */
+static bool module_handles_fault(struct host_ctxt *ctxt, u64 esr, u64 ipa)
+{
+	hyp_perm_fault_hook_t hook = hyp_hook_get(perm_fault_hook);
+	u64 pc;
+	int ret;
+
+	if (!hook)
+		return false;
+	pc = hyp_hook_enter(ctxt);
+	ret = hook(ctxt, esr, ipa);
+	hyp_hook_exit(ctxt, pc);
+	return ret == 0;
+}
+
+static void notify_illegal_abort(struct host_ctxt *ctxt)
+{
+	hyp_void_hook_t hook = hyp_hook_get(illegal_abt_hook);
+	u64 pc;
+
+	if (!hook)
+		return;
+	pc = hyp_hook_enter(ctxt);
+	hook(ctxt);
+	hyp_hook_exit(ctxt, pc);
 }
 
 void handle_host_abort(struct host_ctxt *ctxt, u64 esr)
 {
 	bool dabt = ESR_EC(esr) == ESR_EC_DABT_LOW;
+	bool write = dabt && (esr & ESR_ISS_WNR);
 	u64 far = read_sysreg(far_el2);
-	u64 ipa = fault_ipa(far);
+	u64 ipa = fault_ipa(esr, far);
 	u64 ec, iss;
 
 	/*
@@ -83,6 +159,17 @@ void handle_host_abort(struct host_ctxt *ctxt, u64 esr)
 	 */
 	if (is_translation_fault(esr) && !hyp_host_s2_fault(ipa))
 		return;
+	switch (hyp_host_fault_check(ipa, write, !dabt)) {
+	case HOST_FAULT_RETRY:
+		return;
+	case HOST_FAULT_RESTRICTED:
+		if (module_handles_fault(ctxt, esr, ipa))
+			return;
+		break;
+	case HOST_FAULT_REFUSED:
+		break;
+	}
+	notify_illegal_abort(ctxt);
 
 	if (dabt)
 		ec = from_el0(ctxt->pstate) ? ESR_EC_DABT_LOW : ESR_EC_DABT_CUR;

@@ -58,6 +58,7 @@ static void handle_test_panic(struct host_ctxt *ctxt)
 
 static void handle_prot_finalize(struct host_ctxt *ctxt)
 {
+	hyp_close_module_registration();
 	ctxt->regs[1] = hyp_prot_finalize();
 }
 
@@ -98,7 +99,8 @@ static void handle_mem_stats(struct host_ctxt *ctxt)
 
 static void handle_alloc_module_va(struct host_ctxt *ctxt)
 {
-	ctxt->regs[1] = hyp_alloc_module_va(ctxt->regs[1]);
+	ctxt->regs[1] = hyp_alloc_module_va(ctxt->regs[1], ctxt->regs[2],
+					    ctxt->regs[3]);
 }
 
 static void handle_map_module_page(struct host_ctxt *ctxt)

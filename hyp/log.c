@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <hyp/hyp.h>
+#include <hyp/module_ops.h>
 #include <hyp/spinlock.h>
 
 static hyp_spinlock_t log_lock;
@@ -136,4 +137,35 @@ void hyp_log(const char *fmt, ...)
 	/* text before head: a reader seeing the new head sees the text */
 	__atomic_store_n(&log_hdr->head, head + n, __ATOMIC_RELEASE);
 	hyp_spin_unlock(&log_lock);
+}
+
+/* ---- the console members of pkvm_module_ops -------------------------- */
+
+static void (*serial_putc)(char c);
+
+int hyp_op_register_serial_driver(void (*cb)(char))
+{
+	return hyp_module_set_hook((void **)&serial_putc, cb);
+}
+
+/* Everything a module prints goes to the log, and to its UART if any. */
+void hyp_op_puts(const char *str)
+{
+	void (*putc)(char) = hyp_hook_get(serial_putc);
+	const char *s;
+
+	hyp_log("%s\n", str);
+	if (putc) {
+		for (s = str; *s; s++)
+			putc(*s);
+		putc('\n');
+	}
+}
+
+void hyp_op_putx64(u64 num)
+{
+	char buf[19];
+
+	hyp_snprintf(buf, sizeof(buf), "0x%lx", (unsigned long)num);
+	hyp_op_puts(buf);
 }

@@ -17,6 +17,7 @@
  */
 #include <pkvmkit/ownership.h>
 #include <hyp/hyp.h>
+#include <hyp/module_ops.h>
 #include <hyp/spinlock.h>
 #include <hyp/sysreg.h>
 
@@ -468,25 +469,167 @@ int hyp_unmap_and_return(u64 pfn, u64 va)
 	return LOCKED(unmap_and_return_locked(pfn, va));
 }
 
-int hyp_module_donate(u64 pfn, u64 nr)
+/*
+ * A page the hypervisor owns already (a module's is_protected page),
+ * mapped once more at a module VA. Never executable: owned pages are in
+ * the linear map read-write (private ones are the loader's, not this).
+ */
+static int map_hyp_page_locked(u64 pfn, u64 va, u32 prot)
+{
+	enum page_state state;
+	int ret;
+
+	hyp_assert_lock_held(&mem_lock);
+	ret = own_page_state(&own, pfn, &state);
+	if (ret)
+		return ret;
+	if (state != PAGE_HYP_OWNED || (prot & PGT_PROT_X))
+		return -EPERM;
+	if (!pgt_lookup(&hyp_s1, va, NULL, NULL, NULL))
+		return -EEXIST;
+	return s1_map_locked(va, pfn << PKVMKIT_PAGE_SHIFT, PKVMKIT_PAGE_SIZE,
+			     prot);
+}
+
+int hyp_map_hyp_page(u64 pfn, u64 va, u32 prot)
+{
+	return LOCKED(map_hyp_page_locked(pfn, va, prot));
+}
+
+/* ---- the ownership members of pkvm_module_ops ------------------------- */
+
+/* As ACK 6.1: the module's pages, not reclaimable by the host. */
+int hyp_op_host_donate_hyp(u64 pfn, u64 nr)
 {
 	return LOCKED(own_transition_locked(OWN_HOST_DONATE_HYP_FOR_GOOD, pfn,
 					    nr));
 }
 
-int hyp_module_return(u64 pfn, u64 nr)
+int hyp_op_hyp_donate_host(u64 pfn, u64 nr)
 {
 	return LOCKED(own_transition_locked(OWN_HYP_DONATE_HOST, pfn, nr));
 }
 
-int hyp_pin_shared(u64 pfn, u64 nr)
+int hyp_op_host_share_hyp(u64 pfn)
 {
-	return LOCKED(own_pin_shared(&own, pfn, nr));
+	return hyp_host_share_hyp(pfn, 1);
 }
 
-int hyp_unpin_shared(u64 pfn, u64 nr)
+int hyp_op_host_unshare_hyp(u64 pfn)
 {
-	return LOCKED(own_unpin_shared(&own, pfn, nr));
+	return hyp_host_unshare_hyp(pfn, 1);
+}
+
+/* [from, to): hyp VAs of shared pages (the linear map: VA == PA) */
+int hyp_op_pin_shared_mem(void *from, void *to)
+{
+	u64 first = (u64)from >> PKVMKIT_PAGE_SHIFT;
+	u64 last = ((u64)to - 1) >> PKVMKIT_PAGE_SHIFT;
+
+	if ((u64)to <= (u64)from || (u64)to > HYP_LINEAR_END)
+		return -EINVAL;
+	return LOCKED(own_pin_shared(&own, first, last - first + 1));
+}
+
+void hyp_op_unpin_shared_mem(void *from, void *to)
+{
+	u64 first = (u64)from >> PKVMKIT_PAGE_SHIFT;
+	u64 last = ((u64)to - 1) >> PKVMKIT_PAGE_SHIFT;
+
+	if ((u64)to > (u64)from && (u64)to <= HYP_LINEAR_END)
+		LOCKED(own_unpin_shared(&own, first, last - first + 1));
+}
+
+/* ---- module restrictions of the host stage-2 -------------------------- */
+
+/*
+ * enum kvm_pgtable_prot as the host may be restricted to: none, R, RW,
+ * RX, or RWX to lift a restriction. Nothing else can be honoured (the
+ * memory type stays the host's; no write- or execute-only).
+ */
+static int host_prot_from_kvm(u32 kvm_prot, u32 *prot)
+{
+	switch (kvm_prot) {
+	case 0:
+		*prot = 0;
+		return 0;
+	case KVM_PGTABLE_PROT_R:
+		*prot = PGT_PROT_R;
+		return 0;
+	case KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_W:
+		*prot = PGT_PROT_RW;
+		return 0;
+	case KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_X:
+		*prot = PGT_PROT_RX;
+		return 0;
+	case KVM_PGTABLE_PROT_RWX:
+		*prot = PGT_PROT_RWX;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+int hyp_op_host_stage2_mod_prot_range(u64 pfn, u32 kvm_prot, u64 nr)
+{
+	u32 prot;
+
+	if (host_prot_from_kvm(kvm_prot, &prot))
+		return -EINVAL;
+	return LOCKED(own_host_set_prot(&own, pfn, nr, prot));
+}
+
+int hyp_op_host_stage2_mod_prot(u64 pfn, u32 kvm_prot)
+{
+	return hyp_op_host_stage2_mod_prot_range(pfn, kvm_prot, 1);
+}
+
+/* No host stage-2 before deprivilege: -ENOENT then. */
+static int get_leaf_locked(u64 phys, u64 *ptep, u32 *level)
+{
+	pgt_pte_t pte;
+	u32 lvl;
+	int ret;
+
+	hyp_assert_lock_held(&mem_lock);
+	if (!host_s2_ready)
+		return -ENOENT;
+	ret = pgt_get_leaf(&host_s2, phys, &pte, &lvl);
+	if (ret)
+		return ret;
+	if (ptep)
+		*ptep = pte;
+	if (level)
+		*level = lvl;
+	return 0;
+}
+
+int hyp_op_host_stage2_get_leaf(u64 phys, u64 *ptep, u32 *level)
+{
+	return LOCKED(get_leaf_locked(phys, ptep, level));
+}
+
+/*
+ * A host abort on RAM, seen by the ownership state (which the stage-2
+ * follows under the same lock): HOST_FAULT_RETRY if the access is allowed
+ * by now (the permissions changed since the fault: a share undone, a
+ * restriction lifted), HOST_FAULT_RESTRICTED if a module's restriction
+ * refuses it, HOST_FAULT_REFUSED otherwise (not the host's, or not RAM).
+ */
+enum host_fault hyp_host_fault_check(u64 ipa, bool write, bool exec)
+{
+	u32 need = write ? PGT_PROT_W : exec ? PGT_PROT_X : PGT_PROT_R;
+	bool restricted;
+	u32 prot;
+	int ret;
+
+	ret = LOCKED(own_host_prot(&own, ipa >> PKVMKIT_PAGE_SHIFT, &prot,
+				   &restricted));
+	if (ret)
+		return HOST_FAULT_REFUSED;
+	if (prot & need)
+		return HOST_FAULT_RETRY;
+	return restricted ? HOST_FAULT_RESTRICTED : HOST_FAULT_REFUSED;
 }
 
 /* ---- protected VMs ---------------------------------------------------- */

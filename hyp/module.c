@@ -4,8 +4,15 @@
  * Before deprivilege the host driver reserves a private VA range for a
  * module, has each of its pages donated and mapped there with the
  * section's permissions, and calls its init with the ops table; the module
- * registers its hypercall handlers. After deprivilege only calling the
- * registered handlers is left.
+ * registers its hooks and hypercall handlers. After deprivilege only
+ * calling them is left.
+ *
+ * While a module's init runs (one at a time: set-up calls hold setup_lock)
+ * it is the running module: hooks it registers, VA it allocates and early
+ * linear mappings it makes are its own, and a failed init takes its hooks
+ * and early mappings back, so nothing points into code the host gets back.
+ *
+ * Locks: module_lock (module state) is taken before mem_lock (mem.c).
  */
 #include <pkvmkit/hypercall.h>
 #include <hyp/hyp.h>
@@ -13,16 +20,31 @@
 #include <hyp/spinlock.h>
 #include <hyp/sysreg.h>
 
-#define MAX_MODULES	32
+#define MAX_MODULE_RANGES	64
+#define MAX_INIT_HOOKS		32
+#define MAX_EARLY_MAPS		16
+#define NO_MODULE		(-1)
 
 struct module_range {
 	u64 start;
 	u64 end;
+	char name[HYP_MODULE_NAME_LEN + 1];
+};
+
+struct early_map {
+	u64 va;			/* as returned, page offset included */
+	u64 size;
+	s32 module;		/* index of the range of the module's image */
 };
 
 static hyp_spinlock_t module_lock;
-static struct module_range modules[MAX_MODULES];
+static struct module_range modules[MAX_MODULE_RANGES];
 static u32 nr_modules;
+static s32 running = NO_MODULE;		/* module whose init runs */
+static void **init_hooks[MAX_INIT_HOOKS];	/* hooks set by that init */
+static u32 nr_init_hooks;
+static struct early_map early_maps[MAX_EARLY_MAPS];
+static bool registration_closed;
 
 typedef void (*dyn_hcall_t)(struct host_ctxt *ctxt);
 
@@ -44,38 +66,55 @@ static u32 nr_dyn_hcalls;	/* slots handed out; under module_lock */
 
 static const struct pkvm_module_ops module_ops;
 
-static bool in_module(u64 va, u64 size)
+static s32 module_of_locked(u64 va, u64 size)
 {
 	u32 i;
 
+	hyp_assert_lock_held(&module_lock);
 	for (i = 0; i < nr_modules; i++)
 		if (va >= modules[i].start && size <= modules[i].end - va)
-			return true;
-	return false;
+			return (s32)i;
+	return NO_MODULE;
 }
 
 /* Executable module code: inside a module and mapped X by the loader. */
-static bool is_module_text(u64 va)
+static bool is_module_text_locked(u64 va)
 {
 	u32 prot;
 
-	return !(va & 3) && in_module(va, 4) && !hyp_s1_lookup(va, NULL, &prot) &&
-	       (prot & PGT_PROT_X);
+	return !(va & 3) && module_of_locked(va, 4) != NO_MODULE &&
+	       !hyp_s1_lookup(va, NULL, &prot) && (prot & PGT_PROT_X);
 }
 
-u64 hyp_alloc_module_va(u64 nr_pages)
+static u64 add_module_range_locked(u64 nr_pages, const char *name)
 {
-	u64 va = 0;
+	struct module_range *m;
+	u64 va;
 
+	hyp_assert_lock_held(&module_lock);
+	if (nr_modules == MAX_MODULE_RANGES)
+		return 0;
+	va = hyp_alloc_private_va(nr_pages);
+	if (!va)
+		return 0;
+	m = &modules[nr_modules++];
+	m->start = va;
+	m->end = va + nr_pages * PKVMKIT_PAGE_SIZE;
+	memcpy(m->name, name, HYP_MODULE_NAME_LEN);
+	m->name[HYP_MODULE_NAME_LEN] = '\0';
+	return va;
+}
+
+/* HC_ALLOC_MODULE_VA: x2, x3 carry the module's name, NUL padded. */
+u64 hyp_alloc_module_va(u64 nr_pages, u64 name_lo, u64 name_hi)
+{
+	char name[HYP_MODULE_NAME_LEN];
+	u64 va;
+
+	memcpy(name, &name_lo, 8);
+	memcpy(name + 8, &name_hi, 8);
 	hyp_spin_lock(&module_lock);
-	if (nr_modules < MAX_MODULES) {
-		va = hyp_alloc_private_va(nr_pages);
-		if (va) {
-			modules[nr_modules].start = va;
-			modules[nr_modules].end = va + nr_pages * PKVMKIT_PAGE_SIZE;
-			nr_modules++;
-		}
-	}
+	va = add_module_range_locked(nr_pages, name);
 	hyp_spin_unlock(&module_lock);
 	return va;
 }
@@ -92,57 +131,92 @@ static int module_prot(u64 kvm_prot, u32 *prot)
 	case KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_W:
 		*prot = PGT_PROT_RW;
 		return 0;
-	default:		/* W^X: nothing else for module sections */
+	default:		/* W^X: nothing else for module pages */
 		return -EINVAL;
 	}
+}
+
+static bool in_module(u64 va, u64 size)
+{
+	bool ret;
+
+	hyp_spin_lock(&module_lock);
+	ret = module_of_locked(va, size) != NO_MODULE;
+	hyp_spin_unlock(&module_lock);
+	return ret;
 }
 
 int hyp_map_module_page(u64 pfn, u64 va, u64 kvm_prot)
 {
 	u32 prot;
-	int ret;
 
-	if ((va & (PKVMKIT_PAGE_SIZE - 1)) || module_prot(kvm_prot, &prot))
+	if ((va & (PKVMKIT_PAGE_SIZE - 1)) || module_prot(kvm_prot, &prot) ||
+	    !in_module(va, PKVMKIT_PAGE_SIZE))
 		return -EINVAL;
-	hyp_spin_lock(&module_lock);
-	ret = in_module(va, PKVMKIT_PAGE_SIZE) ? 0 : -EINVAL;
-	hyp_spin_unlock(&module_lock);
-	return ret ? ret : hyp_donate_and_map(pfn, va, prot);
+	return hyp_donate_and_map(pfn, va, prot);
 }
 
 int hyp_unmap_module_page(u64 pfn, u64 va)
 {
-	int ret;
+	if (!in_module(va, PKVMKIT_PAGE_SIZE))
+		return -EINVAL;
+	return hyp_unmap_and_return(pfn, va);
+}
 
-	hyp_spin_lock(&module_lock);
-	ret = in_module(va, PKVMKIT_PAGE_SIZE) ? 0 : -EINVAL;
-	hyp_spin_unlock(&module_lock);
-	return ret ? ret : hyp_unmap_and_return(pfn, va);
+/* A failed init: its hooks and early mappings must not outlive it. */
+static void undo_failed_init_locked(s32 module)
+{
+	u32 i;
+
+	hyp_assert_lock_held(&module_lock);
+	for (i = 0; i < nr_init_hooks; i++)
+		__atomic_store_n(init_hooks[i], NULL, __ATOMIC_RELEASE);
+	for (i = 0; i < MAX_EARLY_MAPS; i++) {
+		struct early_map *e = &early_maps[i];
+		u64 base = e->va & ~(PKVMKIT_PAGE_SIZE - 1);
+
+		if (!e->size || e->module != module)
+			continue;
+		hyp_s1_unmap(base, e->va + e->size - base);
+		e->size = 0;
+	}
 }
 
 int hyp_init_module(u64 init_va)
 {
 	int (*init)(const struct pkvm_module_ops *ops);
+	s32 module;
 	int ret;
 
 	hyp_spin_lock(&module_lock);
-	ret = is_module_text(init_va) ? 0 : -EINVAL;
+	module = is_module_text_locked(init_va) ?
+		 module_of_locked(init_va, 4) : NO_MODULE;
+	if (module != NO_MODULE) {
+		running = module;
+		nr_init_hooks = 0;
+	}
 	hyp_spin_unlock(&module_lock);
-	if (ret)
-		return ret;
+	if (module == NO_MODULE)
+		return -EINVAL;
 	/* the host wrote the code through its own mapping */
 	asm volatile("ic ialluis" ::: "memory");
 	dsb(ish);
 	isb();
 	init = (void *)init_va;
 	ret = init(&module_ops);
+
+	hyp_spin_lock(&module_lock);
+	if (ret)
+		undo_failed_init_locked(module);
+	running = NO_MODULE;
+	hyp_spin_unlock(&module_lock);
 	if (ret) {
-		hyp_log("pkvmkit: module init at %lx failed: %d\n",
-			(unsigned long)init_va, ret);
+		hyp_log("pkvmkit: module init at %lx failed: %d (module %s)\n",
+			(unsigned long)init_va, ret, modules[module].name);
 		hyp_mark_insecure();
 	} else {
-		hyp_log("pkvmkit: module init at %lx done\n",
-			(unsigned long)init_va);
+		hyp_log("pkvmkit: module init at %lx done (module %s)\n",
+			(unsigned long)init_va, modules[module].name);
 	}
 	return ret;
 }
@@ -152,7 +226,7 @@ int hyp_register_hcall(u64 hfn_va)
 	int ret;
 
 	hyp_spin_lock(&module_lock);
-	if (!is_module_text(hfn_va)) {
+	if (!is_module_text_locked(hfn_va)) {
 		ret = -EINVAL;
 	} else if (nr_dyn_hcalls == HC_MAX_DYNAMIC) {
 		ret = -ENOMEM;
@@ -184,61 +258,184 @@ void handle_dynamic_hcall(struct host_ctxt *ctxt, u64 nr)
 	__atomic_load_n(&dyn_hcalls[slot], __ATOMIC_ACQUIRE)(ctxt);
 }
 
-/* ---- the ops -------------------------------------------------------- */
+/* ---- hooks: registration from a module's init ------------------------ */
 
-static void (*serial_putc)(char c);
-
-static int op_register_serial_driver(void (*cb)(char))
+int hyp_module_set_hook(void **slot, void *fn)
 {
-	if (!cb)
-		return -EINVAL;
-	if (__atomic_exchange_n(&serial_putc, cb, __ATOMIC_ACQ_REL))
-		return -EBUSY;
-	return 0;
-}
+	int ret = 0;
 
-/* Everything a module prints goes to the log, and to its UART if any. */
-static void op_puts(const char *str)
-{
-	void (*putc)(char) = __atomic_load_n(&serial_putc, __ATOMIC_ACQUIRE);
-	const char *s;
-
-	hyp_log("%s\n", str);
-	if (putc) {
-		for (s = str; *s; s++)
-			putc(*s);
-		putc('\n');
+	hyp_spin_lock(&module_lock);
+	if (running == NO_MODULE || registration_closed)
+		ret = -EPERM;	/* only from a module's init */
+	else if (!fn || !is_module_text_locked((u64)fn))
+		ret = -EINVAL;
+	else if (__atomic_load_n(slot, __ATOMIC_RELAXED))
+		ret = -EBUSY;
+	else if (nr_init_hooks == MAX_INIT_HOOKS)
+		ret = -ENOSPC;
+	if (!ret) {
+		init_hooks[nr_init_hooks++] = slot;
+		__atomic_store_n(slot, fn, __ATOMIC_RELEASE);
 	}
+	hyp_spin_unlock(&module_lock);
+	return ret;
 }
 
-static void op_putx64(u64 num)
+/* ---- deprivilege: nothing early may stay ----------------------------- */
+
+/*
+ * Called as the host is deprivileged: no more registrations, and an early
+ * linear mapping still present is removed, blamed on its module and makes
+ * the system insecure (ACK only warns).
+ */
+void hyp_close_module_registration(void)
 {
-	char buf[19];
+	u32 i;
 
-	hyp_snprintf(buf, sizeof(buf), "0x%lx", (unsigned long)num);
-	op_puts(buf);
+	hyp_spin_lock(&module_lock);
+	registration_closed = true;
+	for (i = 0; i < MAX_EARLY_MAPS; i++) {
+		struct early_map *e = &early_maps[i];
+		u64 base = e->va & ~(PKVMKIT_PAGE_SIZE - 1);
+
+		if (!e->size)
+			continue;
+		hyp_s1_unmap(base, e->va + e->size - base);
+		hyp_log("pkvmkit: module %s left an early mapping at %lx (%lu bytes) at deprivilege: unmapped, system insecure\n",
+			modules[e->module].name, (unsigned long)e->va,
+			(unsigned long)e->size);
+		e->size = 0;
+		hyp_mark_insecure();
+	}
+	hyp_spin_unlock(&module_lock);
 }
 
-static int op_create_private_mapping(u64 phys, size_t size, u32 kvm_prot,
-				     unsigned long *haddr)
+/* ---- module memory: more VA, pages and early mappings from init ------ */
+
+void *hyp_op_alloc_module_va(u64 nr_pages)
+{
+	u64 va = 0;
+
+	hyp_spin_lock(&module_lock);
+	if (running != NO_MODULE && nr_pages)
+		va = add_module_range_locked(nr_pages, modules[running].name);
+	hyp_spin_unlock(&module_lock);
+	return (void *)va;
+}
+
+/*
+ * As ACK: the page is donated by the host unless @is_protected says the
+ * hypervisor owns it already; then it must (and, being in the linear map
+ * read-write, is never mapped executable elsewhere).
+ */
+int hyp_op_map_module_page(u64 pfn, void *va, u32 kvm_prot, bool is_protected)
+{
+	bool init_running;
+	u32 prot;
+
+	hyp_spin_lock(&module_lock);
+	init_running = running != NO_MODULE;
+	hyp_spin_unlock(&module_lock);
+	if (!init_running)
+		return -EPERM;
+	if (((u64)va & (PKVMKIT_PAGE_SIZE - 1)) || module_prot(kvm_prot, &prot) ||
+	    !in_module((u64)va, PKVMKIT_PAGE_SIZE))
+		return -EINVAL;
+	if (is_protected)
+		return (prot & PGT_PROT_X) ? -EINVAL :
+		       hyp_map_hyp_page(pfn, (u64)va, prot);
+	return hyp_donate_and_map(pfn, (u64)va, prot);
+}
+
+static int kvm_prot_to_s1(u32 kvm_prot, u32 *prot)
+{
+	*prot = 0;
+	if (kvm_prot & ~(KVM_PGTABLE_PROT_RWX | KVM_PGTABLE_PROT_DEVICE))
+		return -EINVAL;
+	if (kvm_prot & KVM_PGTABLE_PROT_R)
+		*prot |= PGT_PROT_R;
+	if (kvm_prot & KVM_PGTABLE_PROT_W)
+		*prot |= PGT_PROT_W;
+	if (kvm_prot & KVM_PGTABLE_PROT_X)
+		*prot |= PGT_PROT_X;
+	if (kvm_prot & KVM_PGTABLE_PROT_DEVICE)
+		*prot |= PGT_PROT_DEVICE;
+	return ((*prot & PGT_PROT_W) && (*prot & PGT_PROT_X)) ? -EINVAL : 0;
+}
+
+static struct early_map *free_early_map_locked(void)
+{
+	u32 i;
+
+	for (i = 0; i < MAX_EARLY_MAPS; i++)
+		if (!early_maps[i].size)
+			return &early_maps[i];
+	return NULL;
+}
+
+/*
+ * A bootstrap mapping, only from init: the hypervisor's linear map is
+ * reserved for pages it owns, so it goes at fresh private VA instead.
+ */
+void *hyp_op_linear_map_early(u64 phys, size_t size, u32 kvm_prot)
+{
+	u64 off = phys & (PKVMKIT_PAGE_SIZE - 1);
+	struct early_map *e;
+	u64 pages, va = 0;
+	u32 prot;
+
+	if (!size || size > (1UL << 30) || kvm_prot_to_s1(kvm_prot, &prot))
+		return NULL;
+	pages = (off + size + PKVMKIT_PAGE_SIZE - 1) >> PKVMKIT_PAGE_SHIFT;
+	hyp_spin_lock(&module_lock);
+	e = running == NO_MODULE ? NULL : free_early_map_locked();
+	if (e)
+		va = hyp_alloc_private_va(pages);
+	if (va && hyp_s1_map(va, phys - off, pages << PKVMKIT_PAGE_SHIFT, prot))
+		va = 0;
+	if (va) {
+		e->va = va + off;
+		e->size = size;
+		e->module = running;
+	}
+	hyp_spin_unlock(&module_lock);
+	return va ? (void *)(va + off) : NULL;
+}
+
+void hyp_op_linear_unmap_early(void *addr, size_t size)
+{
+	u64 base = (u64)addr & ~(PKVMKIT_PAGE_SIZE - 1);
+	u32 i;
+
+	hyp_spin_lock(&module_lock);
+	for (i = 0; i < MAX_EARLY_MAPS; i++) {
+		struct early_map *e = &early_maps[i];
+
+		if (e->size && e->va == (u64)addr && e->size == size) {
+			hyp_s1_unmap(base, e->va + e->size - base);
+			e->size = 0;
+			break;
+		}
+	}
+	hyp_spin_unlock(&module_lock);
+	if (i == MAX_EARLY_MAPS)
+		hyp_log("pkvmkit: linear_unmap_early(%lx, %lu): no such early mapping\n",
+			(unsigned long)addr, (unsigned long)size);
+}
+
+/* ---- the other memory members ---------------------------------------- */
+
+int hyp_op_create_private_mapping(u64 phys, size_t size, u32 kvm_prot,
+				  unsigned long *haddr)
 {
 	u64 off = phys & (PKVMKIT_PAGE_SIZE - 1);
 	u64 pages = (off + size + PKVMKIT_PAGE_SIZE - 1) >> PKVMKIT_PAGE_SHIFT;
-	u32 prot = 0;
+	u32 prot;
 	u64 va;
 	int ret;
 
-	if (!size || !haddr || size > (1UL << 40))
-		return -EINVAL;
-	if (kvm_prot & KVM_PGTABLE_PROT_R)
-		prot |= PGT_PROT_R;
-	if (kvm_prot & KVM_PGTABLE_PROT_W)
-		prot |= PGT_PROT_W;
-	if (kvm_prot & KVM_PGTABLE_PROT_X)
-		prot |= PGT_PROT_X;
-	if (kvm_prot & KVM_PGTABLE_PROT_DEVICE)
-		prot |= PGT_PROT_DEVICE;
-	if ((prot & PGT_PROT_W) && (prot & PGT_PROT_X))
+	if (!size || !haddr || size > (1UL << 40) ||
+	    kvm_prot_to_s1(kvm_prot, &prot))
 		return -EINVAL;
 	va = hyp_alloc_private_va(pages);
 	if (!va)
@@ -249,7 +446,7 @@ static int op_create_private_mapping(u64 phys, size_t size, u32 kvm_prot,
 	return ret;
 }
 
-static void *op_fixmap_map(u64 phys)
+void *hyp_op_fixmap_map(u64 phys)
 {
 	u64 va = HYP_FIXMAP_VA + this_cpu()->slot * PKVMKIT_PAGE_SIZE;
 
@@ -259,13 +456,13 @@ static void *op_fixmap_map(u64 phys)
 	return (void *)(va + (phys & (PKVMKIT_PAGE_SIZE - 1)));
 }
 
-static void op_fixmap_unmap(void)
+void hyp_op_fixmap_unmap(void)
 {
 	hyp_s1_unmap(HYP_FIXMAP_VA + this_cpu()->slot * PKVMKIT_PAGE_SIZE,
 		     PKVMKIT_PAGE_SIZE);
 }
 
-static void op_flush_dcache_to_poc(void *addr, size_t size)
+void hyp_op_flush_dcache_to_poc(void *addr, size_t size)
 {
 	u64 line = 4 << (read_sysreg(ctr_el0) >> 16 & 0xf);
 	u64 va = (u64)addr & ~(line - 1), end = (u64)addr + size;
@@ -275,57 +472,7 @@ static void op_flush_dcache_to_poc(void *addr, size_t size)
 	dsb(ish);
 }
 
-static int op_host_donate_hyp(u64 pfn, u64 nr)
-{
-	return hyp_module_donate(pfn, nr);
-}
-
-static int op_hyp_donate_host(u64 pfn, u64 nr)
-{
-	return hyp_module_return(pfn, nr);
-}
-
-static int op_host_share_hyp(u64 pfn)
-{
-	return hyp_host_share_hyp(pfn, 1);
-}
-
-static int op_host_unshare_hyp(u64 pfn)
-{
-	return hyp_host_unshare_hyp(pfn, 1);
-}
-
-/* [from, to): hyp VAs of shared pages (the linear map: VA == PA) */
-static int op_pin_shared_mem(void *from, void *to)
-{
-	u64 first = (u64)from >> PKVMKIT_PAGE_SHIFT;
-	u64 last = ((u64)to - 1) >> PKVMKIT_PAGE_SHIFT;
-
-	if ((u64)to <= (u64)from || (u64)to > HYP_LINEAR_END)
-		return -EINVAL;
-	return hyp_pin_shared(first, last - first + 1);
-}
-
-static void op_unpin_shared_mem(void *from, void *to)
-{
-	u64 first = (u64)from >> PKVMKIT_PAGE_SHIFT;
-	u64 last = ((u64)to - 1) >> PKVMKIT_PAGE_SHIFT;
-
-	if ((u64)to > (u64)from && (u64)to <= HYP_LINEAR_END)
-		hyp_unpin_shared(first, last - first + 1);
-}
-
-static void *op_memcpy(void *to, const void *from, size_t count)
-{
-	return memcpy(to, from, count);
-}
-
-static void *op_memset(void *dst, int c, size_t count)
-{
-	return memset(dst, c, count);
-}
-
-static u64 op_hyp_pa(void *x)
+u64 hyp_op_hyp_pa(void *x)
 {
 	u64 pa;
 
@@ -334,120 +481,19 @@ static u64 op_hyp_pa(void *x)
 	return hyp_s1_lookup((u64)x, &pa, NULL) ? 0 : pa;
 }
 
-static void *op_hyp_va(u64 phys)
+void *hyp_op_hyp_va(u64 phys)
 {
 	return (void *)phys;
 }
 
-static unsigned long op_kern_hyp_va(unsigned long x)
+unsigned long hyp_op_kern_hyp_va(unsigned long x)
 {
 	return (x & ~hyp_params->kern_page_offset) + hyp_params->kern_phys_offset;
 }
 
-/* Members not implemented yet (docs/vendor-modules.md lists them). */
-static void *op_alloc_module_va(u64 nr_pages)
-{
-	(void)nr_pages;
-	return NULL;
-}
-
-static int op_map_module_page(u64 pfn, void *va, u32 prot, bool is_protected)
-{
-	(void)pfn; (void)va; (void)prot; (void)is_protected;
-	return -EOPNOTSUPP;
-}
-
-static void *op_linear_map_early(u64 phys, size_t size, u32 prot)
-{
-	(void)phys; (void)size; (void)prot;
-	return NULL;
-}
-
-static void op_linear_unmap_early(void *addr, size_t size)
-{
-	(void)addr; (void)size;
-}
-
-static void op_update_sysreg_unsupported(unsigned long set, unsigned long clear)
-{
-	(void)set; (void)clear;
-	hyp_log("pkvmkit: module: update_hcr_el2/update_hfgwtr_el2 not implemented\n");
-}
-
-static int op_register_perm_fault(int (*cb)(struct host_ctxt *, u64, u64))
-{
-	(void)cb;
-	return -EOPNOTSUPP;
-}
-
-static int op_host_stage2_mod_prot(u64 pfn, u32 prot)
-{
-	(void)pfn; (void)prot;
-	return -EOPNOTSUPP;
-}
-
-static int op_host_stage2_get_leaf(u64 phys, u64 *ptep, u32 *level)
-{
-	(void)phys; (void)ptep; (void)level;
-	return -EOPNOTSUPP;
-}
-
-static int op_register_bool_hook(bool (*cb)(struct host_ctxt *))
-{
-	(void)cb;
-	return -EOPNOTSUPP;
-}
-
-static int op_register_void_hook(void (*cb)(struct host_ctxt *))
-{
-	(void)cb;
-	return -EOPNOTSUPP;
-}
-
-static int op_register_psci_notifier(void (*cb)(int, struct host_ctxt *))
-{
-	(void)cb;
-	return -EOPNOTSUPP;
-}
-
-static int op_host_stage2_mod_prot_range(u64 pfn, u32 prot, u64 nr)
-{
-	(void)pfn; (void)prot; (void)nr;
-	return -EOPNOTSUPP;
-}
+/* The table every module's init gets: one hyp_op_<name> per member. */
+#define HYP_OP_INIT(ret, name, args)	.name = hyp_op_##name,
 
 static const struct pkvm_module_ops module_ops = {
-	.create_private_mapping		= op_create_private_mapping,
-	.alloc_module_va		= op_alloc_module_va,
-	.map_module_page		= op_map_module_page,
-	.register_serial_driver		= op_register_serial_driver,
-	.puts				= op_puts,
-	.putx64				= op_putx64,
-	.fixmap_map			= op_fixmap_map,
-	.fixmap_unmap			= op_fixmap_unmap,
-	.linear_map_early		= op_linear_map_early,
-	.linear_unmap_early		= op_linear_unmap_early,
-	.flush_dcache_to_poc		= op_flush_dcache_to_poc,
-	.update_hcr_el2			= op_update_sysreg_unsupported,
-	.update_hfgwtr_el2		= op_update_sysreg_unsupported,
-	.register_host_perm_fault_handler = op_register_perm_fault,
-	.host_stage2_mod_prot		= op_host_stage2_mod_prot,
-	.host_stage2_get_leaf		= op_host_stage2_get_leaf,
-	.register_host_smc_handler	= op_register_bool_hook,
-	.register_default_trap_handler	= op_register_bool_hook,
-	.register_illegal_abt_notifier	= op_register_void_hook,
-	.register_psci_notifier		= op_register_psci_notifier,
-	.register_hyp_panic_notifier	= op_register_void_hook,
-	.host_donate_hyp		= op_host_donate_hyp,
-	.hyp_donate_host		= op_hyp_donate_host,
-	.host_share_hyp			= op_host_share_hyp,
-	.host_unshare_hyp		= op_host_unshare_hyp,
-	.pin_shared_mem			= op_pin_shared_mem,
-	.unpin_shared_mem		= op_unpin_shared_mem,
-	.memcpy				= op_memcpy,
-	.memset				= op_memset,
-	.hyp_pa				= op_hyp_pa,
-	.hyp_va				= op_hyp_va,
-	.kern_hyp_va			= op_kern_hyp_va,
-	.host_stage2_mod_prot_range	= op_host_stage2_mod_prot_range,
+	PKVM_MODULE_OPS_ANDROID14_6_1(HYP_OP_INIT)
 };

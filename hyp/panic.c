@@ -5,6 +5,7 @@
  * driver's panic entry, which prints the log and panics the kernel.
  */
 #include <hyp/hyp.h>
+#include <hyp/module_ops.h>
 #include <hyp/sysreg.h>
 
 #define MAX_FRAMES	16
@@ -33,6 +34,27 @@ static void log_backtrace(const struct hyp_cpu *cpu, u64 elr, u64 fp)
 	}
 }
 
+/* A vendor module's panic notifier (register_hyp_panic_notifier). */
+static hyp_void_hook_t panic_hook;
+
+int hyp_op_register_hyp_panic_notifier(void (*cb)(struct host_ctxt *))
+{
+	return hyp_module_set_hook((void **)&panic_hook, cb);
+}
+
+/* Once per CPU: a notifier that panics itself is not called again. */
+static void notify_module(struct hyp_cpu *cpu)
+{
+	hyp_void_hook_t hook = hyp_hook_get(panic_hook);
+
+	if (!hook || __atomic_exchange_n(&cpu->in_panic, 1, __ATOMIC_RELAXED))
+		return;
+	/* no lock here: the panic may have come with one held */
+	hyp_log("pkvmkit: calling the module panic notifier at %lx\n",
+		(unsigned long)hook);
+	hook(&cpu->ctxt);
+}
+
 void __noreturn hyp_panic(u64 esr, u64 elr, u64 far, u64 fp)
 {
 	struct hyp_cpu *cpu = this_cpu();
@@ -41,6 +63,7 @@ void __noreturn hyp_panic(u64 esr, u64 elr, u64 far, u64 fp)
 		(unsigned long)cpu->slot, (unsigned long)esr,
 		(unsigned long)elr, (unsigned long)far);
 	log_backtrace(cpu, elr, fp);
+	notify_module(cpu);
 	if (!hyp_params || !hyp_params->host_panic_entry)
 		for (;;)
 			asm volatile("wfe");

@@ -27,15 +27,11 @@
  * to the firmware as the 64-bit 0.2 function when it has PSCI 0.2, since
  * our entry point may lie above 4 GiB.
  *
- * Other SMCs are forwarded only when SMCCC allows them to reach the
- * firmware: fast calls owned by the architecture, the CPU, SiP, OEM,
- * standard secure services and trusted applications or OSes, with the
- * must-be-zero bits clear, and yielding calls; SMCs with a non-zero
- * immediate, for the hypervisor services (which are ours) or in reserved
- * owner ranges get NOT_SUPPORTED.
+ * Other SMCs: smc.c.
  */
 #include <pkvmkit/hypercall.h>
 #include <hyp/hyp.h>
+#include <hyp/module_ops.h>
 #include <hyp/sysreg.h>
 
 #define PSCI_FN32(n)			(0x84000000U | (n))
@@ -56,13 +52,6 @@
 #define PSCI_RET_INTERNAL_FAILURE	(-6L)
 
 #define MPIDR_AFF_MASK			0xff00ffffffUL
-
-#define SMCCC_FAST			BIT(31)
-#define SMCCC_OWNER(fn)			(((fn) >> 24) & 0x3f)
-#define SMCCC_MBZ(fn)			(((fn) >> 16) & 0xff)
-#define SMCCC_OWNER_STD_HYP		5
-#define SMCCC_OWNER_VENDOR_HYP		6
-#define SMCCC_OWNER_TRUSTED_APP		48
 
 enum psci_kind {
 	PSCI_REFUSE = 0,
@@ -115,6 +104,31 @@ struct psci_call {
 };
 
 static bool fw_has_psci_0_2;
+
+/*
+ * A vendor module's PSCI notifier (one slot, as android14-6.1): told of
+ * CPU_SUSPEND and SYSTEM_SUSPEND before they go to the firmware and of
+ * CPU_ENTRY when a CPU enters the host through the relay (after CPU_ON or
+ * a resume), on the CPU concerned, with that CPU's host context.
+ */
+static hyp_psci_hook_t psci_hook;
+
+int hyp_op_register_psci_notifier(void (*cb)(int, struct host_ctxt *))
+{
+	return hyp_module_set_hook((void **)&psci_hook, cb);
+}
+
+void hyp_psci_notify(int event, struct host_ctxt *ctxt)
+{
+	hyp_psci_hook_t hook = hyp_hook_get(psci_hook);
+	u64 pc;
+
+	if (!hook)
+		return;
+	pc = hyp_hook_enter(ctxt);
+	hook(event, ctxt);
+	hyp_hook_exit(ctxt, pc);
+}
 
 extern char __hyp_cpu_on_entry[];
 
@@ -288,6 +302,8 @@ static void psci_suspend(struct host_ctxt *ctxt, const struct psci_call *call,
 {
 	struct hyp_cpu *cpu = this_cpu();
 
+	hyp_psci_notify(call->nr == PSCI_SYSTEM_SUSPEND ?
+			PKVM_PSCI_SYSTEM_SUSPEND : PKVM_PSCI_CPU_SUSPEND, ctxt);
 	cpu->boot_entry = psci_arg(ctxt, call, ep);
 	cpu->boot_ctx = call->v0_1 ? 0 : psci_arg(ctxt, call, ep + 1);
 	if (!call->is64)
@@ -347,33 +363,4 @@ bool hyp_psci_relay(struct host_ctxt *ctxt)
 		return false;
 	psci_handle(ctxt, &call);
 	return true;
-}
-
-/* SMCCC: may this (non-PSCI) function id go to the firmware? */
-static bool smc_may_forward(u32 fn)
-{
-	u32 owner = SMCCC_OWNER(fn);
-
-	if (!(fn & SMCCC_FAST))
-		return true;	/* yielding calls: the trusted OS's */
-	if (SMCCC_MBZ(fn))
-		return false;
-	return owner < SMCCC_OWNER_STD_HYP || owner >= SMCCC_OWNER_TRUSTED_APP;
-}
-
-void handle_host_smc(struct host_ctxt *ctxt, u64 esr)
-{
-	u32 fn = (u32)ctxt->regs[0];
-
-	if (ESR_ISS_IMM16(esr)) {	/* SMCCC only defines SMC #0 */
-		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
-		return;
-	}
-	if (hyp_psci_relay(ctxt))
-		return;
-	if (!smc_may_forward(fn)) {
-		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
-		return;
-	}
-	__hyp_forward_smc(ctxt);
 }

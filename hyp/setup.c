@@ -6,6 +6,7 @@
  */
 #include <pkvmkit/hypercall.h>
 #include <hyp/hyp.h>
+#include <hyp/module_ops.h>
 #include <hyp/spinlock.h>
 #include <hyp/sysreg.h>
 
@@ -165,6 +166,7 @@ void hyp_cpu_on_main(struct host_ctxt *ctxt)
 	cpu->stage2_on = 0;
 	if (hyp_host_stage2_ready())
 		hyp_enable_host_stage2();
+	hyp_reapply_host_traps();
 	cpu->installed = 1;
 
 	for (i = 0; i < ARRAY_SIZE(ctxt->regs); i++)
@@ -173,4 +175,5 @@ void hyp_cpu_on_main(struct host_ctxt *ctxt)
 	ctxt->pc = cpu->boot_entry;
 	ctxt->pstate = PSR_MODE_EL1h | PSR_DAIF;
 	__atomic_store_n(&cpu->power, CPU_ON, __ATOMIC_RELEASE);
+	hyp_psci_notify(PKVM_PSCI_CPU_ENTRY, ctxt);
 }

@@ -6,9 +6,38 @@
  */
 #include <pkvmkit/hypercall.h>
 #include <hyp/hyp.h>
+#include <hyp/module_ops.h>
 #include <hyp/sysreg.h>
 
 void handle_host_trap(struct host_ctxt *ctxt);
+
+/*
+ * Traps the hypervisor does not handle itself (e.g. system-register
+ * accesses a module made trap with update_hcr_el2): a module's default
+ * trap handler, one slot as android14-6.1. It returns true once it has
+ * dealt with the trap (emulated it and stepped the host's PC, typically).
+ * Where ACK BUGs on an unhandled trap, the host gets an UNDEF here.
+ */
+static hyp_bool_hook_t default_trap_hook;
+
+int hyp_op_register_default_trap_handler(bool (*cb)(struct host_ctxt *))
+{
+	return hyp_module_set_hook((void **)&default_trap_hook, cb);
+}
+
+static bool module_handles_trap(struct host_ctxt *ctxt)
+{
+	hyp_bool_hook_t hook = hyp_hook_get(default_trap_hook);
+	bool handled;
+	u64 pc;
+
+	if (!hook)
+		return false;
+	pc = hyp_hook_enter(ctxt);
+	handled = hook(ctxt);
+	hyp_hook_exit(ctxt, pc);
+	return handled;
+}
 
 void handle_host_trap(struct host_ctxt *ctxt)
 {
@@ -35,10 +64,11 @@ void handle_host_trap(struct host_ctxt *ctxt)
 		handle_host_abort(ctxt, esr);
 		break;
 	default:
-		/* nothing else is trapped on purpose: the host gets an UNDEF */
-		inject_host_undef(ctxt);
+		if (!module_handles_trap(ctxt))
+			inject_host_undef(ctxt);
 		break;
 	}
+	hyp_apply_host_traps();
 
 	/*
 	 * Once the host stage-2 exists, a CPU that was not at the

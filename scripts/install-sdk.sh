@@ -3,6 +3,7 @@
 # kernel headers (.deps/current/kdir), so that a pKVM vendor module laid out
 # as Android documents it builds unchanged with `make -C $KDIR M=$PWD`:
 #   srctree/arch/arm64/include/asm/kvm_pkvm_module.h    the module API
+#   srctree/arch/arm64/include/asm/pkvmkit_module_ops.h its ops member list
 #   srctree/arch/arm64/kvm/hyp/nvhe/Makefile.module       EL2 build steps
 #   srctree/arch/arm64/kvm/hyp/nvhe/pkvmkit-module.lds.S  EL2 partial link
 #   srctree/arch/arm64/kvm/hyp/nvhe/pkvmkit-sections.S    (its flagged inputs)
@@ -24,8 +25,10 @@ common=$(sed -n 's|^include .*\.\./\(linux-headers-[^/]*-common\)/Makefile)*$|\1
 SRCTREE=$(readlink -f "$KDIR/../$common")
 [ -n "$common" ] && [ -f "$SRCTREE/Makefile" ] || die "cannot find the -common tree from $KDIR/Makefile"
 
-install -D -m 644 "$ROOT/sdk/arch/arm64/include/asm/kvm_pkvm_module.h" \
-	"$SRCTREE/arch/arm64/include/asm/kvm_pkvm_module.h"
+for f in kvm_pkvm_module.h pkvmkit_module_ops.h; do
+	install -D -m 644 "$ROOT/sdk/arch/arm64/include/asm/$f" \
+		"$SRCTREE/arch/arm64/include/asm/$f"
+done
 install -D -m 644 "$ROOT/sdk/arch/arm64/kvm/hyp/nvhe/Makefile.module" \
 	"$SRCTREE/arch/arm64/kvm/hyp/nvhe/Makefile.module"
 for f in pkvmkit-module.lds.S pkvmkit-sections.S; do

@@ -41,7 +41,7 @@
 #define PKVMKIT_HC_LIST(X)						\
 	/* set-up calls: only before deprivilege */			\
 	X(HC_SETUP_PING,	 1, setup)	/* -> x1 = HC_PING_MAGIC */ \
-	X(HC_ALLOC_MODULE_VA,	 2, setup)	/* x1 = pages -> x1 = hyp VA or 0 */ \
+	X(HC_ALLOC_MODULE_VA,	 2, setup)	/* x1 = pages, x2..x3 = name -> x1 = hyp VA or 0 */ \
 	X(HC_MAP_MODULE_PAGE,	 3, setup)	/* x1 = pfn, x2 = hyp VA, x3 = prot -> x1 */ \
 	X(HC_UNMAP_MODULE_PAGE,	 4, setup)	/* x1 = pfn, x2 = hyp VA -> x1 */ \
 	X(HC_INIT_MODULE,	 5, setup)	/* x1 = hyp VA of init -> x1 = its result */ \

@@ -94,16 +94,16 @@ else ok "a 32-bit absolute pointer in EL2 data does not build"; fi
 check "the error names the symbol and says why" grep -q \
 	"against 'bad_reloc_hyp_init' at .hyp.rodata+0 cannot work at EL2" "$WORK/pkvm_bad_reloc.log"
 
-# --- the ops table: same members in the same order on both sides --------
-members "$ROOT/sdk/arch/arm64/include/asm/kvm_pkvm_module.h" >"$WORK/sdk.members"
-members "$ROOT/hyp/include/hyp/module_ops.h" >"$WORK/hyp.members"
-check "pkvm_module_ops: 33 named members in the SDK header" \
-	test "$(wc -l <"$WORK/sdk.members")" -eq 33
-check "pkvm_module_ops: the hypervisor's copy has the same, in the same order" \
-	diff "$WORK/sdk.members" "$WORK/hyp.members"
-check "pkvm_module_ops: 31 reserved slots after them on both sides" sh -c \
-	"[ \$(grep -c 'ANDROID_KABI_RESERVE([0-9]*);' '$ROOT/sdk/arch/arm64/include/asm/kvm_pkvm_module.h') -eq 31 ] &&
-	 grep -q 'android_kabi_reserved\[31\]' '$ROOT/hyp/include/hyp/module_ops.h'"
+# --- the ops table: one member list, used by both sides -----------------
+LIST=$ROOT/sdk/arch/arm64/include/asm/pkvmkit_module_ops.h
+check "pkvm_module_ops: 33 members in the one list (asm/pkvmkit_module_ops.h)" \
+	test "$(sed -n '/^#define PKVM_MODULE_OPS_ANDROID14_6_1(OP)/,/^$/p' "$LIST" | grep -c '^\s*OP(')" -eq 33
+check "pkvm_module_ops: the SDK header and the hypervisor both build their struct from it" sh -c \
+	"grep -q 'PKVM_MODULE_OPS_ANDROID14_6_1(__PKVM_OP_MEMBER)' '$ROOT/sdk/arch/arm64/include/asm/kvm_pkvm_module.h' &&
+	 grep -q 'PKVM_MODULE_OPS_ANDROID14_6_1(HYP_OP_MEMBER)' '$ROOT/hyp/include/hyp/module_ops.h' &&
+	 grep -q 'PKVM_MODULE_OPS_ANDROID14_6_1(HYP_OP_INIT)' '$ROOT/hyp/module.c'"
+check "pkvm_module_ops: no hand-written member list anywhere else" sh -c \
+	"! grep -rlE '^\s*(int|void) \*?\(\*(host_stage2_mod_prot|register_host_smc_handler)\)' '$ROOT/sdk' '$ROOT/hyp' '$ROOT/driver'"
 
 echo "1..$N"
 echo "$PASS passed, $FAIL failed"

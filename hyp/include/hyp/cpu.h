@@ -46,7 +46,9 @@ struct hyp_cpu {
 	u64 stack_hi;
 	u64 boot_entry;		/* host entry point of a pending CPU_ON */
 	u64 boot_ctx;		/* and its context id */
-	u64 reserved[6];
+	u32 traps_gen;		/* module trap updates applied (trap_config.c) */
+	u32 in_panic;		/* the panic path runs on this CPU */
+	u64 reserved[5];
 };
 
 /* entry.S computes TPIDR_EL2 as hyp_cpus + slot * HYP_CPU_SIZE. */

@@ -61,21 +61,50 @@ int hyp_s1_map(u64 va, u64 pa, u64 size, u32 prot);
 int hyp_s1_unmap(u64 va, u64 size);
 int hyp_donate_and_map(u64 pfn, u64 va, u32 prot);
 int hyp_unmap_and_return(u64 pfn, u64 va);
-int hyp_module_donate(u64 pfn, u64 nr);
-int hyp_module_return(u64 pfn, u64 nr);
-int hyp_pin_shared(u64 pfn, u64 nr);
-int hyp_unpin_shared(u64 pfn, u64 nr);
+int hyp_map_hyp_page(u64 pfn, u64 va, u32 prot);
+enum host_fault {
+	HOST_FAULT_REFUSED,
+	HOST_FAULT_RETRY,
+	HOST_FAULT_RESTRICTED,
+};
+enum host_fault hyp_host_fault_check(u64 ipa, bool write, bool exec);
 void hyp_mark_insecure(void);
 bool hyp_is_secure(void);
 int hyp_pvm_create(u64 pfn);
 
 /* module.c */
-u64 hyp_alloc_module_va(u64 nr_pages);
+#define HYP_MODULE_NAME_LEN	16	/* as HC_ALLOC_MODULE_VA passes it */
+u64 hyp_alloc_module_va(u64 nr_pages, u64 name_lo, u64 name_hi);
 int hyp_map_module_page(u64 pfn, u64 va, u64 kvm_prot);
 int hyp_unmap_module_page(u64 pfn, u64 va);
 int hyp_init_module(u64 init_va);
 int hyp_register_hcall(u64 hfn_va);
 void handle_dynamic_hcall(struct host_ctxt *ctxt, u64 nr);
+int hyp_module_set_hook(void **slot, void *fn);
+void hyp_close_module_registration(void);
+
+/* A module hook: load it once, call it between hyp_hook_enter/exit. */
+#define hyp_hook_get(slot)	__atomic_load_n(&(slot), __ATOMIC_ACQUIRE)
+
+/*
+ * A module writes the host's PC either in the context or, as ACK modules
+ * do, with write_sysreg_el2(..., SYS_ELR): before a hook runs ELR_EL2
+ * holds the context's PC, and whichever of the two the hook changed wins.
+ */
+static inline u64 hyp_hook_enter(struct host_ctxt *ctxt)
+{
+	asm volatile("msr elr_el2, %0" : : "r" (ctxt->pc));
+	return ctxt->pc;
+}
+
+static inline void hyp_hook_exit(struct host_ctxt *ctxt, u64 pc_before)
+{
+	u64 elr;
+
+	asm volatile("mrs %0, elr_el2" : "=r" (elr));
+	if (ctxt->pc == pc_before && elr != pc_before)
+		ctxt->pc = elr;
+}
 
 /* lib.c */
 void *memset(void *dst, int c, size_t n);
@@ -83,9 +112,14 @@ void *memcpy(void *dst, const void *src, size_t n);
 
 /* psci.c */
 void hyp_psci_init(void);
+void hyp_psci_notify(int event, struct host_ctxt *ctxt);
 bool hyp_psci_relay(struct host_ctxt *ctxt);
 void handle_host_smc(struct host_ctxt *ctxt, u64 esr);
 void __hyp_forward_smc(struct host_ctxt *ctxt);
+
+/* trap_config.c */
+void hyp_apply_host_traps(void);
+void hyp_reapply_host_traps(void);
 
 /* fault.c */
 void handle_host_abort(struct host_ctxt *ctxt, u64 esr);

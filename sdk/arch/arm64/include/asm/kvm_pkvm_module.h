@@ -6,9 +6,9 @@
  * EL2 code (built with Makefile.module) gets struct pkvm_module_ops in its
  * init function; EL1 code loads it with pkvm_load_el2_module(), registers
  * EL2 handlers with pkvm_register_el2_mod_call() and calls them with
- * pkvm_el2_mod_call(). Source compatible with ACK android14-6.1; members of
- * pkvm_module_ops that pkvmkit does not implement yet return an error (or
- * NULL): see pkvmkit's docs/vendor-modules.md.
+ * pkvm_el2_mod_call(). Source compatible with ACK android14-6.1; every member of
+ * pkvm_module_ops is implemented (pkvmkit's docs/vendor-modules.md gives
+ * each one's semantics and where they differ from ACK).
  */
 #ifndef __ARM64_KVM_PKVM_MODULE_H__
 #define __ARM64_KVM_PKVM_MODULE_H__
@@ -17,12 +17,9 @@
 #include <linux/bug.h>
 #include <linux/types.h>
 #include <asm/kvm_pgtable.h>
+#include "pkvmkit_module_ops.h"
 
 struct kvm_cpu_context;
-
-#ifndef ANDROID_KABI_RESERVE
-#define ANDROID_KABI_RESERVE(n)		u64 android_kabi_reserved##n
-#endif
 
 /* The host's registers in a handler: x0..x30 first, as user_pt_regs. */
 #ifndef cpu_reg
@@ -43,82 +40,31 @@ enum pkvm_psci_notification {
 
 typedef void (*dyn_hcall_t)(struct kvm_cpu_context *);
 
+/*
+ * The members come from asm/pkvmkit_module_ops.h, the list the hypervisor
+ * builds its table from: one OP(ret, name, args) per member, in order.
+ */
+#define pkvm_op_phys_t	phys_addr_t
+#define pkvm_op_prot_t	enum kvm_pgtable_prot
+#define pkvm_op_ctxt_t	struct kvm_cpu_context
+#define pkvm_op_pte_t	kvm_pte_t
+#define pkvm_op_psci_t	enum pkvm_psci_notification
+#define __PKVM_OP_MEMBER(ret, name, args)	ret (*name) args;
+
 struct pkvm_module_ops {
-	int (*create_private_mapping)(phys_addr_t phys, size_t size,
-				      enum kvm_pgtable_prot prot,
-				      unsigned long *haddr);
-	void *(*alloc_module_va)(u64 nr_pages);
-	int (*map_module_page)(u64 pfn, void *va, enum kvm_pgtable_prot prot,
-			       bool is_protected);
-	int (*register_serial_driver)(void (*hyp_putc_cb)(char));
-	void (*puts)(const char *str);
-	void (*putx64)(u64 num);
-	void *(*fixmap_map)(phys_addr_t phys);
-	void (*fixmap_unmap)(void);
-	void *(*linear_map_early)(phys_addr_t phys, size_t size,
-				  enum kvm_pgtable_prot prot);
-	void (*linear_unmap_early)(void *addr, size_t size);
-	void (*flush_dcache_to_poc)(void *addr, size_t size);
-	void (*update_hcr_el2)(unsigned long set_mask, unsigned long clear_mask);
-	void (*update_hfgwtr_el2)(unsigned long set_mask,
-				  unsigned long clear_mask);
-	int (*register_host_perm_fault_handler)(int (*cb)(struct kvm_cpu_context *ctxt,
-							  u64 esr, u64 addr));
-	int (*host_stage2_mod_prot)(u64 pfn, enum kvm_pgtable_prot prot);
-	int (*host_stage2_get_leaf)(phys_addr_t phys, kvm_pte_t *ptep,
-				    u32 *level);
-	int (*register_host_smc_handler)(bool (*cb)(struct kvm_cpu_context *));
-	int (*register_default_trap_handler)(bool (*cb)(struct kvm_cpu_context *));
-	int (*register_illegal_abt_notifier)(void (*cb)(struct kvm_cpu_context *));
-	int (*register_psci_notifier)(void (*cb)(enum pkvm_psci_notification,
-						 struct kvm_cpu_context *));
-	int (*register_hyp_panic_notifier)(void (*cb)(struct kvm_cpu_context *host_ctxt));
-	int (*host_donate_hyp)(u64 pfn, u64 nr_pages);
-	int (*hyp_donate_host)(u64 pfn, u64 nr_pages);
-	int (*host_share_hyp)(u64 pfn);
-	int (*host_unshare_hyp)(u64 pfn);
-	int (*pin_shared_mem)(void *from, void *to);
-	void (*unpin_shared_mem)(void *from, void *to);
-	void *(*memcpy)(void *to, const void *from, size_t count);
-	void *(*memset)(void *dst, int c, size_t count);
-	phys_addr_t (*hyp_pa)(void *x);
-	void *(*hyp_va)(phys_addr_t phys);
-	unsigned long (*kern_hyp_va)(unsigned long x);
-	/* ANDROID_KABI_USE(1, ...) */
-	int (*host_stage2_mod_prot_range)(u64 pfn, enum kvm_pgtable_prot prot,
-					  u64 nr_pages);
-	ANDROID_KABI_RESERVE(2);
-	ANDROID_KABI_RESERVE(3);
-	ANDROID_KABI_RESERVE(4);
-	ANDROID_KABI_RESERVE(5);
-	ANDROID_KABI_RESERVE(6);
-	ANDROID_KABI_RESERVE(7);
-	ANDROID_KABI_RESERVE(8);
-	ANDROID_KABI_RESERVE(9);
-	ANDROID_KABI_RESERVE(10);
-	ANDROID_KABI_RESERVE(11);
-	ANDROID_KABI_RESERVE(12);
-	ANDROID_KABI_RESERVE(13);
-	ANDROID_KABI_RESERVE(14);
-	ANDROID_KABI_RESERVE(15);
-	ANDROID_KABI_RESERVE(16);
-	ANDROID_KABI_RESERVE(17);
-	ANDROID_KABI_RESERVE(18);
-	ANDROID_KABI_RESERVE(19);
-	ANDROID_KABI_RESERVE(20);
-	ANDROID_KABI_RESERVE(21);
-	ANDROID_KABI_RESERVE(22);
-	ANDROID_KABI_RESERVE(23);
-	ANDROID_KABI_RESERVE(24);
-	ANDROID_KABI_RESERVE(25);
-	ANDROID_KABI_RESERVE(26);
-	ANDROID_KABI_RESERVE(27);
-	ANDROID_KABI_RESERVE(28);
-	ANDROID_KABI_RESERVE(29);
-	ANDROID_KABI_RESERVE(30);
-	ANDROID_KABI_RESERVE(31);
-	ANDROID_KABI_RESERVE(32);
+	PKVM_MODULE_OPS_ANDROID14_6_1(__PKVM_OP_MEMBER)
+	u64 android_kabi_reserved[PKVM_MODULE_OPS_ANDROID14_6_1_RESERVED];
 };
+
+#undef __PKVM_OP_MEMBER
+#undef pkvm_op_psci_t
+#undef pkvm_op_pte_t
+#undef pkvm_op_ctxt_t
+#undef pkvm_op_prot_t
+#undef pkvm_op_phys_t
+
+_Static_assert(sizeof(struct pkvm_module_ops) == PKVM_MODULE_OPS_SIZE,
+	       "pkvm_module_ops: 33 members and 31 KABI slots, as android14-6.1");
 
 #ifdef MODULE
 /*

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host SMCs (trapped by HCR_EL2.TSC). In order:
+ *   1. an SMC with a non-zero immediate: NOT_SUPPORTED (SMCCC only
+ *      defines SMC #0);
+ *   2. PSCI: the relay (psci.c), which owns every way a CPU starts;
+ *   3. a vendor module's host SMC handler (register_host_smc_handler, one
+ *      slot as android14-6.1): true means handled, x0..x3 are its answer;
+ *   4. forwarded to the firmware if SMCCC lets it reach the firmware: fast
+ *      calls owned by the architecture, the CPU, SiP, OEM, standard secure
+ *      services and trusted applications or OSes, with the must-be-zero
+ *      bits clear, and yielding calls. Calls for the hypervisor services
+ *      (which are ours) or reserved owner ranges get NOT_SUPPORTED.
+ * trap.c then steps the host past the SMC.
+ */
+#include <pkvmkit/hypercall.h>
+#include <hyp/hyp.h>
+#include <hyp/module_ops.h>
+#include <hyp/sysreg.h>
+
+#define SMCCC_FAST			BIT(31)
+#define SMCCC_OWNER(fn)			(((fn) >> 24) & 0x3f)
+#define SMCCC_MBZ(fn)			(((fn) >> 16) & 0xff)
+#define SMCCC_OWNER_STD_HYP		5
+#define SMCCC_OWNER_TRUSTED_APP		48
+
+static hyp_bool_hook_t host_smc_hook;
+
+int hyp_op_register_host_smc_handler(bool (*cb)(struct host_ctxt *))
+{
+	return hyp_module_set_hook((void **)&host_smc_hook, cb);
+}
+
+/* SMCCC: may this (non-PSCI) function id go to the firmware? */
+static bool smc_may_forward(u32 fn)
+{
+	u32 owner = SMCCC_OWNER(fn);
+
+	if (!(fn & SMCCC_FAST))
+		return true;	/* yielding calls: the trusted OS's */
+	if (SMCCC_MBZ(fn))
+		return false;
+	return owner < SMCCC_OWNER_STD_HYP || owner >= SMCCC_OWNER_TRUSTED_APP;
+}
+
+static bool module_handles_smc(struct host_ctxt *ctxt)
+{
+	hyp_bool_hook_t hook = hyp_hook_get(host_smc_hook);
+	u64 pc;
+	bool handled;
+
+	if (!hook)
+		return false;
+	pc = hyp_hook_enter(ctxt);
+	handled = hook(ctxt);
+	hyp_hook_exit(ctxt, pc);
+	return handled;
+}
+
+void handle_host_smc(struct host_ctxt *ctxt, u64 esr)
+{
+	if (ESR_ISS_IMM16(esr)) {
+		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
+		return;
+	}
+	if (hyp_psci_relay(ctxt) || module_handles_smc(ctxt))
+		return;
+	if (!smc_may_forward((u32)ctxt->regs[0])) {
+		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
+		return;
+	}
+	__hyp_forward_smc(ctxt);
+}
