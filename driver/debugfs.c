@@ -11,7 +11,8 @@
  *   module_mem  mmap() offset N maps page N of the last vendor module's
  *            EL2 code and data (now the hypervisor's)
  *   layout   where the hypervisor's memory is (PA and size of each region)
- *   scratch  SCRATCH_PAGES pages the driver owns and nothing else uses:
+ *   scratch  SCRATCH_PAGES contiguous pages the driver owns and nothing
+ *            else uses (so a range of them is a range tests own):
  *            read gives their pfns, mmap() maps them; tests move them
  *            between owners with hypercalls
  */
@@ -102,8 +103,7 @@ static int parse_hvc(char *s, int *cpu, unsigned long *args)
 	return (n == 0 || tok) ? -EINVAL : 0;
 }
 
-static ssize_t hvc_write(struct file *f, const char __user *ubuf, size_t len,
-			 loff_t *ppos)
+static ssize_t call_write(const char __user *ubuf, size_t len, bool smc)
 {
 	unsigned long args[8] = { 0 };
 	char buf[128];
@@ -122,9 +122,21 @@ static ssize_t hvc_write(struct file *f, const char __user *ubuf, size_t len,
 	if (cpu >= 0 && (cpu >= nr_cpu_ids || !cpu_online(cpu)))
 		ret = -ENODEV;
 	else
-		ret = pk_hvc_args(cpu, args, &last_res);
+		ret = (smc ? pk_smc_args : pk_hvc_args)(cpu, args, &last_res);
 	mutex_unlock(&hvc_lock);
 	return ret ? ret : len;
+}
+
+static ssize_t hvc_write(struct file *f, const char __user *ubuf, size_t len,
+			 loff_t *ppos)
+{
+	return call_write(ubuf, len, false);
+}
+
+static ssize_t smc_write(struct file *f, const char __user *ubuf, size_t len,
+			 loff_t *ppos)
+{
+	return call_write(ubuf, len, true);
 }
 
 static ssize_t hvc_read(struct file *f, char __user *ubuf, size_t len,
@@ -144,6 +156,13 @@ static const struct file_operations hvc_fops = {
 	.owner = THIS_MODULE,
 	.read = hvc_read,
 	.write = hvc_write,
+	.llseek = default_llseek,
+};
+
+static const struct file_operations smc_fops = {
+	.owner = THIS_MODULE,
+	.read = hvc_read,
+	.write = smc_write,
 	.llseek = default_llseek,
 };
 
@@ -235,13 +254,14 @@ static const struct file_operations scratch_fops = {
 
 static bool alloc_scratch(void)
 {
+	struct page *block = alloc_pages(GFP_KERNEL | __GFP_ZERO,
+					 get_order(SCRATCH_PAGES * PAGE_SIZE));
 	int i;
 
-	for (i = 0; i < SCRATCH_PAGES; i++) {
-		scratch[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
-		if (!scratch[i])
-			return false;
-	}
+	if (!block)
+		return false;
+	for (i = 0; i < SCRATCH_PAGES; i++)
+		scratch[i] = block + i;
 	return true;
 }
 
@@ -251,6 +271,7 @@ void pk_debugfs_init(void)
 
 	debugfs_create_file("log", 0400, dir, NULL, &log_fops);
 	debugfs_create_file("hvc", 0600, dir, NULL, &hvc_fops);
+	debugfs_create_file("smc", 0600, dir, NULL, &smc_fops);
 	/* _unsafe: the full proxy has no mmap; these files live forever */
 	debugfs_create_file_unsafe("hyp_mem", 0600, dir, NULL, &hyp_mem_fops);
 	debugfs_create_file_unsafe("module_mem", 0600, dir, NULL,

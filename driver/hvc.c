@@ -14,6 +14,7 @@ struct arm_smccc_res pk_hvc(unsigned long id, unsigned long a1,
 
 struct hvc_args {
 	const unsigned long *a;
+	bool smc;
 	struct arm_smccc_res res;
 };
 
@@ -22,14 +23,18 @@ static void hvc_args_on_this_cpu(void *info)
 	struct hvc_args *h = info;
 	const unsigned long *a = h->a;
 
-	arm_smccc_1_1_hvc(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7],
-			  &h->res);
+	if (h->smc)
+		arm_smccc_1_1_smc(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7],
+				  &h->res);
+	else
+		arm_smccc_1_1_hvc(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7],
+				  &h->res);
 }
 
-/* @a: function id and x1..x7; on @cpu, or here if @cpu < 0. */
-int pk_hvc_args(int cpu, const unsigned long a[8], struct arm_smccc_res *res)
+static int call_args(int cpu, const unsigned long a[8], bool smc,
+		     struct arm_smccc_res *res)
 {
-	struct hvc_args h = { .a = a };
+	struct hvc_args h = { .a = a, .smc = smc };
 	int ret = 0;
 
 	if (cpu < 0)
@@ -39,6 +44,18 @@ int pk_hvc_args(int cpu, const unsigned long a[8], struct arm_smccc_res *res)
 	if (!ret)
 		*res = h.res;
 	return ret;
+}
+
+/* @a: function id and x1..x7; on @cpu, or here if @cpu < 0. */
+int pk_hvc_args(int cpu, const unsigned long a[8], struct arm_smccc_res *res)
+{
+	return call_args(cpu, a, false, res);
+}
+
+/* The same as an SMC: what the host sends its firmware, trapped by EL2. */
+int pk_smc_args(int cpu, const unsigned long a[8], struct arm_smccc_res *res)
+{
+	return call_args(cpu, a, true, res);
 }
 
 int pk_hvc_on_cpu(int cpu, unsigned long id, unsigned long a1,

@@ -67,6 +67,7 @@ int pk_hvc_on_cpu(int cpu, unsigned long id, unsigned long a1,
 		  unsigned long a2, unsigned long a3, struct arm_smccc_res *res);
 unsigned long pk_raw_hvc(unsigned long x0, unsigned long x1);
 int pk_hvc_args(int cpu, const unsigned long a[8], struct arm_smccc_res *res);
+int pk_smc_args(int cpu, const unsigned long a[8], struct arm_smccc_res *res);
 
 /* sysfs.c / debugfs.c */
 int pk_sysfs_init(void);

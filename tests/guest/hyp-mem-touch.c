@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hyp-mem-touch FILE read|write PAGE: map page PAGE of FILE (debugfs
+ * hyp-mem-touch FILE read|write|clear PAGE: map page PAGE of FILE (debugfs
  * pkvmkit/hyp_mem: the hypervisor's image; pkvmkit/scratch: test pages)
- * and read or write it once. Prints what
+ * and read it, or write it once (write: 0x5a5a..., clear: 0) and read it
+ * back. Prints what
  * happened: "ok <value>" if the access went through, "SIGBUS" if the kernel
  * delivered a bus error for it (what an injected abort looks like to a
  * user task). Exit 0 in both cases; other outcomes exit 1.
@@ -32,12 +33,14 @@ int main(int argc, char **argv)
 	int fd, write_access;
 
 	if (argc < 4 || argc > 5 ||
-	    (strcmp(argv[2], "read") && strcmp(argv[2], "write"))) {
-		fprintf(stderr, "usage: %s FILE read|write PAGE [unhandled]\n",
+	    (strcmp(argv[2], "read") && strcmp(argv[2], "write") &&
+	     strcmp(argv[2], "clear"))) {
+		fprintf(stderr, "usage: %s FILE read|write|clear PAGE [unhandled]\n",
 			argv[0]);
 		return 1;
 	}
-	write_access = !strcmp(argv[2], "write");
+	write_access = !strcmp(argv[2], "write") ? 1 :
+		       !strcmp(argv[2], "clear") ? 2 : 0;
 	fd = open(argv[1], O_RDWR);
 	if (fd < 0) {
 		perror(argv[1]);
@@ -56,7 +59,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (write_access)
-		p[0] = 0x5a5a5a5a5a5a5a5aUL;
+		p[0] = write_access == 1 ? 0x5a5a5a5a5a5a5a5aUL : 0;
 	printf("ok %#lx\n", p[0]);
 	return 0;
 }

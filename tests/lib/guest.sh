@@ -182,6 +182,11 @@ pk_hvc() {
 	echo "$*" >$PK_DBG/hvc && cat $PK_DBG/hvc
 }
 
+# pk_smc [cpu N] ID [A1 [A2 [A3]]]: issue an SMC, print "x0 x1 x2 x3".
+pk_smc() {
+	echo "$*" >$PK_DBG/smc && cat $PK_DBG/smc
+}
+
 # pk_hc_id N: the function id of call number N, as in HC_ID(n).
 pk_hc_id() {
 	printf '%#x\n' $((HC_FUNC_BASE | $1))
