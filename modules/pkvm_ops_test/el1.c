@@ -22,6 +22,7 @@ extern u64 __kvm_nvhe_ops_static;
 
 #define T_HYP_PA	9
 #define T_KERN_HYP_VA	10
+#define T_INIT_RESULTS	13
 
 static int __init ops_test_init(void)
 {
@@ -61,6 +62,9 @@ static int __init ops_test_init(void)
 
 	pr_info("pkvm_ops_test: handler %d, kern_hyp_va %s, hyp_pa %s\n", id,
 		kva_ok ? "ok" : "WRONG", pa_ok ? "ok" : "WRONG");
+	arm_smccc_1_1_hvc(KVM_HOST_SMCCC_ID(id), T_INIT_RESULTS, &res);
+	pr_info("pkvm_ops_test: init: register_host_smc_handler %ld, %lu of 8 bad hooks refused\n",
+		(long)res.a1, res.a2);
 	return 0;
 }
 module_init(ops_test_init);

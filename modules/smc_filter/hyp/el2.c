@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * smc_filter, EL2 half: which SMCs the host may send its firmware.
+ *
+ * The hypervisor gives this module every host SMC its PSCI relay does not
+ * handle. An id on the allow-list goes on to the firmware (return false);
+ * anything else is answered NOT_SUPPORTED here (return true) and never
+ * reaches EL3, unless `permissive` (written by the EL1 half before
+ * loading) asks to log it and let it through. One hypercall returns the
+ * counters.
+ */
+#include <linux/arm-smccc.h>
+#include <asm/kvm_pkvm_module.h>
+
+/* Sorted: looked up by binary search. */
+static const u32 allowed_smcs[] = {
+	0x80000000,	/* SMCCC_VERSION */
+	0x80000001,	/* SMCCC_ARCH_FEATURES */
+	0x80000002,	/* SMCCC_ARCH_SOC_ID */
+	0x80003fff,	/* SMCCC_ARCH_WORKAROUND_3 */
+	0x80007fff,	/* SMCCC_ARCH_WORKAROUND_2 */
+	0x80008000,	/* SMCCC_ARCH_WORKAROUND_1 */
+	0x84000050,	/* TRNG_VERSION */
+	0x84000051,	/* TRNG_FEATURES */
+	0x84000052,	/* TRNG_GET_UUID */
+	0x84000053,	/* TRNG_RND32 */
+	0xc4000053,	/* TRNG_RND64 */
+};
+
+bool permissive;		/* set by EL1 before loading */
+static const struct pkvm_module_ops *ops;
+static u64 nr_denied, nr_passed, nr_logged;
+
+static bool smc_allowed(u32 fn)
+{
+	int lo = 0, hi = ARRAY_SIZE(allowed_smcs) - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+
+		if (allowed_smcs[mid] == fn)
+			return true;
+		if (allowed_smcs[mid] < fn)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return false;
+}
+
+static bool filter_host_smc(struct kvm_cpu_context *ctxt)
+{
+	u32 fn = cpu_reg(ctxt, 0);
+
+	if (smc_allowed(fn)) {
+		__atomic_fetch_add(&nr_passed, 1, __ATOMIC_RELAXED);
+		return false;
+	}
+	if (permissive) {
+		__atomic_fetch_add(&nr_logged, 1, __ATOMIC_RELAXED);
+		ops->puts("smc_filter: permissive, would deny");
+		ops->putx64(fn);
+		return false;
+	}
+	__atomic_fetch_add(&nr_denied, 1, __ATOMIC_RELAXED);
+	cpu_reg(ctxt, 0) = SMCCC_RET_NOT_SUPPORTED;
+	return true;
+}
+
+/* -> x1 = denied, x2 = passed to the firmware, x3 = let through by permissive */
+void smc_filter_counters(struct kvm_cpu_context *ctxt)
+{
+	cpu_reg(ctxt, 1) = __atomic_load_n(&nr_denied, __ATOMIC_RELAXED);
+	cpu_reg(ctxt, 2) = __atomic_load_n(&nr_passed, __ATOMIC_RELAXED);
+	cpu_reg(ctxt, 3) = __atomic_load_n(&nr_logged, __ATOMIC_RELAXED);
+}
+
+int smc_filter_init(const struct pkvm_module_ops *module_ops)
+{
+	ops = module_ops;
+	return ops->register_host_smc_handler(filter_host_smc);
+}
