@@ -174,6 +174,18 @@ static int apply_relocs(const struct pkvm_el2_module *m, unsigned long start,
 	return 0;
 }
 
+/*
+ * The pages are the hypervisor's from now on. If the module's own init
+ * fails after this, the kernel frees the module's memory whatever its
+ * reference count: a page reference keeps each of these pages out of the
+ * page allocator, so the host never reuses memory it no longer owns.
+ */
+static void hold_pages(const struct mapped *pages, unsigned int n)
+{
+	while (n--)
+		get_page(pfn_to_page(pages[n].pfn));
+}
+
 static void unmap_pages(struct mapped *pages, unsigned int n)
 {
 	while (n--)
@@ -267,6 +279,7 @@ static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 		ret = -ENODEV;
 		goto undo;
 	}
+	hold_pages(pages, nr);
 	if (token)
 		*token = hyp_va;
 	record_pages(pages, nr);
