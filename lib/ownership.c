@@ -915,6 +915,27 @@ int own_host_set_prot(struct ownership *o, u64 pfn, u64 nr, u32 prot)
 
 /* ---- host stage-2 ------------------------------------------------------ */
 
+/*
+ * The first page from @pfn (below @end) not mapped RWX for the host. A
+ * 2 MiB unit whose counter is 0 is skipped whole: at boot nearly every
+ * unit is, and a page-by-page scan of RAM cost millions of instructions.
+ */
+static u64 own_next_not_rwx(const struct ownership *o, u64 pfn, u64 end)
+{
+	while (pfn < end) {
+		u64 unit = pfn >> OWN_UNIT2M_SHIFT;
+
+		if (!own_unit_not_rwx(o, unit, OWN_UNIT2M_SHIFT)) {
+			pfn = (unit + 1) << OWN_UNIT2M_SHIFT;
+			continue;
+		}
+		if (own_host_s2_prot(own_page(o, pfn)) != PGT_PROT_RWX)
+			return pfn;
+		pfn++;
+	}
+	return end;
+}
+
 /* Unmap or downgrade every maximal run of pages not RWX in one region. */
 static int own_host_s2_hyp_runs(struct ownership *o, struct pgt *s2,
 				const struct own_ram_region *r)
@@ -923,7 +944,7 @@ static int own_host_s2_hyp_runs(struct ownership *o, struct pgt *s2,
 	u64 end = pfn + (r->size >> PKVMKIT_PAGE_SHIFT);
 	int ret = 0;
 
-	while (pfn < end) {
+	while ((pfn = own_next_not_rwx(o, pfn, end)) < end) {
 		u32 prot = own_host_s2_prot(own_page(o, pfn));
 		u64 run = pfn + 1;
 		u64 addr = own_pfn_to_phys(pfn);
@@ -933,7 +954,7 @@ static int own_host_s2_hyp_runs(struct ownership *o, struct pgt *s2,
 			run++;
 		if (!prot)
 			ret = pgt_unmap(s2, addr, own_pfn_to_phys(run - pfn));
-		else if (prot != PGT_PROT_RWX)
+		else
 			ret = pgt_map(s2, addr, addr,
 				      own_pfn_to_phys(run - pfn), prot);
 		if (ret)
