@@ -2,17 +2,25 @@
 /*
  * libFuzzer entry point for lib/ownership.c: the input picks a fake RAM
  * layout (several regions, edges off the 2 MiB and 1 GiB lines) and a pool
- * size, then drives a sequence of ownership transitions, host stage-2
- * builds and stage-2 faults. After every step it checks:
+ * size, then drives a sequence of ownership transitions, module
+ * restrictions of host pages (own_host_set_prot), host stage-2 builds and
+ * stage-2 faults. After every step it checks:
  *
- *  - the per-state counters match the pages and add up to the RAM pages;
+ *  - the per-state counters match the pages and add up to the RAM pages,
+ *    and the per-unit counters of pages not RWX for the host match them;
  *  - the hypervisor's linear map and the host stage-2 agree with every
- *    page's state (the table in include/pkvmkit/ownership.h), map nothing
- *    but RAM (and, in the stage-2, device space outside RAM), identity only;
- *  - every table page is either in a table or free in the pool;
- *  - a call that failed changed nothing (states, counters, leaves, pool);
+ *    page's state and restriction (the table in
+ *    include/pkvmkit/ownership.h), and so does own_host_prot(); they map
+ *    nothing but RAM (and, in the stage-2, device space outside RAM),
+ *    identity only;
+ *  - every table page is either in a table or free in the pool, and the
+ *    stage-2 reservation is what the states need;
+ *  - a call that failed changed nothing (states, counters, leaves, pool),
+ *    and a restriction failed exactly when the header says it must;
+ *  - no transition succeeds on a restricted page;
  *  - a transition undone by its inverse gives the pages back their states,
- *    and (FUZZ_CHECK_POOL_SYMMETRY) the pool its free pages.
+ *    and (FUZZ_CHECK_POOL_SYMMETRY) the pool its free pages; a restriction
+ *    undone by its lift also gives back the stage-2's leaves and tables.
  *
  * Any violation prints what and where to stderr and aborts, so libFuzzer
  * keeps the input as a reproducer. Built by "make -C tests/unit fuzz".
@@ -111,7 +119,7 @@ static int cur_op;		/* for messages */
  * (a fuzzer whose calls all fail checks little).
  */
 #ifdef FUZZ_STATS
-static unsigned long nr_ok[16], nr_err[16];
+static unsigned long nr_ok[32], nr_err[32];
 #define STAT(t, ret)	((ret) ? nr_err[t]++ : nr_ok[t]++)
 #else
 #define STAT(t, ret)	do { } while (0)
@@ -271,10 +279,27 @@ static CHECKER u32 want_s1(const struct hyp_page *p)
 	return (p->boot || p->priv) ? 0 : PGT_PROT_RW;
 }
 
+/* A module's restriction, as own_host_set_prot() documents it. */
+static CHECKER u32 restricted_prot(u32 host_prot)
+{
+	switch (host_prot) {
+	case OWN_HOST_UNRESTRICTED:	return PGT_PROT_RWX;
+	case OWN_HOST_PROT_NONE:	return 0;
+	case OWN_HOST_PROT_R:		return PGT_PROT_R;
+	case OWN_HOST_PROT_RW:		return PGT_PROT_RW;
+	case OWN_HOST_PROT_RX:		return PGT_PROT_RX;
+	default:
+		fuzz_fail("host_prot %u is no restriction", host_prot);
+	}
+}
+
 static CHECKER u32 want_s2(const struct hyp_page *p)
 {
+	if (p->host_prot && p->state != PAGE_HOST_OWNED)
+		fuzz_fail("a page in state %d is restricted", p->state);
 	switch (p->state) {
 	case PAGE_HOST_OWNED:
+		return restricted_prot(p->host_prot);
 	case PAGE_HOST_SHARED:
 		return PGT_PROT_RWX;
 	case PAGE_HYP_SHARED:
@@ -304,6 +329,65 @@ static CHECKER void check_counts(void)
 		fuzz_fail("states add up to %llu pages, RAM has %llu",
 			  (unsigned long long)sum,
 			  (unsigned long long)env.ram_pages);
+}
+
+/* One unit's counter of pages not RWX for the host, recounted. */
+static CHECKER void check_unit(u64 unit, u32 shift, u64 counter)
+{
+	u64 lo = unit << shift, hi = (unit + 1) << shift, pfn, n = 0;
+	u64 span_end = env.o.first_pfn + env.o.nr_pfns;
+
+	/* pages off the span are not RAM: a 1 GiB unit is mostly those */
+	if (lo < env.o.first_pfn)
+		lo = env.o.first_pfn;
+	if (hi > span_end)
+		hi = span_end;
+	for (pfn = lo; pfn < hi; pfn++)
+		if (is_ram(pfn) && want_s2(page_of(pfn)) != PGT_PROT_RWX)
+			n++;
+	if (n != counter)
+		fuzz_fail("unit %#llx (shift %u): counter %llu, %llu pages not RWX",
+			  (unsigned long long)unit, shift,
+			  (unsigned long long)counter, (unsigned long long)n);
+}
+
+static CHECKER void check_unit_counters(void)
+{
+	const struct ownership *o = &env.o;
+	u64 last = o->first_pfn + o->nr_pfns - 1, u;
+
+	for (u = o->first_pfn >> OWN_UNIT2M_SHIFT;
+	     u <= last >> OWN_UNIT2M_SHIFT; u++)
+		check_unit(u, OWN_UNIT2M_SHIFT,
+			   o->not_rwx_in_2m[u - (o->first_pfn >> OWN_UNIT2M_SHIFT)]);
+	for (u = o->first_pfn >> OWN_UNIT1G_SHIFT;
+	     u <= last >> OWN_UNIT1G_SHIFT; u++)
+		check_unit(u, OWN_UNIT1G_SHIFT,
+			   o->not_rwx_in_1g[u - (o->first_pfn >> OWN_UNIT1G_SHIFT)]);
+}
+
+/* What own_host_prot() says of each page: its state and restriction. */
+static CHECKER void check_host_prot(void)
+{
+	const struct ownership *o = &env.o;
+	u64 pfn;
+
+	for (pfn = o->first_pfn - 1; pfn <= o->first_pfn + o->nr_pfns; pfn++) {
+		u32 prot = ~0U;
+		bool restricted = false;
+		int ret = own_host_prot(o, pfn, &prot, &restricted);
+
+		if (!is_ram(pfn)) {
+			if (ret != -EINVAL)
+				fuzz_fail("own_host_prot(%#llx) = %d off RAM",
+					  (unsigned long long)pfn, ret);
+			continue;
+		}
+		if (ret || prot != want_s2(page_of(pfn)) ||
+		    restricted != (page_of(pfn)->host_prot != 0))
+			fuzz_fail("own_host_prot(%#llx) = %d, prot %#x restricted %d",
+				  (unsigned long long)pfn, ret, prot, restricted);
+	}
 }
 
 struct leaf_ctx {
@@ -399,6 +483,8 @@ static CHECKER void check_tables(void)
 static void check_all(void)
 {
 	check_counts();
+	check_unit_counters();
+	check_host_prot();
 	check_tables();
 }
 
@@ -443,7 +529,7 @@ struct snap {
 	struct hyp_page *pages;
 	u64 nr_in_state[PAGE_STATE_COUNT];
 	struct leaf_sig s1, s2;
-	u64 free;
+	u64 free, reserved;
 	u64 s1_tables, s2_tables;	/* to say which table kept pages */
 };
 
@@ -459,6 +545,7 @@ static CHECKER void snap_take(struct snap *s)
 	s->s1 = sig_of(&env.hyp_s1);
 	s->s2 = sig_of(&env.host_s2);
 	s->free = pool_nr_free(&env.pool);
+	s->reserved = pool_nr_reserved(&env.pool);
 	s->s1_tables = pgt_nr_tables(&env.hyp_s1);
 	s->s2_tables = env.host_s2.root ? pgt_nr_tables(&env.host_s2) : 0;
 }
@@ -498,7 +585,7 @@ enum op {
 	OP_DONATE_R, OP_DONATE_C, OP_DONATE_PRIV, OP_HYP_DONATE_HOST,
 	OP_RECLAIM, OP_CLAIM, OP_SHARE, OP_UNSHARE, OP_HYP_SHARE,
 	OP_HYP_UNSHARE, OP_PIN, OP_UNPIN, OP_MARK_BOOT, NR_TRANSITIONS,
-	OP_BUILD_S2 = NR_TRANSITIONS, OP_FAULT, NR_OPS
+	OP_BUILD_S2 = NR_TRANSITIONS, OP_FAULT, OP_SET_PROT, NR_OPS
 };
 
 static const char *const op_name[NR_OPS] = {
@@ -506,7 +593,7 @@ static const char *const op_name[NR_OPS] = {
 	"host_donate_hyp_private", "hyp_donate_host", "host_reclaim",
 	"hyp_claim", "host_share_hyp", "host_unshare_hyp", "hyp_share_host",
 	"hyp_unshare_host", "pin_shared", "unpin_shared", "mark_hyp_boot",
-	"build_host_s2", "host_s2_fault",
+	"build_host_s2", "host_s2_fault", "host_set_prot",
 };
 
 /* What undoes each transition; NR_OPS where nothing does exactly. */
@@ -575,6 +662,10 @@ static void check_done(enum op t, u64 pfn, u64 nr, const struct snap *before)
 		const struct hyp_page *b = &before->pages[i - env.o.first_pfn];
 		int pins = (t == OP_PIN) - (t == OP_UNPIN);
 
+		if (b->host_prot)
+			fuzz_fail("%s(%#llx, %llu) succeeded on restricted pfn %#llx",
+				  op_name[t], (unsigned long long)pfn,
+				  (unsigned long long)nr, (unsigned long long)i);
 		if (p->state != state_after(t))
 			fuzz_fail("%s(%#llx, %llu) succeeded, pfn %#llx in state %d",
 				  op_name[t], (unsigned long long)pfn,
@@ -733,6 +824,145 @@ static void do_fault(u64 addr)
 	snap_drop(&before);
 }
 
+/* ---- module restrictions (own_host_set_prot) ---- */
+
+/* The five valid @prot (RWX twice: lifts are common), and two invalid. */
+static const u32 set_prots[8] = {
+	0, PGT_PROT_R, PGT_PROT_RW, PGT_PROT_RX, PGT_PROT_RWX, PGT_PROT_RWX,
+	PGT_PROT_W, PGT_PROT_RW | PGT_PROT_DEVICE,
+};
+
+static int prot_restriction(u32 prot)
+{
+	switch (prot) {
+	case 0:			return OWN_HOST_PROT_NONE;
+	case PGT_PROT_R:	return OWN_HOST_PROT_R;
+	case PGT_PROT_RW:	return OWN_HOST_PROT_RW;
+	case PGT_PROT_RX:	return OWN_HOST_PROT_RX;
+	case PGT_PROT_RWX:	return OWN_HOST_UNRESTRICTED;
+	default:		return -1;
+	}
+}
+
+/*
+ * What the header says own_host_set_prot() must return, before -ENOMEM;
+ * *may_need_memory if it may also fail for memory: a page newly
+ * restricted while the stage-2 exists (its unit may need a slot).
+ */
+static CHECKER int set_prot_verdict(u64 pfn, u64 nr, u32 prot,
+				    bool *may_need_memory)
+{
+	int hp = prot_restriction(prot);
+	u64 i;
+
+	*may_need_memory = false;
+	if (hp < 0 || !nr || nr > ~0ULL - pfn)
+		return -EINVAL;
+	/* stops at the first page off RAM: huge ranges end quickly */
+	for (i = pfn; i < pfn + nr; i++)
+		if (!is_ram(i))
+			return -EINVAL;
+	for (i = pfn; i < pfn + nr; i++) {
+		const struct hyp_page *p = page_of(i);
+
+		if (p->state != PAGE_HOST_OWNED ||
+		    (hp == OWN_HOST_UNRESTRICTED && !p->host_prot))
+			return -EPERM;
+		if (hp != OWN_HOST_UNRESTRICTED && !p->host_prot &&
+		    env.o.host_s2)
+			*may_need_memory = true;
+	}
+	return 0;
+}
+
+/* After a successful call: every page HOST_OWNED with @prot's restriction. */
+static void check_set_prot_done(u64 pfn, u64 nr, u32 prot)
+{
+	u64 i;
+
+	for (i = pfn; i < pfn + nr; i++)
+		if (page_of(i)->state != PAGE_HOST_OWNED ||
+		    page_of(i)->host_prot != prot_restriction(prot))
+			fuzz_fail("host_set_prot(%#llx, %llu, %#x): pfn %#llx in "
+				  "state %d, restriction %u",
+				  (unsigned long long)pfn, (unsigned long long)nr,
+				  prot, (unsigned long long)i, page_of(i)->state,
+				  page_of(i)->host_prot);
+}
+
+/* True if no page of the range was restricted in @s. */
+static CHECKER bool was_unrestricted(const struct snap *s, u64 pfn, u64 nr)
+{
+	u64 i;
+
+	for (i = pfn; i < pfn + nr; i++)
+		if (s->pages[i - env.o.first_pfn].host_prot)
+			return false;
+	return true;
+}
+
+/*
+ * Lift a restriction of pages that had none: everything as before it, the
+ * stage-2's leaves (blocks included) and table count too, whatever the
+ * alignment. A lift needs no memory, so it cannot fail.
+ */
+static void undo_set_prot(u64 pfn, u64 nr, u32 prot, const struct snap *before)
+{
+	struct snap now;
+	int ret = own_host_set_prot(&env.o, pfn, nr, PGT_PROT_RWX);
+
+	if (ret)
+		fuzz_fail("lift(%#llx, %llu) after restricting to %#x: %d",
+			  (unsigned long long)pfn, (unsigned long long)nr, prot,
+			  ret);
+	if (!same_states(before))
+		fuzz_fail("restrict to %#x then lift(%#llx, %llu): states differ",
+			  prot, (unsigned long long)pfn, (unsigned long long)nr);
+	snap_take(&now);
+	if (!sig_equal(before->s1, now.s1) || !sig_equal(before->s2, now.s2) ||
+	    before->s2_tables != now.s2_tables ||
+	    before->reserved != now.reserved ||
+	    (FUZZ_CHECK_POOL_SYMMETRY && before->free != now.free))
+		fuzz_fail("restrict to %#x then lift(%#llx, %llu): host_s2 "
+			  "tables %llu -> %llu, reserved %llu -> %llu, free "
+			  "%llu -> %llu, leaves %s",
+			  prot, (unsigned long long)pfn, (unsigned long long)nr,
+			  (unsigned long long)before->s2_tables,
+			  (unsigned long long)now.s2_tables,
+			  (unsigned long long)before->reserved,
+			  (unsigned long long)now.reserved,
+			  (unsigned long long)before->free,
+			  (unsigned long long)now.free,
+			  sig_equal(before->s2, now.s2) ? "same" : "differ");
+	snap_drop(&now);
+}
+
+static void do_set_prot(u64 pfn, u64 nr, u8 sel, bool undo_it)
+{
+	u32 prot = set_prots[sel % 8];
+	bool may_need_memory;
+	int want = set_prot_verdict(pfn, nr, prot, &may_need_memory);
+	struct snap before;
+	int ret;
+
+	snap_take(&before);
+	ret = own_host_set_prot(&env.o, pfn, nr, prot);
+	STAT(OP_SET_PROT, ret);
+	if (ret != want && !(ret == -ENOMEM && !want && may_need_memory))
+		fuzz_fail("host_set_prot(%#llx, %llu, %#x) = %d, want %d",
+			  (unsigned long long)pfn, (unsigned long long)nr, prot,
+			  ret, want);
+	if (ret) {
+		check_unchanged(&before, op_name[OP_SET_PROT], ret);
+	} else {
+		check_set_prot_done(pfn, nr, prot);
+		if (undo_it && prot != PGT_PROT_RWX &&
+		    was_unrestricted(&before, pfn, nr))
+			undo_set_prot(pfn, nr, prot, &before);
+	}
+	snap_drop(&before);
+}
+
 /* ---- decoding the input ---- */
 
 /* A pfn near a region (its edges included), or anywhere near the span. */
@@ -777,7 +1007,8 @@ static void pick_range(u8 b, u64 *pfn, u64 *nr)
 }
 
 /*
- * One op from OP_BYTES bytes: op, pfn (2), range, flags, fault address.
+ * One op from OP_BYTES bytes: op, pfn (2), range, flags, fault address
+ * (or, for host_set_prot, the @prot).
  * Ranges go through four slots: an op either picks a new range into its
  * slot or reuses the slot's last one (flags bit 3), so sequences such as
  * donate, share to the host, unshare, reclaim of the same pages are common
@@ -805,6 +1036,9 @@ static void step(const uint8_t *d)
 		break;
 	case OP_FAULT:
 		do_fault(fault_addr(pfn, d[5]));
+		break;
+	case OP_SET_PROT:
+		do_set_prot(pfn, nr, d[5], !(d[4] & 0x30));
 		break;
 	default:
 		do_transition(t, pfn, nr, !(d[4] & 0x30));

@@ -4,18 +4,20 @@
 # run again after changing the input encoding of fuzz_ownership.c). Each
 # seed is a short sequence that reaches states random bytes rarely do:
 # pinned shares, hyp shares of donated pages, donations across a 2 MiB
-# block of the host stage-2, boot pages before the stage-2.
+# block of the host stage-2, boot pages before the stage-2, module
+# restrictions (and the transitions they refuse) before and after it.
 #
 # Encoding (see step() in fuzz_ownership.c): one config byte (layout =
 # cfg % 3, 0x80 = roomy pool, 0x40 = build the stage-2 first), then six
-# bytes per op: op, pfn selector (2, little endian), range, flags, fault.
+# bytes per op: op, pfn selector (2, little endian), range, flags, fault
+# (for SET_PROT: the prot, 0 none, 1 R, 2 RW, 3 RX, 4 RWX).
 set -eu
 cd "$(dirname "$0")"
 
 # op numbers: enum op in fuzz_ownership.c
 DONATE_R=0 DONATE_C=1 DONATE_PRIV=2 HYP_DONATE_HOST=3 RECLAIM=4 CLAIM=5
 SHARE=6 UNSHARE=7 HYP_SHARE=8 HYP_UNSHARE=9 PIN=10 UNPIN=11 MARK_BOOT=12
-BUILD_S2=13 FAULT=14
+BUILD_S2=13 FAULT=14 SET_PROT=15
 # flags: a new range into slot 0 / reuse slot 0; undo at once or not
 NEW=0x10 SAME=0x18 NEW_UNDO=0x00
 
@@ -58,6 +60,23 @@ NR=2	# layout 1 (ram_blocks): 1 region
   op $DONATE_C 0 511 "$(few 2)" $NEW_UNDO
   op $MARK_BOOT 0 0 "$(few 1)" $NEW
 } >private.bin
+
+# restrict and lift at once (first page, across the 2 MiB line); a
+# restriction that refuses a donation, changes, faults, then is lifted
+{ byte 0xc1
+  op $SET_PROT 0 0 "$(few 1)" $NEW_UNDO 1
+  op $SET_PROT 0 511 "$(few 2)" $NEW_UNDO 0
+  op $SET_PROT 0 0 $((0x20 | 21)) $NEW 3
+  op $DONATE_R 0 0 0 $SAME; op $SET_PROT 0 0 0 $SAME 0
+  op $FAULT 0 0 0 $SAME 0x11; op $SET_PROT 0 0 0 $SAME 4
+} >restrict.bin
+
+# restrictions before the stage-2 exists, which the build must honour
+{ byte 0x81
+  op $SET_PROT 0 500 $((0x20 | 2)) $NEW 2
+  op $MARK_BOOT 0 0 0 $SAME; op $BUILD_S2 0 0 0 $NEW
+  op $SET_PROT 0 0 0 $SAME 4
+} >restrict-boot.bin
 
 NR=3	# layout 2 (ram_1g_line): 2 regions
 { byte 0x12
