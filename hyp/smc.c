@@ -43,27 +43,13 @@ static bool smc_may_forward(u32 fn)
 	return owner < SMCCC_OWNER_STD_HYP || owner >= SMCCC_OWNER_TRUSTED_APP;
 }
 
-static bool module_handles_smc(struct host_ctxt *ctxt)
-{
-	hyp_bool_hook_t hook = hyp_hook_get(host_smc_hook);
-	u64 pc;
-	bool handled;
-
-	if (!hook)
-		return false;
-	pc = hyp_hook_enter(ctxt);
-	handled = hook(ctxt);
-	hyp_hook_exit(ctxt, pc);
-	return handled;
-}
-
 void handle_host_smc(struct host_ctxt *ctxt, u64 esr)
 {
 	if (ESR_ISS_IMM16(esr)) {
 		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
 		return;
 	}
-	if (hyp_psci_relay(ctxt) || module_handles_smc(ctxt))
+	if (hyp_psci_relay(ctxt) || hyp_run_bool_hook(host_smc_hook, ctxt))
 		return;
 	if (!smc_may_forward((u32)ctxt->regs[0])) {
 		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;

@@ -25,20 +25,6 @@ int hyp_op_register_default_trap_handler(bool (*cb)(struct host_ctxt *))
 	return hyp_module_set_hook((void **)&default_trap_hook, cb);
 }
 
-static bool module_handles_trap(struct host_ctxt *ctxt)
-{
-	hyp_bool_hook_t hook = hyp_hook_get(default_trap_hook);
-	bool handled;
-	u64 pc;
-
-	if (!hook)
-		return false;
-	pc = hyp_hook_enter(ctxt);
-	handled = hook(ctxt);
-	hyp_hook_exit(ctxt, pc);
-	return handled;
-}
-
 void handle_host_trap(struct host_ctxt *ctxt)
 {
 	u64 esr = read_sysreg(esr_el2);
@@ -64,7 +50,7 @@ void handle_host_trap(struct host_ctxt *ctxt)
 		handle_host_abort(ctxt, esr);
 		break;
 	default:
-		if (!module_handles_trap(ctxt))
+		if (!hyp_run_bool_hook(default_trap_hook, ctxt))
 			inject_host_undef(ctxt);
 		break;
 	}

@@ -106,6 +106,20 @@ static inline void hyp_hook_exit(struct host_ctxt *ctxt, u64 pc_before)
 		ctxt->pc = elr;
 }
 
+/* Run a bool (*)(struct host_ctxt *) hook if one is set; false if none. */
+#define hyp_run_bool_hook(slot, ctxt) ({				\
+	bool (*__hook)(struct host_ctxt *) = hyp_hook_get(slot);	\
+	bool __handled = false;						\
+	u64 __pc;							\
+									\
+	if (__hook) {							\
+		__pc = hyp_hook_enter(ctxt);				\
+		__handled = __hook(ctxt);				\
+		hyp_hook_exit(ctxt, __pc);				\
+	}								\
+	__handled;							\
+})
+
 /* lib.c */
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
