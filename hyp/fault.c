@@ -145,30 +145,17 @@ static void notify_illegal_abort(struct host_ctxt *ctxt)
 	hyp_hook_exit(ctxt, pc);
 }
 
-void handle_host_abort(struct host_ctxt *ctxt, u64 esr)
+/*
+ * The access stays refused: tell the notifier, then inject a synchronous
+ * external abort at the faulting instruction. Out of line, so that the
+ * path of an access a module's handler deals with stays short.
+ */
+static noinline void refuse_host_access(struct host_ctxt *ctxt, u64 esr,
+					u64 far, u64 ipa)
 {
 	bool dabt = ESR_EC(esr) == ESR_EC_DABT_LOW;
-	bool write = dabt && (esr & ESR_ISS_WNR);
-	u64 far = read_sysreg(far_el2);
-	u64 ipa = fault_ipa(esr, far);
 	u64 ec, iss;
 
-	/*
-	 * A translation fault: device space touched the first time (mapped
-	 * now), or an entry another CPU was rebuilding: let the host retry.
-	 */
-	if (is_translation_fault(esr) && !hyp_host_s2_fault(ipa))
-		return;
-	switch (hyp_host_fault_check(ipa, write, !dabt)) {
-	case HOST_FAULT_RETRY:
-		return;
-	case HOST_FAULT_RESTRICTED:
-		if (module_handles_fault(ctxt, esr, ipa))
-			return;
-		break;
-	case HOST_FAULT_REFUSED:
-		break;
-	}
 	notify_illegal_abort(ctxt);
 
 	if (dabt)
@@ -183,6 +170,38 @@ void handle_host_abort(struct host_ctxt *ctxt, u64 esr)
 		from_el0(ctxt->pstate) ? "EL0" : "EL1",
 		(unsigned long)ctxt->pc);
 	inject_host_exception(ctxt, (ec << ESR_EC_SHIFT) | ESR_IL | iss, far);
+}
+
+/* The stage-2 permission the aborted access needed (PGT_PROT_*). */
+static u32 access_needs(u64 esr)
+{
+	if (ESR_EC(esr) != ESR_EC_DABT_LOW)
+		return PGT_PROT_X;
+	return (esr & ESR_ISS_WNR) ? PGT_PROT_W : PGT_PROT_R;
+}
+
+void handle_host_abort(struct host_ctxt *ctxt, u64 esr)
+{
+	u64 far = read_sysreg(far_el2);
+	u64 ipa = fault_ipa(esr, far);
+
+	/*
+	 * A translation fault: device space touched the first time (mapped
+	 * now), or an entry another CPU was rebuilding: let the host retry.
+	 */
+	if (is_translation_fault(esr) && !hyp_host_s2_fault(ipa))
+		return;
+	switch (hyp_host_access(ipa, access_needs(esr))) {
+	case OWN_ACCESS_ALLOWED:
+		return;
+	case OWN_ACCESS_RESTRICTED:
+		if (module_handles_fault(ctxt, esr, ipa))
+			return;
+		break;
+	case OWN_ACCESS_REFUSED:
+		break;
+	}
+	refuse_host_access(ctxt, esr, far, ipa);
 }
 
 void inject_host_undef(struct host_ctxt *ctxt)

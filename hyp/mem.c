@@ -610,26 +610,21 @@ int hyp_op_host_stage2_get_leaf(u64 phys, u64 *ptep, u32 *level)
 }
 
 /*
- * A host abort on RAM, seen by the ownership state (which the stage-2
- * follows under the same lock): HOST_FAULT_RETRY if the access is allowed
- * by now (the permissions changed since the fault: a share undone, a
- * restriction lifted), HOST_FAULT_RESTRICTED if a module's restriction
- * refuses it, HOST_FAULT_REFUSED otherwise (not the host's, or not RAM).
+ * A host abort, seen by the ownership state (which the stage-2 follows):
+ * OWN_ACCESS_ALLOWED if the access is allowed by now (the permissions
+ * changed since the fault: a share undone, a restriction lifted),
+ * OWN_ACCESS_RESTRICTED if a module's restriction refuses it,
+ * OWN_ACCESS_REFUSED otherwise (not the host's, or not RAM).
  */
-enum host_fault hyp_host_fault_check(u64 ipa, bool write, bool exec)
+enum own_access hyp_host_access(u64 ipa, u32 need)
 {
-	u32 need = write ? PGT_PROT_W : exec ? PGT_PROT_X : PGT_PROT_R;
-	bool restricted;
-	u32 prot;
-	int ret;
-
-	ret = LOCKED(own_host_prot(&own, ipa >> PKVMKIT_PAGE_SHIFT, &prot,
-				   &restricted));
-	if (ret)
-		return HOST_FAULT_REFUSED;
-	if (prot & need)
-		return HOST_FAULT_RETRY;
-	return restricted ? HOST_FAULT_RESTRICTED : HOST_FAULT_REFUSED;
+	/*
+	 * Without mem_lock: own_host_access() reads one snapshot of the
+	 * page, which is all the lock would give too (the state may change
+	 * right after either way). A transition in progress on another CPU
+	 * either already shows here or makes the host retry until it does.
+	 */
+	return own_host_access(&own, ipa >> PKVMKIT_PAGE_SHIFT, need);
 }
 
 /* ---- protected VMs ---------------------------------------------------- */

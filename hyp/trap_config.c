@@ -32,7 +32,7 @@ struct trap_mask {
 
 static hyp_spinlock_t traps_lock;
 static struct trap_mask hcr_mask, hfgwtr_mask;	/* under traps_lock */
-static u32 traps_gen;				/* bumped by each update */
+u32 hyp_traps_gen;			/* bumped by each update */
 static bool fgt_missing_logged;
 
 static bool cpu_has_fgt(void)
@@ -60,21 +60,14 @@ static void write_traps_locked(void)
 		write_sysreg(apply_mask(read_sysreg(SYS_HFGWTR_EL2), &hfgwtr_mask),
 			     SYS_HFGWTR_EL2);
 	isb();
-	this_cpu()->traps_gen = traps_gen;
+	this_cpu()->traps_gen = hyp_traps_gen;
 }
 
-/* On every entry from the host: catch up with updates made elsewhere. */
-void hyp_apply_host_traps(void)
-{
-	if (this_cpu()->traps_gen == __atomic_load_n(&traps_gen,
-						     __ATOMIC_ACQUIRE))
-		return;
-	hyp_spin_lock(&traps_lock);
-	write_traps_locked();
-	hyp_spin_unlock(&traps_lock);
-}
-
-/* A CPU entering through the relay, its EL2 registers just reset. */
+/*
+ * Write this CPU's trap registers from the module masks: on a CPU entering
+ * through the relay (its EL2 registers just reset), and after a host trap
+ * when a module changed them elsewhere (hyp_apply_host_traps()).
+ */
 void hyp_reapply_host_traps(void)
 {
 	hyp_spin_lock(&traps_lock);
@@ -91,7 +84,7 @@ void hyp_op_update_hcr_el2(unsigned long set_mask, unsigned long clear_mask)
 	hyp_spin_lock(&traps_lock);
 	merge_mask(&hcr_mask, set_mask & ~HCR_MODULE_FIXED,
 		   clear_mask & ~HCR_MODULE_FIXED);
-	__atomic_store_n(&traps_gen, traps_gen + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&hyp_traps_gen, hyp_traps_gen + 1, __ATOMIC_RELEASE);
 	write_traps_locked();
 	hyp_spin_unlock(&traps_lock);
 }
@@ -106,7 +99,7 @@ void hyp_op_update_hfgwtr_el2(unsigned long set_mask, unsigned long clear_mask)
 	}
 	hyp_spin_lock(&traps_lock);
 	merge_mask(&hfgwtr_mask, set_mask, clear_mask);
-	__atomic_store_n(&traps_gen, traps_gen + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&hyp_traps_gen, hyp_traps_gen + 1, __ATOMIC_RELEASE);
 	write_traps_locked();
 	hyp_spin_unlock(&traps_lock);
 }

@@ -730,13 +730,26 @@ int own_unpin_shared(struct ownership *o, u64 pfn, u64 nr)
 
 /* ---- module restrictions of the host stage-2 --------------------------- */
 
-/* Host stage-2 permissions of a restriction (enum own_host_prot). */
-static const u8 own_host_prot_to_pgt[] = {
-	[OWN_HOST_UNRESTRICTED]	= PGT_PROT_RWX,
-	[OWN_HOST_PROT_NONE]	= 0,
-	[OWN_HOST_PROT_R]	= PGT_PROT_R,
-	[OWN_HOST_PROT_RW]	= PGT_PROT_RW,
-	[OWN_HOST_PROT_RX]	= PGT_PROT_RX,
+#define OWN_HOST_PROT_VALUES	(1 << 3)	/* struct hyp_page.host_prot */
+#define OWN_EVERY_RESTRICTION(prot) \
+	{ [0 ... OWN_HOST_PROT_VALUES - 1] = (prot) }
+
+/*
+ * What the host stage-2 holds for a page, by its state and restriction
+ * (0 = nothing). A table, because the fault path looks it up on every
+ * host abort. Only HOST_OWNED pages can be restricted.
+ */
+static const u8 own_host_s2_prot_of[PAGE_STATE_COUNT][OWN_HOST_PROT_VALUES] = {
+	[PAGE_HOST_OWNED] = {
+		[OWN_HOST_UNRESTRICTED]	= PGT_PROT_RWX,
+		[OWN_HOST_PROT_NONE]	= 0,
+		[OWN_HOST_PROT_R]	= PGT_PROT_R,
+		[OWN_HOST_PROT_RW]	= PGT_PROT_RW,
+		[OWN_HOST_PROT_RX]	= PGT_PROT_RX,
+	},
+	[PAGE_HOST_SHARED]	= OWN_EVERY_RESTRICTION(PGT_PROT_RWX),
+	[PAGE_HYP_OWNED]	= OWN_EVERY_RESTRICTION(0),
+	[PAGE_HYP_SHARED]	= OWN_EVERY_RESTRICTION(PGT_PROT_R),
 };
 
 /*
@@ -747,8 +760,8 @@ static int own_host_prot_from_pgt(u32 prot, u8 *host_prot)
 {
 	u8 i;
 
-	for (i = 0; i < ARRAY_SIZE(own_host_prot_to_pgt); i++) {
-		if (own_host_prot_to_pgt[i] == prot) {
+	for (i = OWN_HOST_UNRESTRICTED; i <= OWN_HOST_PROT_RX; i++) {
+		if (own_host_s2_prot_of[PAGE_HOST_OWNED][i] == prot) {
 			*host_prot = i;
 			return 0;
 		}
@@ -756,34 +769,73 @@ static int own_host_prot_from_pgt(u32 prot, u8 *host_prot)
 	return -EINVAL;
 }
 
-/* What the host stage-2 holds for page @p: 0 = nothing. */
-static u32 own_host_s2_prot(const struct hyp_page *p)
+static u32 own_host_s2_prot(struct hyp_page snap)
 {
-	switch (p->state) {
-	case PAGE_HOST_OWNED:
-		return own_host_prot_to_pgt[p->host_prot];
-	case PAGE_HOST_SHARED:
-		return PGT_PROT_RWX;
-	case PAGE_HYP_SHARED:
-		return PGT_PROT_R;
-	default:
-		return 0;
+	return own_host_s2_prot_of[snap.state][snap.host_prot];
+}
+
+/* Is @pfn RAM? Sets *@idx to its index in o->pages: for hot paths. */
+static bool own_ram_index(const struct ownership *o, u64 pfn, u64 *idx)
+{
+	u32 i;
+
+	for (i = 0; i < o->nr_ram; i++) {
+		u64 off = pfn - (o->ram[i].base >> PKVMKIT_PAGE_SHIFT);
+
+		if (off < o->ram[i].size >> PKVMKIT_PAGE_SHIFT) {
+			*idx = pfn - o->first_pfn;
+			return true;
+		}
 	}
+	return false;
+}
+
+_Static_assert(sizeof(struct hyp_page) == sizeof(u16),
+	       "own_page_snapshot() loads a struct hyp_page as one u16");
+
+/*
+ * One load of the whole entry: writers change it with a single 16-bit
+ * store under the caller's lock, so a reader without the lock sees one
+ * state or the next, never a mix of fields.
+ */
+static struct hyp_page own_page_snapshot(const struct hyp_page *p)
+{
+	u16 raw = __atomic_load_n((const u16 *)p, __ATOMIC_RELAXED);
+	struct hyp_page snap;
+
+	__builtin_memcpy(&snap, &raw, sizeof(snap));
+	return snap;
 }
 
 int own_host_prot(const struct ownership *o, u64 pfn, u32 *prot,
 		  bool *restricted)
 {
-	const struct hyp_page *p;
+	struct hyp_page snap;
+	u64 idx;
 
-	if (!own_range_is_ram(o, pfn, 1))
+	if (!own_ram_index(o, pfn, &idx))
 		return -EINVAL;
-	p = own_page(o, pfn);
+	snap = own_page_snapshot(&o->pages[idx]);
 	if (prot)
-		*prot = own_host_s2_prot(p);
+		*prot = own_host_s2_prot(snap);
 	if (restricted)
-		*restricted = p->host_prot != OWN_HOST_UNRESTRICTED;
+		*restricted = snap.host_prot != OWN_HOST_UNRESTRICTED;
 	return 0;
+}
+
+enum own_access own_host_access(const struct ownership *o, u64 pfn,
+				u32 need)
+{
+	struct hyp_page snap;
+	u64 idx;
+
+	if (!own_ram_index(o, pfn, &idx))
+		return OWN_ACCESS_REFUSED;
+	snap = own_page_snapshot(&o->pages[idx]);
+	if ((own_host_s2_prot(snap) & need) == need)
+		return OWN_ACCESS_ALLOWED;
+	return snap.host_prot != OWN_HOST_UNRESTRICTED ? OWN_ACCESS_RESTRICTED :
+							 OWN_ACCESS_REFUSED;
 }
 
 /*
@@ -929,7 +981,7 @@ static u64 own_next_not_rwx(const struct ownership *o, u64 pfn, u64 end)
 			pfn = (unit + 1) << OWN_UNIT2M_SHIFT;
 			continue;
 		}
-		if (own_host_s2_prot(own_page(o, pfn)) != PGT_PROT_RWX)
+		if (own_host_s2_prot(*own_page(o, pfn)) != PGT_PROT_RWX)
 			return pfn;
 		pfn++;
 	}
@@ -945,12 +997,12 @@ static int own_host_s2_hyp_runs(struct ownership *o, struct pgt *s2,
 	int ret = 0;
 
 	while ((pfn = own_next_not_rwx(o, pfn, end)) < end) {
-		u32 prot = own_host_s2_prot(own_page(o, pfn));
+		u32 prot = own_host_s2_prot(*own_page(o, pfn));
 		u64 run = pfn + 1;
 		u64 addr = own_pfn_to_phys(pfn);
 
 		while (run < end &&
-		       own_host_s2_prot(own_page(o, run)) == prot)
+		       own_host_s2_prot(*own_page(o, run)) == prot)
 			run++;
 		if (!prot)
 			ret = pgt_unmap(s2, addr, own_pfn_to_phys(run - pfn));

@@ -265,9 +265,27 @@ int own_host_set_prot(struct ownership *o, u64 pfn, u64 nr, u32 prot);
  * (PGT_PROT_*, 0 = no access); *restricted says whether a module
  * restricted it (for the fault path: a module's page, not a violation of
  * the hypervisor's). Either pointer may be NULL. -EINVAL if not RAM.
+ * Needs no lock: it reads the page's entry with one load, so the answer
+ * is the state at some instant during the call (the fault path uses it
+ * so; a caller that acts on the answer takes the lock).
  */
 int own_host_prot(const struct ownership *o, u64 pfn, u32 *prot,
 		  bool *restricted);
+
+/* What the host's fault path makes of an access (own_host_access()). */
+enum own_access {
+	OWN_ACCESS_REFUSED,	/* not the host's to make, or not RAM */
+	OWN_ACCESS_ALLOWED,	/* the stage-2 allows it (or soon will): retry */
+	OWN_ACCESS_RESTRICTED,	/* a module's restriction refuses it */
+};
+
+/*
+ * May the host access @pfn with every permission in @need (PGT_PROT_*)?
+ * What own_host_prot() says, as the fault path asks it, and as it does
+ * without a lock.
+ */
+enum own_access own_host_access(const struct ownership *o, u64 pfn,
+				u32 need);
 
 /*
  * Reserve the host stage-2's table slots in the pool, then build it in @s2

@@ -1301,19 +1301,42 @@ TEST(restricted_pages_refuse_every_transition)
 	}
 }
 
-/* own_host_prot() of @pfn is @prot, restricted or not, and -EINVAL off RAM. */
+/* What own_host_access() must say of an access needing @need. */
+static enum own_access access_expected(u32 prot, bool restricted, u32 need)
+{
+	if ((prot & need) == need)
+		return OWN_ACCESS_ALLOWED;
+	return restricted ? OWN_ACCESS_RESTRICTED : OWN_ACCESS_REFUSED;
+}
+
+/*
+ * own_host_prot() of @pfn is @prot, restricted or not, and the fault
+ * path's own_host_access() agrees for every kind of access.
+ */
 static bool host_prot_is(u64 pfn, u32 prot, bool restricted, int line)
 {
+	static const u32 needs[] = { PGT_PROT_R, PGT_PROT_W, PGT_PROT_X };
 	u32 got = ~0U;
 	bool r = !restricted;
 	int ret = own_host_prot(&o, pfn, &got, &r);
+	size_t i;
 
-	if (!ret && got == prot && r == restricted)
-		return true;
-	tap_diag(__FILE__, line, "own_host_prot(%#llx): %d prot %#x "
-		 "restricted %d, want prot %#x restricted %d",
-		 (unsigned long long)pfn, ret, got, r, prot, restricted);
-	return false;
+	if (ret || got != prot || r != restricted) {
+		tap_diag(__FILE__, line, "own_host_prot(%#llx): %d prot %#x "
+			 "restricted %d, want prot %#x restricted %d",
+			 (unsigned long long)pfn, ret, got, r, prot, restricted);
+		return false;
+	}
+	for (i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
+		enum own_access a = own_host_access(&o, pfn, needs[i]);
+
+		if (a != access_expected(prot, restricted, needs[i])) {
+			tap_diag(__FILE__, line, "own_host_access(%#llx, %#x): %d",
+				 (unsigned long long)pfn, needs[i], a);
+			return false;
+		}
+	}
+	return true;
 }
 
 /*
@@ -1371,6 +1394,10 @@ TEST(each_restriction_is_what_the_host_s2_holds)
 	EXPECT_EQ(own_host_prot(&o, PFN(RAM_A) - 1, &prot, &restricted),
 		  -EINVAL);
 	EXPECT_EQ(own_host_prot(&o, PFN(RAM_A), NULL, NULL), 0);
+	EXPECT_EQ(own_host_access(&o, PFN(RAM_A) - 1, PGT_PROT_R),
+		  OWN_ACCESS_REFUSED);
+	EXPECT_EQ(own_host_access(&o, PFN(RAM_A + RAM_A_SIZE), PGT_PROT_R),
+		  OWN_ACCESS_REFUSED);
 	CHECK_ALL();
 	fixture_down();
 }

@@ -7,11 +7,13 @@
 #include <pkvmkit/boot.h>
 #include <hyp/cpu.h>
 #include <pkvmkit/pgtable.h>
+#include <pkvmkit/ownership.h>
 
 #define READ_ONCE(x)		(*(const volatile typeof(x) *)&(x))
 #define WRITE_ONCE(x, v)	(*(volatile typeof(x) *)&(x) = (v))
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define __noreturn		__attribute__((noreturn))
+#define noinline		__attribute__((noinline))
 
 extern const struct hyp_params *hyp_params;
 
@@ -62,12 +64,7 @@ int hyp_s1_unmap(u64 va, u64 size);
 int hyp_donate_and_map(u64 pfn, u64 va, u32 prot);
 int hyp_unmap_and_return(u64 pfn, u64 va);
 int hyp_map_hyp_page(u64 pfn, u64 va, u32 prot);
-enum host_fault {
-	HOST_FAULT_REFUSED,
-	HOST_FAULT_RETRY,
-	HOST_FAULT_RESTRICTED,
-};
-enum host_fault hyp_host_fault_check(u64 ipa, bool write, bool exec);
+enum own_access hyp_host_access(u64 ipa, u32 need);
 void hyp_mark_insecure(void);
 bool hyp_is_secure(void);
 int hyp_pvm_create(u64 pfn);
@@ -132,8 +129,19 @@ void handle_host_smc(struct host_ctxt *ctxt, u64 esr);
 void __hyp_forward_smc(struct host_ctxt *ctxt);
 
 /* trap_config.c */
-void hyp_apply_host_traps(void);
+extern u32 hyp_traps_gen;
 void hyp_reapply_host_traps(void);
+
+/*
+ * After a trap: write this CPU's trap registers again if a module changed
+ * them (update_hcr_el2 ...) since. Inline: every host trap checks it.
+ */
+static inline void hyp_apply_host_traps(void)
+{
+	if (this_cpu()->traps_gen !=
+	    __atomic_load_n(&hyp_traps_gen, __ATOMIC_ACQUIRE))
+		hyp_reapply_host_traps();
+}
 
 /* fault.c */
 void handle_host_abort(struct host_ctxt *ctxt, u64 esr);
