@@ -34,7 +34,10 @@
 #define ENC(crn, crm, op2)	(((crn) << 8) | ((crm) << 4) | (op2))
 
 static const struct pkvm_module_ops *ops;
-static u64 nr_magic_writes, nr_cpu_entries, nr_suspends;
+static u64 nr_magic_writes, nr_cpu_entries, nr_cpu_suspends, nr_sys_suspends;
+static u64 last_suspend_mpidr = ~0UL;	/* of the CPU of the last suspend */
+
+#define MPIDR_AFFINITY		0xff00ffffffUL
 
 static struct user_pt_regs *host_regs(struct kvm_cpu_context *ctxt)
 {
@@ -83,18 +86,42 @@ static bool emulate_sysreg_write(struct kvm_cpu_context *ctxt)
 static void count_psci(enum pkvm_psci_notification event,
 		       struct kvm_cpu_context *ctxt)
 {
-	if (event == PKVM_PSCI_CPU_ENTRY)
+	switch (event) {
+	case PKVM_PSCI_CPU_ENTRY:
 		__atomic_fetch_add(&nr_cpu_entries, 1, __ATOMIC_RELAXED);
-	else
-		__atomic_fetch_add(&nr_suspends, 1, __ATOMIC_RELAXED);
+		return;
+	case PKVM_PSCI_CPU_SUSPEND:
+		__atomic_fetch_add(&nr_cpu_suspends, 1, __ATOMIC_RELAXED);
+		break;
+	case PKVM_PSCI_SYSTEM_SUSPEND:
+		__atomic_fetch_add(&nr_sys_suspends, 1, __ATOMIC_RELAXED);
+		break;
+	}
+	/* the notifier runs on the CPU concerned: say which one it was */
+	__atomic_store_n(&last_suspend_mpidr,
+			 read_sysreg(mpidr_el1) & MPIDR_AFFINITY,
+			 __ATOMIC_RELAXED);
 }
 
-/* -> x1 = magic CONTEXTIDR writes, x2 = CPU entries, x3 = suspends */
+/*
+ * x1 = 0 -> x1 = magic CONTEXTIDR writes, x2 = CPU entries;
+ * x1 = 1 -> x1 = CPU_SUSPEND and x2 = SYSTEM_SUSPEND notifications,
+ *           x3 = MPIDR affinity of the CPU of the last of them
+ */
 void trap_psci_counters(struct kvm_cpu_context *ctxt)
 {
+	if (cpu_reg(ctxt, 1) == 1) {
+		cpu_reg(ctxt, 1) = __atomic_load_n(&nr_cpu_suspends,
+						   __ATOMIC_RELAXED);
+		cpu_reg(ctxt, 2) = __atomic_load_n(&nr_sys_suspends,
+						   __ATOMIC_RELAXED);
+		cpu_reg(ctxt, 3) = __atomic_load_n(&last_suspend_mpidr,
+						   __ATOMIC_RELAXED);
+		return;
+	}
 	cpu_reg(ctxt, 1) = __atomic_load_n(&nr_magic_writes, __ATOMIC_RELAXED);
 	cpu_reg(ctxt, 2) = __atomic_load_n(&nr_cpu_entries, __ATOMIC_RELAXED);
-	cpu_reg(ctxt, 3) = __atomic_load_n(&nr_suspends, __ATOMIC_RELAXED);
+	cpu_reg(ctxt, 3) = 0;
 }
 
 static bool cpu_has_fgt(void)
