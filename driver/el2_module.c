@@ -8,9 +8,11 @@
  * init then fails and the kernel unloads it.
  */
 #include "pkvmkit.h"
+#include <linux/cpu.h>
 #include <linux/module.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/smp.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
 #include "../sdk/arch/arm64/include/asm/kvm_pkvm_module.h"
@@ -186,6 +188,26 @@ static void hold_pages(const struct mapped *pages, unsigned int n)
 		get_page(pfn_to_page(pages[n].pfn));
 }
 
+static void nothing_on_cpu(void *unused)
+{
+}
+
+/*
+ * After a failed EL2 init the hypervisor calls none of the module's hooks
+ * any more, but another CPU may be inside one it entered just before. A
+ * CPU runs a hook only while it is in the hypervisor, and takes an IPI
+ * only once back at EL1: when every online CPU has run one, no such call
+ * is left and the module's pages can go. Under the hotplug lock, so that
+ * no CPU is coming up through the hypervisor (and its CPU_ENTRY notifier)
+ * meanwhile. The lock order is load_lock, then the hotplug lock.
+ */
+static void wait_for_hooks_in_flight(void)
+{
+	cpus_read_lock();
+	on_each_cpu(nothing_on_cpu, NULL, 1);
+	cpus_read_unlock();
+}
+
 static void unmap_pages(struct mapped *pages, unsigned int n)
 {
 	while (n--)
@@ -269,14 +291,17 @@ static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 		pr_err("%s: failed to map EL2 module page: %d\n", this->name, ret);
 		goto undo;
 	}
+	/* once its EL2 init ran, its EL2 code stays for good */
+	if (!try_module_get(this)) {
+		ret = -ENODEV;
+		goto undo;
+	}
 	res = pk_hvc(HC_ID(HC_INIT_MODULE), hyp_va + (init - start), 0, 0);
 	ret = res.a0 ? -EPERM : (int)res.a1;
 	if (ret) {
 		pr_err("%s: failed to init EL2 module: %d\n", this->name, ret);
-		goto undo;
-	}
-	if (!try_module_get(this)) {	/* its EL2 code stays for good */
-		ret = -ENODEV;
+		wait_for_hooks_in_flight();
+		module_put(this);
 		goto undo;
 	}
 	hold_pages(pages, nr);

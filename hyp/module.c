@@ -163,23 +163,21 @@ int hyp_unmap_module_page(u64 pfn, u64 va)
 	return hyp_unmap_and_return(pfn, va);
 }
 
-/* A failed init: its hooks and early mappings must not outlive it. */
-static void undo_failed_init_locked(s32 module)
+/*
+ * A failed init: no hook of the module is called from now on. A call
+ * another CPU entered just before runs to its end: the driver makes every
+ * CPU leave the hypervisor once before it takes the module's pages back,
+ * and the module's early mappings stay until deprivilege, where
+ * hyp_close_module_registration() removes them as it does any left over.
+ * So the hook path pays nothing for this rare case.
+ */
+static void withdraw_hooks_locked(void)
 {
 	u32 i;
 
 	hyp_assert_lock_held(&module_lock);
 	for (i = 0; i < nr_init_hooks; i++)
 		__atomic_store_n(init_hooks[i], NULL, __ATOMIC_RELEASE);
-	for (i = 0; i < MAX_EARLY_MAPS; i++) {
-		struct early_map *e = &early_maps[i];
-		u64 base = e->va & ~(PKVMKIT_PAGE_SIZE - 1);
-
-		if (!e->size || e->module != module)
-			continue;
-		hyp_s1_unmap(base, e->va + e->size - base);
-		e->size = 0;
-	}
 }
 
 int hyp_init_module(u64 init_va)
@@ -207,7 +205,7 @@ int hyp_init_module(u64 init_va)
 
 	hyp_spin_lock(&module_lock);
 	if (ret)
-		undo_failed_init_locked(module);
+		withdraw_hooks_locked();
 	running = NO_MODULE;
 	hyp_spin_unlock(&module_lock);
 	if (ret) {

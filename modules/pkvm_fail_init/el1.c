@@ -3,19 +3,80 @@
  * pkvm_fail_init: a protected module whose EL2 init fails. Its load must
  * fail cleanly (pages back to the host, error returned) and mark the
  * system insecure.
+ *
+ * hook_in_flight=1: meanwhile a thread on another CPU issues the SMC the
+ * EL2 init's handler takes, so that the init fails while that CPU runs
+ * the module's EL2 code. The load must still fail cleanly: the loader
+ * waits for the call to end before it takes the pages back.
  */
+#include <linux/arm-smccc.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/init.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <asm/kvm_pkvm_module.h>
 
+#define FAIL_INIT_SMC		0x82000ff0
+#define FAIL_INIT_ANSWER	0x5afe
+
 int __kvm_nvhe_fail_hyp_init(const struct pkvm_module_ops *ops);
+extern bool __kvm_nvhe_hook_in_flight;
+
+static bool hook_in_flight;
+module_param(hook_in_flight, bool, 0444);
+MODULE_PARM_DESC(hook_in_flight, "fail while another CPU runs the module's SMC handler");
+
+static atomic_t nr_answered;
+
+static int issue_smcs(void *unused)
+{
+	struct arm_smccc_res res;
+
+	while (!kthread_should_stop()) {
+		arm_smccc_smc(FAIL_INIT_SMC, 0, 0, 0, 0, 0, 0, 0, &res);
+		if (res.a0 == FAIL_INIT_ANSWER)
+			atomic_inc(&nr_answered);
+		cond_resched();
+	}
+	return 0;
+}
+
+/* A thread issuing FAIL_INIT_SMC on a CPU other than this one, or NULL. */
+static struct task_struct *start_smc_thread(void)
+{
+	struct task_struct *t;
+	unsigned int cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+
+	if (cpu >= nr_cpu_ids)
+		return NULL;
+	t = kthread_create(issue_smcs, NULL, "pkvm_fail_init_smc");
+	if (IS_ERR(t))
+		return NULL;
+	kthread_bind(t, cpu);
+	wake_up_process(t);
+	return t;
+}
 
 static int __init fail_init_init(void)
 {
+	struct task_struct *t = NULL;
 	unsigned long token;
+	int ret;
 
-	return pkvm_load_el2_module(__kvm_nvhe_fail_hyp_init, &token);
+	if (hook_in_flight) {
+		__kvm_nvhe_hook_in_flight = true;
+		t = start_smc_thread();
+		if (!t)
+			pr_err("pkvm_fail_init: no thread on another CPU\n");
+	}
+	ret = pkvm_load_el2_module(__kvm_nvhe_fail_hyp_init, &token);
+	if (t) {
+		kthread_stop(t);
+		pr_info("pkvm_fail_init: the SMC handler answered %d times\n",
+			atomic_read(&nr_answered));
+	}
+	return ret;
 }
 module_init(fail_init_init);
-
 MODULE_LICENSE("GPL");
