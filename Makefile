@@ -6,6 +6,7 @@
 #                seconds each, default 20), SDK build tests, then every QEMU
 #                scenario; ends with "N passed, N failed"
 # Also: make bench (figures), make all (build only), make setup, make clean,
+#   make run M="DIR..." (vendor modules at EL2 under QEMU: scripts/pkvmkit),
 #   make fuzz [CALLS=N FUZZ_CPU=max FUZZ_SMP=4 FUZZ_MEM=1G FUZZ_SEED=N]
 #                one long hostile-host run (scripts/fuzz.sh)
 
@@ -17,14 +18,16 @@ KMAKE		:= $(MAKE) -C $(KDIR) ARCH=arm64 CROSS_COMPILE=$(CROSS) \
 		   PKVMKIT_ROOT=$(ROOT) PKVMKIT_BUILD=$(BUILD)
 GUEST		:= $(BUILD)/guest
 
-.PHONY: all setup hyp driver sdk modules guest unit fuzz-smoke test scenarios demo bench \
+.PHONY: all setup hyp driver sdk modules guest unit fuzz-smoke test scenarios demo run bench \
 	fuzz clean
 
 all: guest
 
 # Idempotent: installs packages, fetches and prepares the arm64 kernel.
+# PKVMKIT_PREPARED=1 (scripts/pkvmkit run, once .deps/current exists)
+# skips the check, which costs more than a warm build of everything else.
 setup:
-	@scripts/setup.sh
+	@[ "$(PKVMKIT_PREPARED)" = 1 ] || scripts/setup.sh
 
 hyp: setup
 	@$(MAKE) -s -C hyp O=$(BUILD)/hyp
@@ -76,12 +79,19 @@ test: guest
 	@$(MAKE) -s -C tests/unit fuzz-smoke FUZZ_TIME=$(FUZZ_TIME) 2>&1 | \
 		tee $(BUILD)/fuzz.tap || true
 	@tests/sdk/run.sh 2>&1 | tee $(BUILD)/sdk.tap || true
+	@tests/run/run.sh 2>&1 | tee $(BUILD)/run.tap || true
 	@tests/run-scenarios.sh | tee $(BUILD)/scenarios.tap || true
 	@scripts/tap-summary.sh $(BUILD)/unit.tap $(BUILD)/fuzz.tap \
-		$(BUILD)/sdk.tap $(BUILD)/scenarios.tap
+		$(BUILD)/sdk.tap $(BUILD)/run.tap $(BUILD)/scenarios.tap
 
 demo: guest
 	@scripts/demo.sh
+
+# Run vendor module directories at EL2: make run M="DIR..." [RUN_ARGS=...]
+# (scripts/pkvmkit run --help has the options).
+run:
+	@[ -n "$(M)" ] || { echo "make run: give M=DIR (one or more)" >&2; exit 2; }
+	@scripts/pkvmkit run $(RUN_ARGS) $(M)
 
 bench: guest
 	@scripts/bench.sh

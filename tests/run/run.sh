@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# tests/run/run.sh - scripts/pkvmkit run as a vendor engineer uses it, on
+# the host: the page's sample with a guest script that checks its call,
+# the script's exit status passed through, a directory that is not a
+# module, a module that does not compile, and a module whose EL2 init
+# fails. KTAP output, ends with "N passed, N failed". Needs `make sdk`.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+RUN=$ROOT/scripts/pkvmkit
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+N=0 PASS=0 FAIL=0
+
+ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $1"; }
+not_ok() {
+	N=$((N + 1)); FAIL=$((FAIL + 1)); echo "not ok $N - $1"
+	if [ -n "${2:-}" ]; then printf '%s\n' "$2" | tail -n 15 | sed 's/^/# /'; fi
+}
+# expect DESC WANT_RC GOT_RC OUTPUT [ERE]: the status, and ERE in OUTPUT
+expect() {
+	if [ "$3" != "$2" ]; then
+		not_ok "$1 (exit $3, want $2)" "$4"
+	elif [ -n "${5:-}" ] && ! grep -Eq -- "$5" <<<"$4"; then
+		not_ok "$1 (no /$5/ in the output)" "$4"
+	else
+		ok "$1"
+	fi
+}
+# has DESC ERE TEXT: a test point, ERE found in TEXT
+has() {
+	if grep -Eq -- "$2" <<<"$3"; then ok "$1"; else not_ok "$1" "$3"; fi
+}
+# run_cmd ARGS...: scripts/pkvmkit with stdin not a terminal; sets OUT, RC
+run_cmd() {
+	RC=0
+	OUT=$("$RUN" "$@" </dev/null 2>&1) || RC=$?
+}
+
+echo "TAP version 13"
+
+# the page's sample: its EL2 handler answers the call and clears x1
+cat >"$WORK/sample.sh" <<'SCRIPT'
+. /lib/pkvmkit/guest.sh
+ID=$(dmesg | sed -n 's/.*pkvm_module: EL2 call \([0-9]*\) returned 0.*/\1/p')
+[ -n "$ID" ] || exit 10
+set -- $(pk_hvc "$(printf '%#x' $((0xc6000000 | ID)))" 0x1234)
+echo "sample call $ID: x0 $1 x1 $2"
+[ "$1" = 0x0 ] && [ "$2" = 0x0 ] || exit 11
+exit 0
+SCRIPT
+t0=$(date +%s.%N)
+run_cmd run --script "$WORK/sample.sh" "$ROOT/modules/pkvm_module"
+secs=$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN { printf "%.1f", a - b }')
+expect "run the page's sample: its EL2 call answers the script" 0 "$RC" "$OUT" \
+	"sample call [0-9]+: x0 0x0 x1 0x0"
+echo "# pkvmkit run, build to poweroff: $secs s"
+
+echo 'exit 7' >"$WORK/seven.sh"
+run_cmd run --script "$WORK/seven.sh" "$ROOT/modules/pkvm_module"
+expect "the script's exit status is the command's" 7 "$RC" "$OUT"
+
+mkdir -p "$WORK/empty"
+run_cmd run "$WORK/empty"
+expect "a directory that is not a module is refused" 2 "$RC" "$OUT" \
+	"not a kernel module directory"
+
+# a copy of the sample with a syntax error in its EL2 code
+mkdir -p "$WORK/broken"
+for f in $(git -C "$ROOT" ls-files -- modules/pkvm_module); do
+	mkdir -p "$WORK/broken/$(dirname "${f#modules/pkvm_module/}")"
+	cp "$ROOT/$f" "$WORK/broken/${f#modules/pkvm_module/}"
+done
+sed -i 's/cpu_reg(ctx, 1) = 0;/cpu_reg(ctx, 1) = 0/' "$WORK/broken/hyp/el2.c"
+run_cmd run --script "$WORK/seven.sh" "$WORK/broken"
+expect "a module that does not compile: the compiler's error, exit 1" 1 "$RC" \
+	"$OUT" "el2\.c:[0-9]+:[0-9]+: error: "
+has "  and which directory failed" "building .*broken failed" "$OUT"
+
+# pkvm_fail_init's EL2 init fails: the reason is shown, the script sees it
+echo '! grep -q "^pkvm_fail_init " /proc/modules' >"$WORK/failed.sh"
+echo 'grep -q "^pkvm_fail_init " /proc/modules' >"$WORK/loaded.sh"
+run_cmd run --script "$WORK/loaded.sh" "$ROOT/modules/pkvm_fail_init"
+expect "a module whose EL2 init fails: the reason shown, the script's check fails" \
+	1 "$RC" "$OUT" "pkvm_fail_init FAILED to load.*|failed to init EL2 module: -5"
+has "  the driver's reason is on the console" "failed to init EL2 module: -5" "$OUT"
+
+# with a terminal and no script: a shell on the console (script(1) gives
+# the command a pseudo-terminal; the input waits for the prompt)
+wait_for() {	# FILE ERE SECONDS
+	local i=0
+	while ! tr -d '\r' <"$1" | grep -Eq -- "$2"; do
+		[ $i -lt $(($3 * 10)) ] || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+if command -v script >/dev/null; then
+	mkfifo "$WORK/tty.in"
+	: >"$WORK/tty.out"
+	t0=$(date +%s.%N)
+	script -qec "$RUN run $ROOT/modules/pkvm_module" /dev/null \
+		<"$WORK/tty.in" >"$WORK/tty.out" 2>&1 &
+	pid=$!
+	exec 3>"$WORK/tty.in"
+	if wait_for "$WORK/tty.out" "PKVMKIT-RUN: shell" 60; then
+		secs=$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN { printf "%.1f", a - b }')
+		# shellcheck disable=SC2016 # expanded by the guest's shell
+		echo 'echo SHELL-OK-$((6 * 7)); cat /sys/kernel/pkvmkit/deprivileged' >&3
+		wait_for "$WORK/tty.out" "^SHELL-OK-42" 30
+		echo 'poweroff -f' >&3
+	fi
+	exec 3>&-
+	wait $pid
+	out=$(tr -d '\r' <"$WORK/tty.out")
+	# the command's answer, then the guest's /sys/kernel/pkvmkit/deprivileged
+	has "on a terminal: a shell in the deprivileged guest" "^SHELL-OK-42 1 " \
+		"$(grep -A1 '^SHELL-OK-42' <<<"$out" | tr '\n' ' ')"
+	echo "# pkvmkit run, command to shell prompt (warm build): ${secs:-none} s"
+else
+	not_ok "on a terminal: script(1) (bsdutils) is missing"
+fi
+
+echo "1..$N"
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
