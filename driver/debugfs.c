@@ -26,6 +26,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include "hyp-syms.h"
+#include <linux/kallsyms.h>
 
 static DEFINE_MUTEX(hvc_lock);
 static struct arm_smccc_res last_res;
@@ -69,6 +70,21 @@ static const struct file_operations log_fops = {
 };
 
 /* Print the log ring to the kernel log, line by line. */
+/* A line with an EL2 address "[<...>]" (a call trace) gets its name too. */
+static void print_log_line(const char *level, const char *line)
+{
+	const char *frame = strstr(line, "[<");
+	unsigned long va;
+	char name[KSYM_SYMBOL_LEN];
+
+	if (frame && sscanf(frame, "[<%lx>]", &va) == 1) {
+		pk_el2_symbol(va, name, sizeof(name));
+		printk("%shyp: %s %s\n", level, line, name);
+	} else {
+		printk("%shyp: %s\n", level, line);
+	}
+}
+
 void pk_print_hyp_log(const char *level)
 {
 	static char buf[16384];
@@ -78,7 +94,7 @@ void pk_print_hyp_log(const char *level)
 	buf[n] = '\0';
 	while ((line = strsep(&cur, "\n")))
 		if (*line)
-			printk("%shyp: %s\n", level, line);
+			print_log_line(level, line);
 }
 
 static int parse_hvc(char *s, int *cpu, unsigned long *args)

@@ -296,11 +296,14 @@ static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 		ret = -ENODEV;
 		goto undo;
 	}
+	/* from here a panic in its EL2 code names the module's functions */
+	pk_el2_range_add(this->name, hyp_va, end - start, start);
 	res = pk_hvc(HC_ID(HC_INIT_MODULE), hyp_va + (init - start), 0, 0);
 	ret = res.a0 ? -EPERM : (int)res.a1;
 	if (ret) {
 		pr_err("%s: failed to init EL2 module: %d\n", this->name, ret);
 		wait_for_hooks_in_flight();
+		pk_el2_range_drop(hyp_va);
 		module_put(this);
 		goto undo;
 	}

@@ -89,4 +89,11 @@ ssize_t pk_show_protected_modules(char *buf);
 /* panic.c */
 void pk_hyp_panic_entry(u64 esr, u64 elr, u64 far);
 
+/* symbolize.c */
+void pk_el2_range_add(const char *name, unsigned long hyp_va,
+		      unsigned long size, unsigned long el1_va);
+void pk_el2_range_drop(unsigned long hyp_va);
+void pk_el2_symbol(unsigned long va, char *buf, size_t len);
+void pk_esr_describe(u64 esr, char *buf, size_t len);
+
 #endif /* PKVMKIT_DRIVER_H */

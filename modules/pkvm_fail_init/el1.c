@@ -8,6 +8,9 @@
  * EL2 init's handler takes, so that the init fails while that CPU runs
  * the module's EL2 code. The load must still fail cleanly: the loader
  * waits for the call to end before it takes the pages back.
+ *
+ * crash_at_el2=1: the EL2 init reads an unmapped address (a hypervisor
+ * panic, before deprivilege), for the symbolized call trace.
  */
 #include <linux/arm-smccc.h>
 #include <linux/cpumask.h>
@@ -22,10 +25,15 @@
 
 int __kvm_nvhe_fail_hyp_init(const struct pkvm_module_ops *ops);
 extern bool __kvm_nvhe_hook_in_flight;
+extern bool __kvm_nvhe_crash_at_el2;
 
 static bool hook_in_flight;
 module_param(hook_in_flight, bool, 0444);
 MODULE_PARM_DESC(hook_in_flight, "fail while another CPU runs the module's SMC handler");
+
+static bool crash_at_el2;
+module_param(crash_at_el2, bool, 0444);
+MODULE_PARM_DESC(crash_at_el2, "panic the hypervisor in the EL2 init (a test of the call trace)");
 
 static atomic_t nr_answered;
 
@@ -64,6 +72,7 @@ static int __init fail_init_init(void)
 	unsigned long token;
 	int ret;
 
+	__kvm_nvhe_crash_at_el2 = crash_at_el2;
 	if (hook_in_flight) {
 		__kvm_nvhe_hook_in_flight = true;
 		t = start_smc_thread();

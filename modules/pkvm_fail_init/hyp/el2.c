@@ -5,7 +5,9 @@
  * init first registers a host SMC handler and fails only once another
  * CPU is inside it; the handler then keeps that CPU in the module's code
  * for HOOK_BUSY_MS, past the moment the loader takes the module's pages
- * back unless the loader waits for it.
+ * back unless the loader waits for it. With crash_at_el2, the init reads
+ * an unmapped address in a function of its own: a hypervisor panic whose
+ * call trace must name this module's functions.
  */
 #include <asm/kvm_pkvm_module.h>
 
@@ -15,6 +17,7 @@
 #define WAIT_FOR_HOOK_MS	2000
 
 bool hook_in_flight;		/* set by EL1 before loading */
+bool crash_at_el2;		/* likewise */
 static bool in_handler;
 
 static u64 ms_to_ticks(u64 ms)
@@ -51,8 +54,22 @@ static bool wait_for_handler(void)
 	return false;
 }
 
+/* Nothing is mapped at EL2 VA 0x10: a data abort at EL2, here. */
+static noinline u64 read_unmapped(volatile u64 *p)
+{
+	return *p;
+}
+
+static noinline void crash_in_init(const struct pkvm_module_ops *ops)
+{
+	ops->puts("pkvm_fail_init: reading an unmapped address at EL2");
+	ops->putx64(read_unmapped((volatile u64 *)0x10));
+}
+
 int fail_hyp_init(const struct pkvm_module_ops *ops)
 {
+	if (crash_at_el2)
+		crash_in_init(ops);
 	if (hook_in_flight) {
 		if (ops->register_host_smc_handler(busy_smc))
 			return -22;	/* -EINVAL */
