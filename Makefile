@@ -32,8 +32,24 @@ setup:
 hyp: setup
 	@$(MAKE) -s -C hyp O=$(BUILD)/hyp
 
-driver: hyp
+# Kbuild alone takes some 2 s to find an up-to-date driver, which every
+# scripts/pkvmkit run pays: skip it when no file the driver can include or
+# build from (a superset: whole source trees) is newer than pkvmkit.ko.
+DRIVER_INPUTS	= $(shell find driver include sdk lib -type f \( -name '*.[chS]' \
+		   -o -name Kbuild -o -name Makefile -o -name '*.lds*' \) \
+		   -not -name '*.mod.c') $(BUILD)/hyp/hyp.bin \
+		  $(BUILD)/hyp/hyp-syms.h $(BUILD)/hyp/hyp-symtab.h \
+		  .deps/current/.stamp
+
+driver: hyp driver/pkvmkit.ko
+
+# made by the hyp and setup targets, which run before
+$(BUILD)/hyp/hyp.bin $(BUILD)/hyp/hyp-syms.h $(BUILD)/hyp/hyp-symtab.h \
+.deps/current/.stamp: ;
+
+driver/pkvmkit.ko: $(DRIVER_INPUTS)
 	@$(KMAKE) M=$(ROOT)/driver modules
+	@touch $@
 
 # The vendor-module SDK, laid over the prepared kernel headers.
 sdk: driver
