@@ -248,6 +248,29 @@ static struct arm_smccc_res alloc_module_va(unsigned long nr_pages,
 		      packed[1]);
 }
 
+/* HC_INIT_MODULE's x2: the sections' places, for a debugger at EL2 */
+static u64 section_layout(const struct el2_section *s, int nr_sec,
+			  unsigned long start)
+{
+	static const char *const names[HC_NR_SECTIONS] = {
+		[HC_SECTION_TEXT] = "text", [HC_SECTION_RODATA] = "rodata",
+		[HC_SECTION_DATA] = "data", [HC_SECTION_BSS] = "bss",
+	};
+	u64 pages[HC_NR_SECTIONS], x2 = 0;
+	int i, j;
+
+	for (j = 0; j < HC_NR_SECTIONS; j++)
+		pages[j] = HC_SECTION_NONE;
+	for (i = 0; i < nr_sec; i++)
+		for (j = 0; j < HC_NR_SECTIONS; j++)
+			if (!strcmp(s[i].name, names[j]))
+				pages[j] = min_t(u64, (s[i].start - start) >> PAGE_SHIFT,
+						 HC_SECTION_NONE);
+	for (j = 0; j < HC_NR_SECTIONS; j++)
+		x2 |= HC_SECTIONS_PACK(j, pages[j]);
+	return x2;
+}
+
 static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 		       unsigned long *token)
 {
@@ -298,7 +321,8 @@ static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 	}
 	/* from here a panic in its EL2 code names the module's functions */
 	pk_el2_range_add(this->name, hyp_va, end - start, start);
-	res = pk_hvc(HC_ID(HC_INIT_MODULE), hyp_va + (init - start), 0, 0);
+	res = pk_hvc(HC_ID(HC_INIT_MODULE), hyp_va + (init - start),
+		     section_layout(s, nr_sec, start), 0);
 	ret = res.a0 ? -EPERM : (int)res.a1;
 	if (ret) {
 		pr_err("%s: failed to init EL2 module: %d\n", this->name, ret);

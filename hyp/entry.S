@@ -69,8 +69,16 @@ __hyp_vectors:
  * through the dynamic table (whose free slots hold a NOT_SUPPORTED stub).
  * Everything else saves the rest of the context and goes to C.
  */
+	/*
+	 * Unwind information for debuggers only (.debug_frame, not loaded):
+	 * a trap from the host is the outermost EL2 frame, so a backtrace
+	 * stops here instead of following the host's x29.
+	 */
+	.cfi_sections .debug_frame
 	.global	__host_trap_entry
 __host_trap_entry:
+	.cfi_startproc
+	.cfi_undefined x30
 	stp	x0, x1, [sp, #-16]!
 	mrs	x0, tpidr_el2
 	save_clobberable x0
@@ -130,6 +138,7 @@ __host_restore:
 	eret
 	dsb	nsh			/* no speculation past eret */
 	isb
+	.cfi_endproc
 
 /*
  * Synchronous exception taken at EL2. The one expected case: an SMC that

@@ -116,7 +116,7 @@ static void handle_unmap_module_page(struct host_ctxt *ctxt)
 
 static void handle_init_module(struct host_ctxt *ctxt)
 {
-	ctxt->regs[1] = hyp_init_module(ctxt->regs[1]);
+	ctxt->regs[1] = hyp_init_module(ctxt->regs[1], ctxt->regs[2]);
 }
 
 static void handle_register_hcall(struct host_ctxt *ctxt)

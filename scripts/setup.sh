@@ -40,11 +40,12 @@ KBUILD_PKG=linux-kbuild-6.1
 # Host (amd64) packages. gcc/make are normally present but listed anyway.
 # clang-14 builds the libFuzzer targets of make test; libFuzzer itself (and
 # clang's sanitizer runtimes) are in libclang-rt-14-dev, which clang-14 only
-# recommends, and we install without recommends.
+# recommends, and we install without recommends. gdb-multiarch is the
+# debugger of scripts/pkvmkit run --gdb.
 HOST_PKGS=(gcc make bc kmod cpio gzip xz-utils
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-arm device-tree-compiler "$KBUILD_PKG"
-	clang-14 libclang-rt-14-dev)
+	clang-14 libclang-rt-14-dev gdb-multiarch)
 
 log() { printf 'setup: %s\n' "$*"; }
 die() {

@@ -44,7 +44,7 @@
 	X(HC_ALLOC_MODULE_VA,	 2, setup)	/* x1 = pages, x2..x3 = name -> x1 = hyp VA or 0 */ \
 	X(HC_MAP_MODULE_PAGE,	 3, setup)	/* x1 = pfn, x2 = hyp VA, x3 = prot -> x1 */ \
 	X(HC_UNMAP_MODULE_PAGE,	 4, setup)	/* x1 = pfn, x2 = hyp VA -> x1 */ \
-	X(HC_INIT_MODULE,	 5, setup)	/* x1 = hyp VA of init -> x1 = its result */ \
+	X(HC_INIT_MODULE,	 5, setup)	/* x1 = hyp VA of init, x2 = HC_SECTIONS -> x1 = its result */ \
 	X(HC_REGISTER_HCALL,	 6, setup)	/* x1 = hyp VA of handler -> x1 = id / -errno */ \
 	X(HC_TEST_PANIC,	 7, setup)	/* x1 = HC_PING_MAGIC: panic the hypervisor */ \
 	X(HC_PROT_FINALIZE,	 8, once)	/* deprivilege the host (one way) */ \
@@ -74,6 +74,21 @@ enum pkvmkit_hc {
 #define HC_MAX_DYNAMIC		128
 
 #define HC_PING_MAGIC		PK_UL(0x706b766d6b6974)	/* "pkvmkit" */
+
+/*
+ * HC_INIT_MODULE x2: where each EL2 section of the module lies, in pages
+ * from its hyp VA, 16 bits each (HC_SECTION_NONE: no such section). The
+ * hypervisor only records it, for a debugger (scripts/pkvmkit-gdb.py
+ * reads it back from struct module_range, by these names).
+ */
+#define HC_SECTION_TEXT		0
+#define HC_SECTION_RODATA	1
+#define HC_SECTION_DATA		2
+#define HC_SECTION_BSS		3
+#define HC_NR_SECTIONS		4
+#define HC_SECTION_NONE		PK_UL(0xffff)
+#define HC_SECTIONS_PACK(sec, pages)	((u64)(pages) << ((sec) * 16))
+#define HC_SECTIONS_PAGES(x2, sec)	(((x2) >> ((sec) * 16)) & 0xffff)
 
 /* HC_CPU_STATE flags */
 #define HC_CPU_INSTALLED	(PK_UL(1) << 0)

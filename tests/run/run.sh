@@ -121,6 +121,51 @@ else
 	not_ok "on a terminal: script(1) (bsdutils) is missing"
 fi
 
+# --gdb: gdb-multiarch in batch mode, breaking in the sample's EL2 handler
+# (its source line), at EL2, with the host's x1 in the saved context
+# (struct kvm_cpu_context starts with x0..x30); a step; detach; the guest
+# finishes its script.
+if command -v gdb-multiarch >/dev/null; then
+	port=$((20000 + $$ % 20000))
+	cat >"$WORK/call.sh" <<'SCRIPT'
+. /lib/pkvmkit/guest.sh
+ID=$(dmesg | sed -n 's/.*pkvm_module: EL2 call \([0-9]*\) returned 0.*/\1/p')
+set -- $(pk_hvc "$(printf '%#x' $((0xc6000000 | ID)))" 0x1234)
+[ "$1 $2" = "0x0 0x0" ]
+SCRIPT
+	"$RUN" run --gdb-port "$port" --timeout 120 --script "$WORK/call.sh" \
+		"$ROOT/modules/pkvm_module" </dev/null >"$WORK/gdb-run.out" 2>&1 &
+	pid=$!
+	wait_for "$WORK/gdb-run.out" "QEMU waits for gdb" 60
+	sleep 1	# QEMU's gdb server comes up with QEMU
+	# shellcheck disable=SC2016 # $x0, $cpsr, $pc are gdb's
+	gdb_out=$(timeout 120 gdb-multiarch -batch -x "$ROOT/build/run/gdb.init" \
+		-ex 'hbreak pkvm_driver_hyp_hvc if *(unsigned long *)($x0 + 8) == 0x1234' \
+		-ex continue -ex 'printf "EL %d\n", ($cpsr >> 2) & 3' \
+		-ex 'printf "host x1 %#lx\n", *(unsigned long *)($x0 + 8)' \
+		-ex 'printf "pc %#lx\n", $pc' -ex stepi -ex 'printf "pc %#lx\n", $pc' \
+		-ex bt -ex detach 2>&1)
+	RC=0
+	wait $pid || RC=$?
+	has "gdb: the breakpoint in the sample's EL2 handler hit, in its source" \
+		"hit Breakpoint 1, pkvm_driver_hyp_hvc .* at .*pkvm_module/hyp/el2\.c:[0-9]+" "$gdb_out"
+	has "  at EL2" "^EL 2$" "$gdb_out"
+	has "  with the host's x1 in the context" "^host x1 0x1234$" "$gdb_out"
+	pcs=$(sed -n 's/^pc \(0x[0-9a-f]*\)$/\1/p' <<<"$gdb_out" | tr '\n' ' ')
+	set -- $pcs
+	if [ $# = 2 ] && [ $(($2)) -gt $(($1)) ]; then
+		ok "  a step moves the PC ($pcs)"
+	else
+		not_ok "  a step moves the PC" "$gdb_out"
+	fi
+	has "  the backtrace ends at the trap from the host" \
+		"^#1 .* __host_trap_entry \(\)" "$(grep '^#' <<<"$gdb_out" | tail -1)"
+	expect "  detached, the guest finishes its script" 0 "$RC" \
+		"$(cat "$WORK/gdb-run.out")" "PKVMKIT-RUN-STATUS 0"
+else
+	not_ok "gdb: gdb-multiarch is missing (scripts/setup.sh installs it)"
+fi
+
 echo "1..$N"
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
