@@ -3,7 +3,8 @@
 # the host: the page's sample with a guest script that checks its call,
 # the script's exit status passed through, a directory that is not a
 # module, a module that does not compile, and a module whose EL2 init
-# fails. KTAP output, ends with "N passed, N failed". Needs `make sdk`.
+# fails, --gdb with gdb in batch mode, and the developer guide as written.
+# KTAP output, ends with "N passed, N failed". Needs `make sdk`.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -152,6 +153,7 @@ SCRIPT
 	has "  at EL2" "^EL 2$" "$gdb_out"
 	has "  with the host's x1 in the context" "^host x1 0x1234$" "$gdb_out"
 	pcs=$(sed -n 's/^pc \(0x[0-9a-f]*\)$/\1/p' <<<"$gdb_out" | tr '\n' ' ')
+	# shellcheck disable=SC2086 # two words, on purpose
 	set -- $pcs
 	if [ $# = 2 ] && [ $(($2)) -gt $(($1)) ]; then
 		ok "  a step moves the PC ($pcs)"
@@ -165,6 +167,14 @@ SCRIPT
 else
 	not_ok "gdb: gdb-multiarch is missing (scripts/setup.sh installs it)"
 fi
+
+# docs/developing-a-module.md, done as written (tests/run/guide.sh)
+RC=0
+OUT=$("$ROOT/tests/run/guide.sh" "$WORK/guide" </dev/null 2>&1) || RC=$?
+expect "docs/developing-a-module.md: every file and command of the guide" 0 \
+	"$RC" "$OUT" "^counter: 0x2a$"
+has "  its gdb session stops in the guide's EL2 function, in its source" \
+	"hit Breakpoint 1, counter_add .* at .*my_counter/hyp/el2\.c:[0-9]+" "$OUT"
 
 echo "1..$N"
 echo "$PASS passed, $FAIL failed"
