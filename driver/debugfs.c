@@ -293,6 +293,7 @@ void pk_debugfs_init(void)
 	debugfs_create_file_unsafe("module_mem", 0600, dir, NULL,
 				   &module_mem_fops);
 	debugfs_create_file("layout", 0400, dir, NULL, &layout_fops);
+	pk_status_init(dir);
 	if (alloc_scratch())
 		debugfs_create_file_unsafe("scratch", 0600, dir, NULL,
 					   &scratch_fops);

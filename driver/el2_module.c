@@ -388,6 +388,8 @@ int __pkvm_register_el2_call(unsigned long hfn_hyp_va)
 	if ((long)res.a1 < 0)
 		pr_err("EL2 handler at %#lx refused: %ld\n", hfn_hyp_va,
 		       (long)res.a1);
+	else
+		pk_status_record_call((int)res.a1, hfn_hyp_va);
 	return (int)res.a1;
 }
 EXPORT_SYMBOL(__pkvm_register_el2_call);

@@ -71,6 +71,7 @@ int pk_smc_args(int cpu, const unsigned long a[8], struct arm_smccc_res *res);
 
 /* sysfs.c / debugfs.c */
 int pk_sysfs_init(void);
+const char *pk_page_state_name(int state);
 void pk_debugfs_init(void);
 void pk_print_hyp_log(const char *level);
 
@@ -84,6 +85,7 @@ bool pk_deprivilege_started(void);
 /* protected_modules.c */
 void pk_load_protected_modules(void);
 void pk_mark_insecure(const char *why);
+const char *pk_insecure_reason(void);
 ssize_t pk_show_protected_modules(char *buf);
 
 /* panic.c */
@@ -95,5 +97,12 @@ void pk_el2_range_add(const char *name, unsigned long hyp_va,
 void pk_el2_range_drop(unsigned long hyp_va);
 void pk_el2_symbol(unsigned long va, char *buf, size_t len);
 void pk_esr_describe(u64 esr, char *buf, size_t len);
+struct seq_file;
+void pk_el2_ranges_show(struct seq_file *m);
+
+/* status.c */
+struct dentry;
+void pk_status_init(struct dentry *dir);
+void pk_status_record_call(int id, unsigned long hfn_hyp_va);
 
 #endif /* PKVMKIT_DRIVER_H */

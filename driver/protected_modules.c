@@ -59,8 +59,19 @@ static int modprobe(const char *name)
 	return ret;
 }
 
+/* Set once, before anyone reads it through the status file. */
+static char insecure_reason[128] =
+	"marked by the hypervisor (its log says why: debugfs pkvmkit/log)";
+
+const char *pk_insecure_reason(void)
+{
+	return insecure_reason;
+}
+
 void pk_mark_insecure(const char *why)
 {
+	if (!pk.insecure)
+		strscpy(insecure_reason, why, sizeof(insecure_reason));
 	pk.insecure = true;
 	pk_hvc(HC_ID(HC_MARK_INSECURE), 0, 0, 0);
 	pr_err("the system is insecure (%s): protected VMs will be refused\n", why);
@@ -69,6 +80,7 @@ void pk_mark_insecure(const char *why)
 /* Load them all, in order, stopping at the first failure. */
 void pk_load_protected_modules(void)
 {
+	char why[96];
 	int i, ret;
 
 	parse_bootargs();
@@ -78,7 +90,10 @@ void pk_load_protected_modules(void)
 		if (ret) {
 			pr_err("failed to load protected module %s: %d\n",
 			       modules[i].name, ret);
-			pk_mark_insecure("a protected module failed to load");
+			snprintf(why, sizeof(why),
+				 "protected module %s failed to load: %d",
+				 modules[i].name, ret);
+			pk_mark_insecure(why);
 			return;
 		}
 		pr_info("protected module %s loaded\n", modules[i].name);

@@ -10,6 +10,7 @@
  */
 #include "pkvmkit.h"
 #include <linux/kallsyms.h>
+#include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <pkvmkit/boot.h>
@@ -60,6 +61,20 @@ void pk_el2_range_drop(unsigned long hyp_va)
 	if (nr_ranges && ranges[nr_ranges - 1].hyp_va == hyp_va)
 		smp_store_release(&nr_ranges, nr_ranges - 1);
 	spin_unlock(&ranges_lock);
+}
+
+void pk_el2_ranges_show(struct seq_file *m)
+{
+	unsigned int i, n = smp_load_acquire(&nr_ranges);
+
+	seq_puts(m, "EL2 modules:\n");
+	for (i = 0; i < n; i++)
+		seq_printf(m, "  %-20s EL2 %#lx-%#lx  (EL1 copy at %px)\n",
+			   ranges[i].name, ranges[i].hyp_va,
+			   ranges[i].hyp_va + ranges[i].size,
+			   (void *)ranges[i].el1_va);
+	if (!n)
+		seq_puts(m, "  none\n");
 }
 
 static bool name_hyp_code(unsigned long va, char *buf, size_t len)

@@ -95,8 +95,7 @@ static ssize_t memory_bytes_show(struct kobject *k, struct kobj_attribute *a,
 	return sysfs_emit(buf, "%zu\n", pk.total_bytes);
 }
 
-static ssize_t page_states_show(struct kobject *k, struct kobj_attribute *a,
-				char *buf)
+const char *pk_page_state_name(int state)
 {
 	static const char * const names[PAGE_STATE_COUNT] = {
 		[PAGE_HOST_OWNED] = "host_owned",
@@ -104,13 +103,21 @@ static ssize_t page_states_show(struct kobject *k, struct kobj_attribute *a,
 		[PAGE_HYP_OWNED] = "hyp_owned",
 		[PAGE_HYP_SHARED] = "hyp_shared",
 	};
+
+	return state >= 0 && state < PAGE_STATE_COUNT ? names[state] : "?";
+}
+
+static ssize_t page_states_show(struct kobject *k, struct kobj_attribute *a,
+				char *buf)
+{
 	struct arm_smccc_res res;
 	ssize_t len = 0;
 	int s;
 
 	for (s = 0; s < PAGE_STATE_COUNT; s++) {
 		res = pk_hvc(HC_ID(HC_STATE_COUNT), s, 0, 0);
-		len += sysfs_emit_at(buf, len, "%s %lu\n", names[s], res.a1);
+		len += sysfs_emit_at(buf, len, "%s %lu\n", pk_page_state_name(s),
+				     res.a1);
 	}
 	return len;
 }

@@ -24,12 +24,12 @@ static hyp_void_hook_t illegal_abt_hook;
 int hyp_op_register_host_perm_fault_handler(int (*cb)(struct host_ctxt *,
 						      u64, u64))
 {
-	return hyp_module_set_hook((void **)&perm_fault_hook, cb);
+	return hyp_module_set_hook(HC_HOOK_PERM_FAULT, (void **)&perm_fault_hook, cb);
 }
 
 int hyp_op_register_illegal_abt_notifier(void (*cb)(struct host_ctxt *))
 {
-	return hyp_module_set_hook((void **)&illegal_abt_hook, cb);
+	return hyp_module_set_hook(HC_HOOK_ILLEGAL_ABT, (void **)&illegal_abt_hook, cb);
 }
 
 #define VBAR_CURRENT_SP0	0x000

@@ -141,6 +141,11 @@ static void handle_security_state(struct host_ctxt *ctxt)
 	ctxt->regs[1] = hyp_is_secure();
 }
 
+static void handle_hook_info(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_hook_info(ctxt->regs[1]);
+}
+
 struct hcall {
 	hcall_t fn;
 	bool setup;	/* only before deprivilege */
@@ -167,6 +172,7 @@ static const struct hcall host_hcalls[HC_NR_STATIC] = {
 	[HC_MARK_INSECURE]	= { handle_mark_insecure, true },
 	[HC_PVM_CREATE]		= { handle_pvm_create },
 	[HC_SECURITY_STATE]	= { handle_security_state },
+	[HC_HOOK_INFO]		= { handle_hook_info },
 };
 
 /* Set-up calls, and finalize itself, only until the host is deprivileged. */

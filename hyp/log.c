@@ -145,7 +145,7 @@ static void (*serial_putc)(char c);
 
 int hyp_op_register_serial_driver(void (*cb)(char))
 {
-	return hyp_module_set_hook((void **)&serial_putc, cb);
+	return hyp_module_set_hook(HC_HOOK_SERIAL, (void **)&serial_putc, cb);
 }
 
 /* Everything a module prints goes to the log, and to its UART if any. */

@@ -274,11 +274,25 @@ void handle_dynamic_hcall(struct host_ctxt *ctxt, u64 nr)
 
 /* ---- hooks: registration from a module's init ------------------------ */
 
-int hyp_module_set_hook(void **slot, void *fn)
+/* Each kind's slot, once something tried to set it (for HC_HOOK_INFO). */
+static void **hook_slots[HC_NR_HOOKS];
+
+u64 hyp_hook_info(u64 kind)
+{
+	void **slot;
+
+	if (kind >= HC_NR_HOOKS)
+		return 0;
+	slot = __atomic_load_n(&hook_slots[kind], __ATOMIC_ACQUIRE);
+	return slot ? (u64)__atomic_load_n(slot, __ATOMIC_ACQUIRE) : 0;
+}
+
+int hyp_module_set_hook(enum pkvmkit_hook kind, void **slot, void *fn)
 {
 	int ret = 0;
 
 	hyp_spin_lock(&module_lock);
+	__atomic_store_n(&hook_slots[kind], slot, __ATOMIC_RELEASE);
 	if (running == NO_MODULE || registration_closed)
 		ret = -EPERM;	/* only from a module's init */
 	else if (!fn || !is_module_text_locked((u64)fn))

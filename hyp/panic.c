@@ -39,7 +39,7 @@ static hyp_void_hook_t panic_hook;
 
 int hyp_op_register_hyp_panic_notifier(void (*cb)(struct host_ctxt *))
 {
-	return hyp_module_set_hook((void **)&panic_hook, cb);
+	return hyp_module_set_hook(HC_HOOK_PANIC, (void **)&panic_hook, cb);
 }
 
 /* Once per CPU: a notifier that panics itself is not called again. */

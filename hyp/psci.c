@@ -115,7 +115,7 @@ static hyp_psci_hook_t psci_hook;
 
 int hyp_op_register_psci_notifier(void (*cb)(int, struct host_ctxt *))
 {
-	return hyp_module_set_hook((void **)&psci_hook, cb);
+	return hyp_module_set_hook(HC_HOOK_PSCI, (void **)&psci_hook, cb);
 }
 
 void hyp_psci_notify(int event, struct host_ctxt *ctxt)

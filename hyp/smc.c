@@ -28,7 +28,7 @@ static hyp_bool_hook_t host_smc_hook;
 
 int hyp_op_register_host_smc_handler(bool (*cb)(struct host_ctxt *))
 {
-	return hyp_module_set_hook((void **)&host_smc_hook, cb);
+	return hyp_module_set_hook(HC_HOOK_HOST_SMC, (void **)&host_smc_hook, cb);
 }
 
 /* SMCCC: may this (non-PSCI) function id go to the firmware? */

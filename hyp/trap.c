@@ -22,7 +22,7 @@ static hyp_bool_hook_t default_trap_hook;
 
 int hyp_op_register_default_trap_handler(bool (*cb)(struct host_ctxt *))
 {
-	return hyp_module_set_hook((void **)&default_trap_hook, cb);
+	return hyp_module_set_hook(HC_HOOK_DEFAULT_TRAP, (void **)&default_trap_hook, cb);
 }
 
 void handle_host_trap(struct host_ctxt *ctxt)

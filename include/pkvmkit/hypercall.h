@@ -60,7 +60,8 @@
 	X(HC_MEM_STATS,		17, always)	/* -> x1 = pool free pages, x2 = table pages */ \
 	X(HC_MARK_INSECURE,	18, setup)	/* a protected module failed to load */ \
 	X(HC_PVM_CREATE,	19, always)	/* x1 = pfn to donate -> x1 = handle / -errno */ \
-	X(HC_SECURITY_STATE,	20, always)	/* -> x1 = 1 if protected VMs may run */
+	X(HC_SECURITY_STATE,	20, always)	/* -> x1 = 1 if protected VMs may run */ \
+	X(HC_HOOK_INFO,		21, always)	/* x1 = HC_HOOK_* -> x1 = handler's hyp VA, 0: none */
 
 #define PKVMKIT_HC_ENUM(name, n, when)	name = n,
 
@@ -74,6 +75,27 @@ enum pkvmkit_hc {
 #define HC_MAX_DYNAMIC		128
 
 #define HC_PING_MAGIC		PK_UL(0x706b766d6b6974)	/* "pkvmkit" */
+
+/*
+ * The vendor-module hooks, one slot each (HC_HOOK_INFO reports them):
+ * X(name, what it is).
+ */
+#define PKVMKIT_HOOK_LIST(X)						\
+	X(HC_HOOK_HOST_SMC,	"host SMC handler")			\
+	X(HC_HOOK_DEFAULT_TRAP,	"default trap handler")			\
+	X(HC_HOOK_PERM_FAULT,	"host permission-fault handler")	\
+	X(HC_HOOK_ILLEGAL_ABT,	"illegal-abort notifier")		\
+	X(HC_HOOK_PSCI,		"PSCI notifier")			\
+	X(HC_HOOK_PANIC,	"hypervisor panic notifier")		\
+	X(HC_HOOK_SERIAL,	"serial driver")
+
+#ifndef __ASSEMBLER__
+#define PKVMKIT_HOOK_ENUM(name, what)	name,
+enum pkvmkit_hook {
+	PKVMKIT_HOOK_LIST(PKVMKIT_HOOK_ENUM)
+	HC_NR_HOOKS
+};
+#endif
 
 /*
  * HC_INIT_MODULE x2: where each EL2 section of the module lies, in pages

@@ -641,6 +641,10 @@ static void fz_check_static(struct fz_thread *t, const struct fz_call *c,
 		if (c->r[1] != fz_env.secure)
 			fz_violation(FZ_V_SECURITY, c, "changed");
 		break;
+	case HC_HOOK_INFO:	/* no module loaded: no hook, of any kind */
+		if (c->r[1])
+			fz_violation(FZ_V_HOOK_INFO, c, "a hook is set");
+		break;
 	default:	/* HC_MEM_STATS: any numbers */
 		break;
 	}

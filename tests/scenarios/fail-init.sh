@@ -17,6 +17,8 @@ t_check "and says the system is insecure" \
 	sh -c "dmesg | grep -q 'failed to load protected module pkvm_fail_init.*' && dmesg | grep -q 'the system is insecure'"
 t_check "its EL2 init did run, at EL2" grep -q "failing on purpose" $PK_DBG/log
 t_eq "secure: 0" 0 "$(cat $PK_SYS/secure)"
+t_check "the status file says why" grep -qx \
+	"  why: protected module pkvm_fail_init failed to load: -5" $PK_DBG/status
 t_check "protected VM creation refused" sh -c "! echo 1 > $PK_SYS/create_pvm"
 t_check "with EPERM" sh -c "echo 1 2>&1 > $PK_SYS/create_pvm | grep -q 'not permitted'"
 t_check "the module is gone" sh -c "! grep -q pkvm_fail_init /proc/modules"

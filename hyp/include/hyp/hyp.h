@@ -8,6 +8,7 @@
 #include <hyp/cpu.h>
 #include <pkvmkit/pgtable.h>
 #include <pkvmkit/ownership.h>
+#include <pkvmkit/hypercall.h>
 
 #define READ_ONCE(x)		(*(const volatile typeof(x) *)&(x))
 #define WRITE_ONCE(x, v)	(*(volatile typeof(x) *)&(x) = (v))
@@ -77,7 +78,8 @@ int hyp_unmap_module_page(u64 pfn, u64 va);
 int hyp_init_module(u64 init_va, u64 sections);
 int hyp_register_hcall(u64 hfn_va);
 void handle_dynamic_hcall(struct host_ctxt *ctxt, u64 nr);
-int hyp_module_set_hook(void **slot, void *fn);
+int hyp_module_set_hook(enum pkvmkit_hook kind, void **slot, void *fn);
+u64 hyp_hook_info(u64 kind);
 void hyp_close_module_registration(void);
 
 /* A module hook: load it once, call it between hyp_hook_enter/exit. */
