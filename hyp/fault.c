@@ -146,16 +146,39 @@ static void notify_illegal_abort(struct host_ctxt *ctxt)
 }
 
 /*
+ * For the log line of a refused access: "", or whose restriction refused
+ * it, as three strings (before, module name, after).
+ */
+static void restriction_note(bool restricted, const char *note[3])
+{
+	hyp_perm_fault_hook_t hook = hyp_hook_get(perm_fault_hook);
+	const char *name = hook ? hyp_module_name_of((u64)hook) : NULL;
+
+	note[0] = note[1] = note[2] = "";
+	if (!restricted)
+		return;
+	if (!name) {
+		note[0] = " (a module's restriction; no fault handler)";
+		return;
+	}
+	note[0] = " (a module's restriction; the fault handler of ";
+	note[1] = name;
+	note[2] = " refused it)";
+}
+
+/*
  * The access stays refused: tell the notifier, then inject a synchronous
  * external abort at the faulting instruction. Out of line, so that the
  * path of an access a module's handler deals with stays short.
  */
 static noinline void refuse_host_access(struct host_ctxt *ctxt, u64 esr,
-					u64 far, u64 ipa)
+					u64 far, u64 ipa, bool restricted)
 {
 	bool dabt = ESR_EC(esr) == ESR_EC_DABT_LOW;
+	const char *note[3];
 	u64 ec, iss;
 
+	restriction_note(restricted, note);
 	notify_illegal_abort(ctxt);
 
 	if (dabt)
@@ -164,11 +187,11 @@ static noinline void refuse_host_access(struct host_ctxt *ctxt, u64 esr,
 		ec = from_el0(ctxt->pstate) ? ESR_EC_IABT_LOW : ESR_EC_IABT_CUR;
 	iss = ESR_FSC_SEA | (dabt ? (esr & ESR_ISS_WNR) : 0);
 
-	hyp_log("pkvmkit: host %s at %lx (ipa %lx) from %s pc %lx: abort injected\n",
+	hyp_log("pkvmkit: host %s at %lx (ipa %lx) from %s pc %lx: abort injected%s%s%s\n",
 		dabt ? ((esr & ESR_ISS_WNR) ? "write" : "read") : "fetch",
 		(unsigned long)far, (unsigned long)ipa,
 		from_el0(ctxt->pstate) ? "EL0" : "EL1",
-		(unsigned long)ctxt->pc);
+		(unsigned long)ctxt->pc, note[0], note[1], note[2]);
 	inject_host_exception(ctxt, (ec << ESR_EC_SHIFT) | ESR_IL | iss, far);
 }
 
@@ -197,11 +220,12 @@ void handle_host_abort(struct host_ctxt *ctxt, u64 esr)
 	case OWN_ACCESS_RESTRICTED:
 		if (module_handles_fault(ctxt, esr, ipa))
 			return;
-		break;
+		refuse_host_access(ctxt, esr, far, ipa, true);
+		return;
 	case OWN_ACCESS_REFUSED:
 		break;
 	}
-	refuse_host_access(ctxt, esr, far, ipa);
+	refuse_host_access(ctxt, esr, far, ipa, false);
 }
 
 void inject_host_undef(struct host_ctxt *ctxt)

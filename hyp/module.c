@@ -151,6 +151,17 @@ static int module_prot(u64 kvm_prot, u32 *prot)
 	}
 }
 
+const char *hyp_module_name_of(u64 va)
+{
+	s32 module;
+
+	hyp_spin_lock(&module_lock);
+	module = module_of_locked(va, 1);
+	hyp_spin_unlock(&module_lock);
+	/* ranges are never removed or renamed: the name outlives the lock */
+	return module == NO_MODULE ? NULL : modules[module].name;
+}
+
 static bool in_module(u64 va, u64 size)
 {
 	bool ret;

@@ -44,7 +44,8 @@ t_eq "guard B inaccessible" 0x0 "$(guard 2 "$B" | cut -d' ' -f1)"
 t_eq "  a host read of B: SIGBUS" SIGBUS "$($TOUCH $SCRATCH read 1)"
 t_eq "  refused by the module and seen by the illegal-abort notifier" "0x1 0x1" \
 	"$(guard 5 | cut -d' ' -f2-3)"
-t_check "  the hypervisor logged the injected abort" grep -q "abort injected" $PK_DBG/log
+t_check "  the hypervisor logged the injected abort, naming the module" grep -q \
+	"abort injected (a module's restriction; the fault handler of page_guard refused it)" $PK_DBG/log
 t_eq "lift B: the host reads it again" "0x0 ok" \
 	"$(guard 3 "$B" | cut -d' ' -f1) $($TOUCH $SCRATCH read 1 | cut -d' ' -f1)"
 t_eq "the host is still deprivileged and answers" "0x0 $(printf '%#x' $HC_PING_MAGIC)" \

@@ -80,6 +80,7 @@ int hyp_register_hcall(u64 hfn_va);
 void handle_dynamic_hcall(struct host_ctxt *ctxt, u64 nr);
 int hyp_module_set_hook(enum pkvmkit_hook kind, void **slot, void *fn);
 u64 hyp_hook_info(u64 kind);
+const char *hyp_module_name_of(u64 va);
 void hyp_close_module_registration(void);
 
 /* A module hook: load it once, call it between hyp_hook_enter/exit. */
