@@ -69,7 +69,6 @@ static const struct file_operations log_fops = {
 	.llseek = default_llseek,
 };
 
-/* Print the log ring to the kernel log, line by line. */
 /* A line with an EL2 address "[<...>]" (a call trace) gets its name too. */
 static void print_log_line(const char *level, const char *line)
 {
@@ -85,6 +84,7 @@ static void print_log_line(const char *level, const char *line)
 	}
 }
 
+/* Print the log ring to the kernel log, line by line. */
 void pk_print_hyp_log(const char *level)
 {
 	static char buf[16384];
