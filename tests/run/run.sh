@@ -171,6 +171,7 @@ fi
 # docs/developing-a-module.md, done as written (tests/run/guide.sh)
 RC=0
 OUT=$("$ROOT/tests/run/guide.sh" "$WORK/guide" </dev/null 2>&1) || RC=$?
+OUT=$(tr -d '\r' <<<"$OUT")	# the guest console's line ends
 expect "docs/developing-a-module.md: every file and command of the guide" 0 \
 	"$RC" "$OUT" "^counter: 0x2a$"
 has "  its gdb session stops in the guide's EL2 function, in its source" \
