@@ -151,12 +151,14 @@ static void notify_illegal_abort(struct host_ctxt *ctxt)
  */
 static void restriction_note(bool restricted, const char *note[3])
 {
-	hyp_perm_fault_hook_t hook = hyp_hook_get(perm_fault_hook);
-	const char *name = hook ? hyp_module_name_of((u64)hook) : NULL;
+	hyp_perm_fault_hook_t hook;
+	const char *name;
 
 	note[0] = note[1] = note[2] = "";
 	if (!restricted)
-		return;
+		return;	/* no hook lookup, no module_lock, for the usual case */
+	hook = hyp_hook_get(perm_fault_hook);
+	name = hook ? hyp_module_name_of((u64)hook) : NULL;
 	if (!name) {
 		note[0] = " (a module's restriction; no fault handler)";
 		return;
