@@ -29,11 +29,6 @@ struct module_range {
 	u64 start;
 	u64 end;
 	char name[HYP_MODULE_NAME_LEN + 1];
-	/*
-	 * For a debugger only (scripts/pkvmkit-gdb.py reads it): where the
-	 * image's EL2 sections lie, pages from start, by HC_SECTION_*.
-	 */
-	u16 section_pages[HC_NR_SECTIONS];
 };
 
 struct early_map {
@@ -91,15 +86,6 @@ static bool is_module_text_locked(u64 va)
 	       !hyp_s1_lookup(va, NULL, &prot) && (prot & PGT_PROT_X);
 }
 
-static void record_sections_locked(s32 module, u64 sections)
-{
-	u32 i;
-
-	hyp_assert_lock_held(&module_lock);
-	for (i = 0; i < HC_NR_SECTIONS; i++)
-		modules[module].section_pages[i] = HC_SECTIONS_PAGES(sections, i);
-}
-
 static u64 add_module_range_locked(u64 nr_pages, const char *name)
 {
 	struct module_range *m;
@@ -116,7 +102,6 @@ static u64 add_module_range_locked(u64 nr_pages, const char *name)
 	m->end = va + nr_pages * PKVMKIT_PAGE_SIZE;
 	memcpy(m->name, name, HYP_MODULE_NAME_LEN);
 	m->name[HYP_MODULE_NAME_LEN] = '\0';
-	record_sections_locked(nr_modules - 1, ~0ULL);	/* none known yet */
 	return va;
 }
 
@@ -206,6 +191,11 @@ static void withdraw_hooks_locked(void)
 		__atomic_store_n(init_hooks[i], NULL, __ATOMIC_RELEASE);
 }
 
+/*
+ * @sections (HC_INIT_MODULE's x2, HC_SECTIONS_*) is for a debugger, which
+ * reads it in x1 at this function's entry (scripts/pkvmkit-gdb.py); the
+ * hypervisor itself has no use for it.
+ */
 int hyp_init_module(u64 init_va, u64 sections)
 {
 	int (*init)(const struct pkvm_module_ops *ops);
@@ -218,9 +208,9 @@ int hyp_init_module(u64 init_va, u64 sections)
 	if (module != NO_MODULE) {
 		running = module;
 		nr_init_hooks = 0;
-		record_sections_locked(module, sections);
 	}
 	hyp_spin_unlock(&module_lock);
+	(void)sections;
 	if (module == NO_MODULE)
 		return -EINVAL;
 	/* the host wrote the code through its own mapping */

@@ -99,9 +99,9 @@ enum pkvmkit_hook {
 
 /*
  * HC_INIT_MODULE x2: where each EL2 section of the module lies, in pages
- * from its hyp VA, 16 bits each (HC_SECTION_NONE: no such section). The
- * hypervisor only records it, for a debugger (scripts/pkvmkit-gdb.py
- * reads it back from struct module_range, by these names).
+ * from its hyp VA, 16 bits each (HC_SECTION_NONE: no such section). For
+ * a debugger only: scripts/pkvmkit-gdb.py reads it at the entry of the
+ * hypervisor's hyp_init_module(), which ignores it.
  */
 #define HC_SECTION_TEXT		0
 #define HC_SECTION_RODATA	1
