@@ -11,13 +11,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RUN=$ROOT/scripts/pkvmkit
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-N=0 PASS=0 FAIL=0
+# shellcheck source=tests/lib/host-tap.sh
+. "$ROOT/tests/lib/host-tap.sh"
 
-ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $1"; }
-not_ok() {
-	N=$((N + 1)); FAIL=$((FAIL + 1)); echo "not ok $N - $1"
-	if [ -n "${2:-}" ]; then printf '%s\n' "$2" | tail -n 15 | sed 's/^/# /'; fi
-}
 # expect DESC WANT_RC GOT_RC OUTPUT [ERE]: the status, and ERE in OUTPUT
 expect() {
 	if [ "$3" != "$2" ]; then
@@ -134,6 +130,7 @@ ID=$(dmesg | sed -n 's/.*pkvm_module: EL2 call \([0-9]*\) returned 0.*/\1/p')
 set -- $(pk_hvc "$(printf '%#x' $((0xc6000000 | ID)))" 0x1234)
 [ "$1 $2" = "0x0 0x0" ]
 SCRIPT
+	: >"$WORK/gdb-run.out"	# wait_for reads it before the command writes
 	"$RUN" run --gdb-port "$port" --timeout 120 --script "$WORK/call.sh" \
 		"$ROOT/modules/pkvm_module" </dev/null >"$WORK/gdb-run.out" 2>&1 &
 	pid=$!
@@ -177,6 +174,4 @@ expect "docs/developing-a-module.md: every file and command of the guide" 0 \
 has "  its gdb session stops in the guide's EL2 function, in its source" \
 	"hit Breakpoint 1, counter_add .* at .*my_counter/hyp/el2\.c:[0-9]+" "$OUT"
 
-echo "1..$N"
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+tap_end

@@ -10,14 +10,8 @@ KDIR=$ROOT/.deps/current/kdir
 NM=aarch64-linux-gnu-nm
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-N=0 PASS=0 FAIL=0
-
-ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $1"; }
-not_ok() {
-	N=$((N + 1)); FAIL=$((FAIL + 1)); echo "not ok $N - $1"
-	if [ -n "${2:-}" ]; then printf '%s\n' "$2" | tail -n 15 | sed 's/^/# /'; fi
-}
-check() { local d=$1; shift; if "$@" >/dev/null 2>&1; then ok "$d"; else not_ok "$d"; fi; }
+# shellcheck source=tests/lib/host-tap.sh
+. "$ROOT/tests/lib/host-tap.sh"
 
 # build NAME: copy modules/NAME (or tests/sdk/NAME), only the files the
 # repository has, and build it as a vendor would. Log in $WORK/NAME.log.
@@ -105,6 +99,4 @@ check "pkvm_module_ops: the SDK header and the hypervisor both build their struc
 check "pkvm_module_ops: no hand-written member list anywhere else" sh -c \
 	"! grep -rlE '^\s*(int|void) \*?\(\*(host_stage2_mod_prot|register_host_smc_handler)\)' '$ROOT/sdk' '$ROOT/hyp' '$ROOT/driver'"
 
-echo "1..$N"
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+tap_end
