@@ -1,31 +1,49 @@
 #!/usr/bin/env bash
 # scripts/setup.sh - prepare everything pkvmkit needs to build and test.
 #
-# Idempotent; `make demo` and `make test` run it first. It
-#   1. installs the host packages (cross compiler, QEMU, kbuild, ...);
-#   2. enables the arm64 dpkg architecture so arm64 .debs can be fetched;
-#   3. resolves the current Debian bookworm arm64 kernel ABI from the
-#      linux-image-arm64 metapackage (or takes $PKVMKIT_KERNEL_ABI);
-#   4. downloads (never installs) that kernel image, its headers and a static
-#      arm64 busybox into .deps/debs/ and unpacks them under .deps/<abi>/;
+# Idempotent; every make target that builds or boots runs it first. It
+#   1. installs the host packages (cross compiler, QEMU, debootstrap, ...);
+#   2. selects the kernel: PKVMKIT_KERNEL=6.1 (Debian 12 bookworm, the
+#      default) or PKVMKIT_KERNEL=6.12 (Debian 13 trixie); the choice is
+#      kept in .deps/kernel, so later runs without the variable keep it;
+#   3. resolves that suite's current arm64 kernel ABI from its
+#      linux-image-arm64 metapackage (or takes $PKVMKIT_KERNEL_ABI), through
+#      a private apt configuration under .deps/apt/<suite>/: the machine's
+#      /etc/apt and dpkg state are not touched;
+#   4. downloads (never installs) that kernel image, its headers, their
+#      kbuild host tools (amd64) and a static arm64 busybox of the suite, and
+#      unpacks them under .deps/<abi>/root/;
 #   5. fixes the headers tree so out-of-tree arm64 modules build against it;
-#   6. checks that by cross-building a hello-world module;
-#   7. points .deps/current at .deps/<abi> and writes a stamp, so that the
+#   6. when the kernel was built with a compiler the host does not have (the
+#      trixie kernel: gcc 14 on a bookworm host), makes a toolchain root of
+#      the kernel's suite with debootstrap (.deps/toolchain/<suite>/): its
+#      gcc, pahole and the libraries kbuild's host tools need. scripts/kbuild
+#      runs kbuild inside it;
+#   7. checks all that by cross-building a hello-world module (scripts/kbuild,
+#      which also checks the .ko against what the kernel requires);
+#   8. points .deps/current at .deps/<abi> and writes a stamp, so that the
 #      next run only re-checks cheaply and returns in a second or two.
 #
 # Layout produced (all git-ignored):
+#   .deps/kernel                 the selected kernel: 6.1 or 6.12
+#   .deps/apt/<suite>/           private apt configuration, lists and cache
 #   .deps/debs/                  downloaded .deb files (cache)
+#   .deps/toolchain/<suite>/     debootstrap root with the kernel's compiler
 #   .deps/<abi>/root/            the .debs unpacked with dpkg -x
 #   .deps/<abi>/vmlinuz          -> root/boot/vmlinuz-<abi>
 #   .deps/<abi>/System.map       -> root/boot/System.map-<abi>
 #   .deps/<abi>/config           -> root/boot/config-<abi>
-#   .deps/<abi>/busybox          -> root/bin/busybox (static, arm64)
+#   .deps/<abi>/busybox          -> root/[usr/]bin/busybox (static, arm64)
 #   .deps/<abi>/kdir             -> root/usr/src/linux-headers-<abi> (KDIR)
+#   .deps/<abi>/toolchain        -> ../toolchain/<suite> (only if needed)
 #   .deps/<abi>/abi              the ABI string (= `uname -r` in the guest)
+#   .deps/<abi>/kernel           6.1 or 6.12
 #   .deps/current                -> <abi>
 #
 # Environment:
-#   PKVMKIT_KERNEL_ABI=6.1.0-NN-arm64   use this ABI instead of the current one
+#   PKVMKIT_KERNEL=6.1|6.12             select the kernel (kept for later runs)
+#   PKVMKIT_KERNEL_ABI=<abi>            use this ABI instead of the current
+#                                       one (6.1.0-NN-arm64, 6.12.N+debNN-arm64)
 #   PKVMKIT_SETUP_FORCE=1               redo download/unpack/verify even if the
 #                                       stamp says everything is in place
 set -euo pipefail
@@ -34,17 +52,23 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DEPS=$ROOT/.deps
 CACHE=$DEPS/debs
 # Bump when the layout or the fix-ups below change: invalidates old stamps.
-SETUP_FORMAT=1
-KBUILD_PKG=linux-kbuild-6.1
+SETUP_FORMAT=2
+MIRROR=http://deb.debian.org/debian
+SECURITY_MIRROR=http://deb.debian.org/debian-security
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# The kernels pkvmkit supports: name -> Debian suite.
+declare -A SUITE_OF=([6.1]=bookworm [6.12]=trixie)
+KNOWN_KERNELS="6.1 (Debian 12 bookworm), 6.12 (Debian 13 trixie)"
 
 # Host (amd64) packages. gcc/make are normally present but listed anyway.
 # clang-14 builds the libFuzzer targets of make test; libFuzzer itself (and
 # clang's sanitizer runtimes) are in libclang-rt-14-dev, which clang-14 only
 # recommends, and we install without recommends. gdb-multiarch is the
-# debugger of scripts/pkvmkit run --gdb.
+# debugger of scripts/pkvmkit run --gdb; debootstrap makes toolchain roots.
 HOST_PKGS=(gcc make bc kmod cpio gzip xz-utils
-	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-	qemu-system-arm device-tree-compiler "$KBUILD_PKG"
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
+	qemu-system-arm device-tree-compiler debian-archive-keyring debootstrap
 	clang-14 libclang-rt-14-dev gdb-multiarch)
 
 log() { printf 'setup: %s\n' "$*"; }
@@ -59,35 +83,9 @@ die() {
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
 export DEBIAN_FRONTEND=noninteractive
-# As root, apt-get download would otherwise drop privileges to _apt and then
-# warn that _apt cannot write into our cache folder.
-APT_OPTS=(-q)
-is_root && APT_OPTS+=(-o APT::Sandbox::User=root)
-
-# This machine's apt config may disable apt's binary package cache (as
-# Docker images do), making every apt-cache call re-parse all lists (~1 s
-# each, with arm64 added). Keep our own cache in .deps: apt rebuilds it
-# when the lists change, so it is never stale.
-acache() {
-	apt-cache -o Dir::Cache::pkgcache="$DEPS/apt-pkgcache.bin" \
-		-o Dir::Cache::srcpkgcache= "$@"
-}
-
-APT_UPDATED=0
-apt_update() {
-	[ "$APT_UPDATED" -eq 1 ] && return 0
-	log "apt-get update"
-	# Third-party sources on the machine may be unreachable; apt then only
-	# warns (exit 0) or fails (exit 100). Whether what *we* need is now known
-	# is checked by the callers, so do not abort here.
-	if ! apt-get "${APT_OPTS[@]}" update >"$DEPS/apt-update.log" 2>&1; then
-		log "warning: apt-get update reported errors (see .deps/apt-update.log)"
-	fi
-	APT_UPDATED=1
-}
 
 # ---------------------------------------------------------------------------
-# 1+2. Host packages and the arm64 architecture.
+# 1. Host packages (the machine's own apt: these are installed).
 # ---------------------------------------------------------------------------
 missing_host_pkgs() {
 	# One dpkg-query call for all packages; those not installed are either
@@ -101,92 +99,150 @@ missing_host_pkgs() {
 	done
 }
 
-have_arm64_arch() {
-	[ "$(dpkg --print-architecture)" = arm64 ] ||
-		dpkg --print-foreign-architectures | grep -qx arm64
-}
-
-# Are the arm64 package lists present (i.e. has apt-get update run since the
-# architecture was added)?
-have_arm64_lists() {
-	acache show --no-all-versions linux-image-arm64:arm64 >/dev/null 2>&1
-}
-
 mkdir -p "$DEPS" "$CACHE"
 # Serialise concurrent runs (e.g. two make targets in parallel).
 exec 9>"$DEPS/.setup.lock"
 flock 9
 
 mapfile -t MISSING < <(missing_host_pkgs)
-NEED_ARCH=0
-have_arm64_arch || NEED_ARCH=1
-
-if [ "${#MISSING[@]}" -gt 0 ] || [ "$NEED_ARCH" -eq 1 ]; then
-	if ! is_root; then
-		cmds=()
-		[ "$NEED_ARCH" -eq 1 ] && cmds+=("dpkg --add-architecture arm64")
-		cmds+=("apt-get update")
-		[ "${#MISSING[@]}" -gt 0 ] &&
-			cmds+=("apt-get install -y --no-install-recommends ${MISSING[*]}")
-		die "missing host setup and not running as root; run as root:" \
-			"${cmds[@]}" "then run scripts/setup.sh again."
+if [ "${#MISSING[@]}" -gt 0 ]; then
+	is_root || die "missing host packages and not running as root; run as root:" \
+		"apt-get update && apt-get install -y --no-install-recommends ${MISSING[*]}" \
+		"then run scripts/setup.sh again."
+	log "installing: ${MISSING[*]}"
+	# A first failure is usually stale lists (404): update once, retry.
+	if ! apt-get -q install -y --no-install-recommends "${MISSING[@]}" \
+		>"$DEPS/apt-install.log" 2>&1; then
+		log "apt-get update"
+		apt-get -q update >"$DEPS/apt-update.log" 2>&1 ||
+			log "warning: apt-get update reported errors (see .deps/apt-update.log)"
+		apt-get -q install -y --no-install-recommends "${MISSING[@]}" \
+			>"$DEPS/apt-install.log" 2>&1 ||
+			die "apt-get install ${MISSING[*]} failed" \
+				"see .deps/apt-install.log; check the Debian mirror in /etc/apt/sources.list*"
 	fi
-	if [ "$NEED_ARCH" -eq 1 ]; then
-		log "dpkg --add-architecture arm64"
-		dpkg --add-architecture arm64
-		apt_update
-	fi
-	if [ "${#MISSING[@]}" -gt 0 ]; then
-		log "installing: ${MISSING[*]}"
-		# A first failure is usually stale lists (404): update once, retry.
-		if ! apt-get "${APT_OPTS[@]}" install -y --no-install-recommends \
-			"${MISSING[@]}" >"$DEPS/apt-install.log" 2>&1; then
-			apt_update
-			apt-get "${APT_OPTS[@]}" install -y --no-install-recommends \
-				"${MISSING[@]}" >"$DEPS/apt-install.log" 2>&1 ||
-				die "apt-get install ${MISSING[*]} failed" \
-					"see .deps/apt-install.log; check the Debian mirror in /etc/apt/sources.list*"
-		fi
-	fi
-fi
-
-if ! have_arm64_lists; then
-	is_root || die "arm64 package lists are missing; run as root: apt-get update"
-	apt_update
-	have_arm64_lists || die "linux-image-arm64:arm64 still unknown to apt after apt-get update" \
-		"check that a bookworm 'main' source is configured (see .deps/apt-update.log)"
 fi
 
 # ---------------------------------------------------------------------------
-# 3. Resolve the kernel ABI.
+# 2. Which kernel.
+# ---------------------------------------------------------------------------
+# kernel_of_abi ABI: the supported kernel an ABI string belongs to, or "".
+kernel_of_abi() {
+	case $1 in
+	6.1.0-[0-9]*-arm64) echo 6.1 ;;
+	6.12.[0-9]*+deb[0-9]*-arm64) echo 6.12 ;;
+	esac
+}
+
+KERNEL=${PKVMKIT_KERNEL:-}
+if [ -n "${PKVMKIT_KERNEL_ABI:-}" ]; then
+	ABI=$PKVMKIT_KERNEL_ABI
+	k=$(kernel_of_abi "$ABI")
+	[ -n "$k" ] || die "PKVMKIT_KERNEL_ABI='$ABI' is not a supported kernel's ABI" \
+		"expected 6.1.0-NN-arm64 (bookworm) or 6.12.N+debNN-arm64 (trixie)"
+	[ -z "$KERNEL" ] || [ "$KERNEL" = "$k" ] ||
+		die "PKVMKIT_KERNEL=$KERNEL but PKVMKIT_KERNEL_ABI=$ABI is a $k kernel"
+	KERNEL=$k
+fi
+[ -n "$KERNEL" ] || KERNEL=$(cat "$DEPS/kernel" 2>/dev/null || true)
+[ -n "$KERNEL" ] || KERNEL=6.1
+SUITE=${SUITE_OF[$KERNEL]:-}
+[ -n "$SUITE" ] || die "PKVMKIT_KERNEL='$KERNEL' is not a supported kernel" \
+	"known: $KNOWN_KERNELS"
+HOST_SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+
+# ---------------------------------------------------------------------------
+# 3. A private apt configuration for the kernel's suite: amd64 and arm64
+#    package lists of <suite>, <suite>-updates and <suite>-security, with
+#    their own state and cache. Used only to resolve and download.
+# ---------------------------------------------------------------------------
+APTDIR=$DEPS/apt/$SUITE
+write_apt_config() {
+	mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" \
+		"$APTDIR/parts" "$APTDIR/sources.list.d" "$APTDIR/preferences.d"
+	: >"$APTDIR/status"
+	local opt="[arch=amd64,arm64 signed-by=$KEYRING]"
+	cat >"$APTDIR/sources.list" <<-EOF
+		deb $opt $MIRROR $SUITE main
+		deb $opt $MIRROR $SUITE-updates main
+		deb $opt $SECURITY_MIRROR $SUITE-security main
+	EOF
+	# Dir::Etc::Parts: no apt.conf.d snippets from the machine either.
+	cat >"$APTDIR/apt.conf" <<-EOF
+		Dir::Etc::Parts "$APTDIR/parts";
+		Dir::Etc::SourceList "$APTDIR/sources.list";
+		Dir::Etc::SourceParts "$APTDIR/sources.list.d";
+		Dir::Etc::Preferences "/dev/null";
+		Dir::Etc::PreferencesParts "$APTDIR/preferences.d";
+		Dir::State "$APTDIR";
+		Dir::State::Lists "$APTDIR/lists";
+		Dir::State::status "$APTDIR/status";
+		Dir::Cache "$APTDIR/cache";
+		Dir::Cache::pkgcache "$APTDIR/cache/pkgcache.bin";
+		Dir::Cache::srcpkgcache "";
+		APT::Architecture "amd64";
+		APT::Architectures { "amd64"; "arm64"; };
+		Acquire::Languages "none";
+	EOF
+	# As root, apt-get download would otherwise drop privileges to _apt
+	# and then warn that _apt cannot write into our cache folder.
+	! is_root || echo 'APT::Sandbox::User "root";' >>"$APTDIR/apt.conf"
+}
+write_apt_config
+export APT_CONFIG=$APTDIR/apt.conf
+
+APT_UPDATED=0
+apt_update() {
+	[ "$APT_UPDATED" -eq 1 ] && return 0
+	log "apt-get update ($SUITE, private lists in .deps/apt/$SUITE)"
+	apt-get -q update >"$APTDIR/update.log" 2>&1 ||
+		die "apt-get update of $SUITE failed (see .deps/apt/$SUITE/update.log)" \
+			"$MIRROR must be reachable"
+	APT_UPDATED=1
+}
+
+have_lists() {
+	apt-cache show --no-all-versions linux-image-arm64:arm64 >/dev/null 2>&1
+}
+have_lists || apt_update
+
+# ---------------------------------------------------------------------------
+# 4. Resolve the kernel ABI and the packages it needs.
 # ---------------------------------------------------------------------------
 resolve_abi() {
 	# `apt-cache depends linux-image-arm64:arm64` prints e.g.
 	#   Depends: linux-image-6.1.0-56-arm64:arm64
-	acache depends linux-image-arm64:arm64 2>/dev/null |
-		sed -n 's/^ *Depends: linux-image-\([0-9][0-9.]*-[0-9][0-9]*-arm64\)\(:arm64\)\{0,1\}$/\1/p' |
+	#   Depends: linux-image-6.12.118+deb13-arm64:arm64
+	apt-cache depends linux-image-arm64:arm64 2>/dev/null |
+		sed -n 's/^ *Depends: linux-image-\([0-9][0-9.]*[-+][0-9a-z]*-arm64\)\(:arm64\)\{0,1\}$/\1/p' |
 		sort -V | tail -n1
 }
 
 if [ -n "${PKVMKIT_KERNEL_ABI:-}" ]; then
-	ABI=$PKVMKIT_KERNEL_ABI
-	[[ $ABI =~ ^[0-9][0-9.]*-[0-9]+-arm64$ ]] ||
-		die "PKVMKIT_KERNEL_ABI='$ABI' does not look like 6.1.0-NN-arm64"
-	log "kernel ABI $ABI (from PKVMKIT_KERNEL_ABI)"
+	log "kernel $KERNEL ($SUITE): ABI $ABI (from PKVMKIT_KERNEL_ABI)"
 else
 	ABI=$(resolve_abi)
-	[ -n "$ABI" ] || die "could not resolve the kernel ABI from linux-image-arm64:arm64" \
-		"try: apt-cache depends linux-image-arm64:arm64 (as root run apt-get update first)," \
-		"or set PKVMKIT_KERNEL_ABI=6.1.0-NN-arm64"
-	log "kernel ABI $ABI (from linux-image-arm64:arm64)"
+	[ -n "$ABI" ] && [ "$(kernel_of_abi "$ABI")" = "$KERNEL" ] ||
+		die "could not resolve a $KERNEL kernel ABI from $SUITE's linux-image-arm64 (got '$ABI')" \
+			"try: APT_CONFIG=$APT_CONFIG apt-cache depends linux-image-arm64:arm64," \
+			"or set PKVMKIT_KERNEL_ABI"
 fi
 ABI_COMMON=${ABI%-arm64}-common
 OUT=$DEPS/$ABI
+
+# The kbuild host tools the headers depend on: linux-kbuild-6.1 (>= ...) on
+# bookworm, linux-kbuild-<ver>+debNN on trixie.
+KBUILD_PKG=$(apt-cache show --no-all-versions "linux-headers-$ABI:arm64" 2>/dev/null |
+	sed -n 's/^Depends: //p' | tr ',' '\n' |
+	sed -n 's/^ *\(linux-kbuild-[^ ]*\).*/\1/p' | head -n1)
+[ -n "$KBUILD_PKG" ] || die "linux-headers-$ABI:arm64 is unknown to $SUITE's lists" \
+	"is the ABI $ABI still in the archive? unset or fix PKVMKIT_KERNEL_ABI"
 
 # name:arch of every .deb we need. The headers-common package is arch all.
 DEBS=("linux-image-$ABI-unsigned:arm64"
 	"linux-headers-$ABI:arm64"
 	"linux-headers-$ABI_COMMON:all"
+	"$KBUILD_PKG:amd64"
 	"busybox-static:arm64")
 
 # Candidate versions of all needed packages, in one apt-cache call:
@@ -196,7 +252,7 @@ qs=()
 for d in "${DEBS[@]}"; do qs+=("${d%:all}"); done
 while read -r pkg arch ver; do
 	VERSION[$pkg:$arch]=$ver
-done < <(acache show --no-all-versions "${qs[@]}" 2>/dev/null |
+done < <(apt-cache show --no-all-versions "${qs[@]}" 2>/dev/null |
 	awk '/^Package: /{p=$2} /^Architecture: /{a=$2} /^Version: /{v=$2}
 	     /^$/{ if (p != "") print p, a, v; p = "" } END { if (p != "") print p, a, v }')
 
@@ -218,61 +274,69 @@ DEB_FILES=()
 for d in "${DEBS[@]}"; do
 	f=$(deb_path "$d")
 	[ -n "$f" ] || die "package ${d%:all} is unknown to apt and not in .deps/debs/" \
-		"is the ABI $ABI still in the archive? (apt-cache policy linux-image-$ABI-unsigned:arm64)" \
-		"as root run apt-get update, or unset/fix PKVMKIT_KERNEL_ABI"
+		"is the ABI $ABI still in the archive? unset or fix PKVMKIT_KERNEL_ABI"
 	DEB_FILES+=("$f")
 done
 
+# The toolchain root's packages, derived from what the kernel needs: its
+# compiler (CC in the headers' .kernelvariables, known after unpacking, so
+# taken from the headers' Depends here: gcc-14 on trixie), make, pahole (the
+# headers ship vmlinux, so kbuild makes BTF for each module) and the
+# libraries the kbuild tools link against.
+toolchain_pkgs() {
+	local gcc kdeps
+	gcc=$(apt-cache show --no-all-versions "linux-headers-$ABI:arm64" |
+		sed -n 's/^Depends: //p' | tr ',' '\n' | sed -n 's/^ *\(gcc-[0-9]*\)\( .*\)\{0,1\}$/\1/p')
+	[ -n "$gcc" ] || die "cannot tell linux-headers-$ABI's compiler from its Depends"
+	kdeps=$(apt-cache show --no-all-versions "$KBUILD_PKG:amd64" |
+		sed -n 's/^Depends: //p' | tr ',' '\n' | sed 's/^ *//; s/[ :].*//' | grep -vx libc6)
+	# shellcheck disable=SC2086 # word lists
+	printf '%s\n' make "$gcc-aarch64-linux-gnu" $kdeps | sort -u | tr '\n' ' '
+}
+TOOLCHAIN_PKGS=
+if [ "$SUITE" != "$HOST_SUITE" ]; then
+	TOOLCHAIN_PKGS=$(toolchain_pkgs)
+fi
+TOOLCHAIN=$DEPS/toolchain/$SUITE
+
 STAMP_WANT=$(
-	printf 'format=%s\nabi=%s\n' "$SETUP_FORMAT" "$ABI"
+	printf 'format=%s\nkernel=%s\nabi=%s\ntoolchain=%s\n' \
+		"$SETUP_FORMAT" "$KERNEL" "$ABI" "$TOOLCHAIN_PKGS"
 	for f in "${DEB_FILES[@]}"; do printf 'deb=%s\n' "${f##*/}"; done
 )
-
-# Minimum linux-kbuild-6.1 version the headers want: their Depends line has
-# "linux-kbuild-6.1 (>= 6.1.192-2)". The kbuild tools must not be older than
-# the headers (modpost and fixdep formats follow the kernel version).
-kbuild_min_from_deb() {
-	dpkg-deb -f "$1" Depends |
-		tr ',' '\n' | sed -n "s/^ *$KBUILD_PKG *(>= *\([^)]*\)).*/\1/p" | head -n1
-}
-
-kbuild_ok() { # MINVER
-	local have
-	have=$(dpkg-query -W -f='${Version}' "$KBUILD_PKG" 2>/dev/null) || return 1
-	[ -z "$1" ] || dpkg --compare-versions "$have" ge "$1"
-}
 
 # Everything the rest of the project relies on.
 tree_ok() {
 	local f
 	for f in vmlinuz System.map config busybox kdir/Makefile kdir/.config \
-		kdir/Module.symvers kdir/scripts/mod/modpost abi; do
+		kdir/Module.symvers kdir/scripts/mod/modpost abi kernel; do
 		[ -e "$OUT/$f" ] || return 1
 	done
+	[ -z "$TOOLCHAIN_PKGS" ] || [ -f "$OUT/toolchain/.pkvmkit-toolchain" ] || return 1
 	[ "$(cat "$OUT/abi")" = "$ABI" ]
 }
 
-link_current() {
+select_current() {
 	# Relative link, so the project folder can be moved.
 	if [ "$(readlink "$DEPS/current" 2>/dev/null)" != "$ABI" ]; then
 		ln -sfn "$ABI" "$DEPS/current.tmp"
 		mv -T "$DEPS/current.tmp" "$DEPS/current"
 	fi
+	[ "$(cat "$DEPS/kernel" 2>/dev/null)" = "$KERNEL" ] || echo "$KERNEL" >"$DEPS/kernel"
 }
 
 # ---------------------------------------------------------------------------
 # Fast path: the stamp matches and the files are there.
 # ---------------------------------------------------------------------------
 if [ "${PKVMKIT_SETUP_FORCE:-0}" != 1 ] && [ -f "$OUT/.stamp" ] &&
-	[ "$(cat "$OUT/.stamp")" = "$STAMP_WANT" ] && tree_ok &&
-	kbuild_ok "$(cat "$OUT/kbuild-min" 2>/dev/null)"; then
-	link_current
-	log "up to date: .deps/current -> $ABI"
+	[ "$(cat "$OUT/.stamp")" = "$STAMP_WANT" ] && tree_ok; then
+	select_current
+	log "up to date: kernel $KERNEL ($SUITE), .deps/current -> $ABI"
 	exit 0
 fi
 
 # ---------------------------------------------------------------------------
-# 4. Download what is not in the cache yet.
+# Download what is not in the cache yet.
 # ---------------------------------------------------------------------------
 download() { # NAME:ARCH...
 	local tmp q d rc=0
@@ -283,7 +347,7 @@ download() { # NAME:ARCH...
 		qs+=("$q")
 	done
 	log "downloading: ${qs[*]}"
-	(cd "$tmp" && apt-get "${APT_OPTS[@]}" download "${qs[@]}") \
+	(cd "$tmp" && apt-get -q download "${qs[@]}") \
 		>"$DEPS/apt-download.log" 2>&1 || rc=$?
 	# Only move complete files into the cache (apt writes in place).
 	if [ "$rc" -eq 0 ]; then
@@ -300,15 +364,13 @@ done
 if [ "${#need[@]}" -gt 0 ]; then
 	if ! download "${need[@]}"; then
 		# Stale lists point at files the (security) archive no longer has.
-		if is_root && [ "$APT_UPDATED" -eq 0 ] &&
-			[ -z "${PKVMKIT_SETUP_RETRY:-}" ]; then
+		if [ "$APT_UPDATED" -eq 0 ] && [ -z "${PKVMKIT_SETUP_RETRY:-}" ]; then
 			apt_update
 			# The lists changed, so the ABI may be new: start over, once.
 			# (The lock on fd 9 is inherited and stays held.)
 			PKVMKIT_SETUP_RETRY=1 exec bash "${BASH_SOURCE[0]}" "$@"
 		fi
-		die "apt-get download failed (see .deps/apt-download.log)" \
-			"as root run apt-get update, then scripts/setup.sh again"
+		die "apt-get download failed (see .deps/apt-download.log)"
 	fi
 fi
 for f in "${DEB_FILES[@]}"; do
@@ -318,21 +380,30 @@ for f in "${DEB_FILES[@]}"; do
 		die "${f##*/} is not a valid .deb (interrupted download?)" "remove it and run again"
 done
 
-# The kbuild tools (modpost, fixdep, ...) come from the host package.
-KBUILD_MIN=$(kbuild_min_from_deb "${DEB_FILES[1]}")
-if ! kbuild_ok "$KBUILD_MIN"; then
-	if ! is_root; then
-		die "$KBUILD_PKG >= $KBUILD_MIN is needed by linux-headers-$ABI; run as root:" \
-			"apt-get update && apt-get install -y $KBUILD_PKG"
-	fi
-	log "upgrading $KBUILD_PKG (need >= $KBUILD_MIN)"
-	apt_update
-	apt-get "${APT_OPTS[@]}" install -y --no-install-recommends "$KBUILD_PKG" \
-		>"$DEPS/apt-install.log" 2>&1 ||
-		die "apt-get install $KBUILD_PKG failed (see .deps/apt-install.log)"
-	kbuild_ok "$KBUILD_MIN" ||
-		die "$KBUILD_PKG is still older than $KBUILD_MIN after install" \
-			"the mirror may lag behind the security archive; try PKVMKIT_KERNEL_ABI=<older abi>"
+# ---------------------------------------------------------------------------
+# 6. The toolchain root, when the host's compiler is not the kernel's.
+# ---------------------------------------------------------------------------
+make_toolchain() {
+	local new=$DEPS/toolchain/.$SUITE.new
+	rm -rf "$new"
+	mkdir -p "$DEPS/toolchain"
+	log "debootstrap: $SUITE toolchain root with ${TOOLCHAIN_PKGS% }"
+	# shellcheck disable=SC2086 # a word list
+	debootstrap --variant=minbase --keyring="$KEYRING" \
+		--include="$(echo $TOOLCHAIN_PKGS | tr ' ' ,)" "$SUITE" "$new" "$MIRROR" \
+		>"$DEPS/debootstrap.log" 2>&1 ||
+		die "debootstrap of $SUITE failed (see .deps/debootstrap.log)"
+	rm -rf "$new/var/cache/apt/archives/"*.deb
+	printf '%s\n' "$TOOLCHAIN_PKGS" >"$new/.pkvmkit-toolchain"
+	rm -rf "$TOOLCHAIN"
+	mv -T "$new" "$TOOLCHAIN"
+}
+if [ -n "$TOOLCHAIN_PKGS" ]; then
+	is_root || unshare --map-root-user true 2>/dev/null ||
+		die "the $KERNEL kernel needs a $SUITE toolchain root (gcc of its suite), which needs root" \
+			"or unprivileged user namespaces: run as root"
+	[ "$(cat "$TOOLCHAIN/.pkvmkit-toolchain" 2>/dev/null)" = "$TOOLCHAIN_PKGS" ] ||
+		make_toolchain
 fi
 
 # ---------------------------------------------------------------------------
@@ -347,10 +418,13 @@ for f in "${DEB_FILES[@]}"; do
 done
 
 R=$NEW/root
+# busybox-static is in /bin up to bookworm, in /usr/bin from trixie on.
+BUSYBOX=bin/busybox
+[ -e "$R/$BUSYBOX" ] || BUSYBOX=usr/bin/busybox
 HDR=usr/src/linux-headers-$ABI
 COMMON=usr/src/linux-headers-$ABI_COMMON
 for p in "boot/vmlinuz-$ABI" "boot/System.map-$ABI" "boot/config-$ABI" \
-	bin/busybox "$HDR/Makefile" "$COMMON/Makefile"; do
+	"$BUSYBOX" "$HDR/Makefile" "$COMMON/Makefile" "$HDR/scripts/mod/modpost"; do
 	[ -e "$R/$p" ] || die "unpacked packages lack /$p" "the package layout changed?"
 done
 
@@ -364,37 +438,33 @@ grep -q "^include /$COMMON/Makefile\$" "$R/$HDR/Makefile" ||
 printf 'include $(abspath $(dir $(lastword $(MAKEFILE_LIST)))../%s/Makefile)\n' \
 	"linux-headers-$ABI_COMMON" >"$R/$HDR/Makefile"
 
-# scripts/ and tools/ in both trees are relative links into
-# ../../lib/linux-kbuild-6.1 (i.e. /usr/lib/...): point them at the
-# installed, host-architecture kbuild package.
-for t in "$HDR" "$COMMON"; do
-	for l in scripts tools; do
-		ln -sfn "/usr/lib/$KBUILD_PKG/$l" "$R/$t/$l"
-	done
-done
-# lib/modules/<abi>/{build,source} are absolute links to /usr/src/...:
-# make them relative so they resolve inside root/.
-if [ -d "$R/lib/modules/$ABI" ]; then
+# scripts/ and tools/ in both headers trees are relative links to
+# ../../lib/linux-kbuild-<ver>/: they resolve to the kbuild package unpacked
+# beside them (checked above through scripts/mod/modpost), nothing to do.
+# lib/modules/<abi>/{build,source} are absolute links to /usr/src/... in
+# 6.1's image (relative in trixie's merged-/usr one): make them relative.
+if [ -d "$R/lib/modules/$ABI" ] && [ ! -L "$R/lib" ]; then
 	ln -sfn "../../../$HDR" "$R/lib/modules/$ABI/build"
 	ln -sfn "../../../$COMMON" "$R/lib/modules/$ABI/source"
 fi
 
 # Sanity: the busybox must be an AArch64 ELF (e_machine 0xb7 at offset 18).
-[ "$(od -An -tx1 -j18 -N2 "$R/bin/busybox" | tr -d ' \n')" = b700 ] ||
-	die "root/bin/busybox is not an AArch64 ELF"
+[ "$(od -An -tx1 -j18 -N2 "$R/$BUSYBOX" | tr -d ' \n')" = b700 ] ||
+	die "root/$BUSYBOX is not an AArch64 ELF"
 
 ln -sfn "root/boot/vmlinuz-$ABI" "$NEW/vmlinuz"
 ln -sfn "root/boot/System.map-$ABI" "$NEW/System.map"
 ln -sfn "root/boot/config-$ABI" "$NEW/config"
-ln -sfn root/bin/busybox "$NEW/busybox"
+ln -sfn "root/$BUSYBOX" "$NEW/busybox"
 ln -sfn "root/$HDR" "$NEW/kdir"
+[ -z "$TOOLCHAIN_PKGS" ] || ln -sfn "../toolchain/$SUITE" "$NEW/toolchain"
 printf '%s\n' "$ABI" >"$NEW/abi"
-printf '%s\n' "$KBUILD_MIN" >"$NEW/kbuild-min"
+printf '%s\n' "$KERNEL" >"$NEW/kernel"
 
 # ---------------------------------------------------------------------------
-# 6. Verify: cross-build a trivial module against the prepared headers.
+# 7. Verify: cross-build a trivial module against the prepared headers.
 # ---------------------------------------------------------------------------
-verify_module_build() { # KDIR
+verify_module_build() { # ABI-DIR
 	local tmp rc=0
 	tmp=$(mktemp -d)
 	cat >"$tmp/hello.c" <<'EOF'
@@ -407,8 +477,8 @@ module_exit(hello_exit);
 MODULE_LICENSE("GPL");
 EOF
 	echo 'obj-m := hello.o' >"$tmp/Kbuild"
-	make -C "$1" M="$tmp" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
-		modules >"$DEPS/verify-build.log" 2>&1 || rc=$?
+	PKVMKIT_DEPS_DIR=$1 "$ROOT/scripts/kbuild" M="$tmp" modules \
+		>"$DEPS/verify-build.log" 2>&1 || rc=$?
 	if [ "$rc" -eq 0 ] && [ ! -s "$tmp/hello.ko" ]; then
 		rc=1
 	fi
@@ -420,13 +490,12 @@ log "verifying: cross-building a hello module against .deps/$ABI/kdir"
 # Build in the final location so any absolute path it might record is right.
 rm -rf "$OUT"
 mv -T "$NEW" "$OUT"
-if ! verify_module_build "$OUT/kdir"; then
+if ! verify_module_build "$OUT"; then
 	tail -n 20 "$DEPS/verify-build.log" | sed 's/^/setup:   | /' >&2
-	die "test module build against .deps/$ABI/kdir failed (full log: .deps/verify-build.log)" \
-		"check aarch64-linux-gnu-gcc-12 and /usr/lib/$KBUILD_PKG are installed"
+	die "test module build against .deps/$ABI/kdir failed (full log: .deps/verify-build.log)"
 fi
 tree_ok || die "internal error: .deps/$ABI incomplete after setup"
 
 printf '%s\n' "$STAMP_WANT" >"$OUT/.stamp"
-link_current
-log "done: .deps/current -> $ABI"
+select_current
+log "done: kernel $KERNEL ($SUITE), .deps/current -> $ABI"
