@@ -25,10 +25,13 @@
 #define HC_FUNC_NUM(id)		((id) & 0xffff)
 
 #ifndef __ASSEMBLER__
-#ifndef SMCCC_RET_SUCCESS		/* also in <linux/arm-smccc.h> */
+/*
+ * Also in <linux/arm-smccc.h>, written here token for token as it has them
+ * so that either order of inclusion is a valid redefinition: 6.1 happened
+ * to include it first everywhere, 6.12's header chains do not.
+ */
 #define SMCCC_RET_SUCCESS		0
-#define SMCCC_RET_NOT_SUPPORTED		(-1L)
-#endif
+#define SMCCC_RET_NOT_SUPPORTED		-1
 
 /*
  * The static calls, one X(name, n, when) per call, in order of n: @when is
