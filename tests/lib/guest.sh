@@ -167,13 +167,19 @@ pk_load() {
 	t_check "driver loads${1:+ ($*)}" insmod /root/pkvmkit.ko "$@"
 }
 
-# pk_wait_deprivileged: wait up to 5 s for the deprivilege work item.
-pk_wait_deprivileged() {
+# pk_await_deprivileged: wait up to 5 s for the deprivilege work item,
+# printing nothing.
+pk_await_deprivileged() {
 	_i=0
 	while [ "$(cat $PK_SYS/deprivileged 2>/dev/null)" != 1 ] && [ $_i -lt 50 ]; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done
+}
+
+# pk_wait_deprivileged: the same, then a test point.
+pk_wait_deprivileged() {
+	pk_await_deprivileged
 	t_eq "host deprivileged" 1 "$(cat $PK_SYS/deprivileged)"
 }
 

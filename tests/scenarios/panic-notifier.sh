@@ -19,5 +19,8 @@ while ! dmesg | grep -q 'pkvm_ops_test: handler' && [ $i -lt 50 ]; do
 done
 t_check "pkvm_ops_test loaded" sh -c "dmesg | grep -q 'pkvm_ops_test: handler'"
 dmesg -n 8	# let the panic reach the console
+# The notifier writes to the UART directly: let the console finish sending
+# the last point first, or the two interleave (tests/scenarios/module-ops.sh).
+sleep 0.3
 pk_hvc $HC_TEST_PANIC $PING_MAGIC
 t_fail "still running after the hypervisor panic"
