@@ -13,7 +13,7 @@ trap 'rm -rf "$WORK"' EXIT
 # shellcheck source=tests/lib/host-tap.sh
 . "$ROOT/tests/lib/host-tap.sh"
 
-# build NAME: copy modules/NAME (or tests/sdk/NAME), only the files the
+# build NAME [MAKE-ARGS...]: copy modules/NAME (or tests/sdk/NAME), only the files the
 # repository has, and build it as a vendor would. Log in $WORK/NAME.log.
 build() {
 	local src=modules/$1 f
@@ -23,8 +23,8 @@ build() {
 		mkdir -p "$WORK/$1/$(dirname "${f#"$src"/}")"
 		cp "$ROOT/$f" "$WORK/$1/${f#"$src"/}"
 	done
-	(cd "$WORK/$1" && make -C "$KDIR" M="$PWD" ARCH=arm64 \
-		CROSS_COMPILE=aarch64-linux-gnu- modules) >"$WORK/$1.log" 2>&1
+	(cd "$WORK/$1" && "$ROOT/scripts/kbuild" M="$PWD" "${@:2}" modules) \
+		>"$WORK/$1.log" 2>&1
 }
 
 # section_ok KO NAME: page-aligned, a whole number of pages
@@ -52,6 +52,7 @@ members() {
 }
 
 echo "TAP version 13"
+echo "# kernel $(cat "$ROOT/.deps/current/kernel") ($(cat "$ROOT/.deps/current/abi"))"
 
 # --- the page's sample, unchanged --------------------------------------
 check "the sample has the page's files: Makefile, el1.c, hyp/Makefile, hyp/el2.c" \
@@ -77,6 +78,49 @@ check "EL2 objects: -fno-stack-protector, no patchable entries (ftrace)" sh -c \
 check "EL2 objects: no sanitizers or coverage" sh -c \
 	"! grep -qE 'fsanitize|fprofile-arcs' '$cmd'"
 check "modpost resolved the driver's exports (depends=pkvmkit)" modinfo_has "$KO" depends=pkvmkit
+
+# --- every sample module, on this kernel -------------------------------
+warned=
+for d in "$ROOT"/modules/*/; do
+	m=$(basename "$d")
+	[ "$m" = pkvm_module ] && continue # built above
+	if ! build "$m"; then warned+=" $m(failed)"
+	elif grep -qi warning "$WORK/$m.log"; then warned+=" $m"; fi
+done
+if [ -z "$warned" ]; then ok "every module in modules/ builds without a warning"
+else not_ok "every module in modules/ builds without a warning" "these did not:$warned"; fi
+
+# --- what the kernel would refuse or crash on ---------------------------
+check "the sample's .ko passes the kernel's checks (scripts/check-ko.sh)" \
+	"$ROOT/scripts/check-ko.sh" "$ROOT/.deps/current" "$KO"
+mkdir -p "$WORK/other/kdir"
+echo 6.99.0-1-arm64 >"$WORK/other/abi"
+cp "$KDIR/.config" "$WORK/other/kdir/"
+"$ROOT/scripts/check-ko.sh" "$WORK/other" "$KO" >"$WORK/vermagic.log" 2>&1
+check "a .ko for another kernel is refused, naming its vermagic" \
+	grep -q "vermagic '$(cat "$ROOT/.deps/current/abi") .*' is not this kernel's (6.99.0-1-arm64)" \
+	"$WORK/vermagic.log"
+printf '#!/bin/sh\necho 99.1.0\n' >"$WORK/gcc-99"
+chmod +x "$WORK/gcc-99"
+rm -rf "$WORK/pkvm_module"
+build pkvm_module CC="$WORK/gcc-99"
+check "CC= of another gcc major is refused before anything is built" sh -c \
+	"grep -q 'is gcc 99.1.0, but .* was built with gcc' '$WORK/pkvm_module.log' &&
+	 [ ! -e '$WORK/pkvm_module/el1.o' ]"
+if grep -qx CONFIG_DYNAMIC_FTRACE_WITH_CALL_OPS=y "$KDIR/.config"; then
+	if build pkvm_bad_ftrace; then
+		not_ok "a misaligned ftrace patch site is refused"
+	else
+		check "a misaligned ftrace patch site is refused, naming the site" grep -q \
+			"ftrace patch sites not 8-byte aligned.*\.text\.pkvmkit_misaligned+0x4" \
+			"$WORK/pkvm_bad_ftrace.log"
+	fi
+	check "  and the .ko deleted" test ! -e "$WORK/pkvm_bad_ftrace/pkvm_bad_ftrace.ko"
+else
+	skip "a misaligned ftrace patch site is refused" \
+		"$(cat "$ROOT/.deps/current/abi") has no CONFIG_DYNAMIC_FTRACE_WITH_CALL_OPS"
+	skip "  and the .ko deleted" "(as above)"
+fi
 
 # --- what must not build -----------------------------------------------
 if build pkvm_bad_symbol; then not_ok "EL2 code calling printk does not build"
