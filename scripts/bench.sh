@@ -61,6 +61,7 @@ mapfile -t mods < <("$ROOT/scripts/guest-modules-list.sh")
 	"$ROOT/build/guest/pkvmkit.ko:/root/pkvmkit.ko" \
 	"$ROOT/build/guest/hc-ids.sh:/root/hc-ids.sh" "${mods[@]}" >/dev/null
 
+echo "kernel $(cat "$ROOT/.deps/current/kernel") ($(cat "$ROOT/.deps/current/abi")), QEMU $(qemu-system-aarch64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')"
 printf '%-8s %18s %12s %26s %10s\n' RAM "hyp memory (KiB)" target \
 	"load->deprivileged (insn)" target
 for mem in 1G 4G; do
