@@ -157,18 +157,29 @@ HOST_SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 #    their own state and cache. Used only to resolve and download.
 # ---------------------------------------------------------------------------
 APTDIR=$DEPS/apt/$SUITE
+# write_if_changed FILE < CONTENT: apt rebuilds its package cache (a few
+# seconds) whenever its sources list is newer than the cache.
+write_if_changed() {
+	local new
+	new=$(cat)
+	[ "$(cat "$1" 2>/dev/null)" = "$new" ] || printf '%s\n' "$new" >"$1"
+}
 write_apt_config() {
 	mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" \
 		"$APTDIR/parts" "$APTDIR/sources.list.d" "$APTDIR/preferences.d"
-	: >"$APTDIR/status"
+	[ -e "$APTDIR/status" ] || : >"$APTDIR/status"
 	local opt="[arch=amd64,arm64 signed-by=$KEYRING]"
-	cat >"$APTDIR/sources.list" <<-EOF
+	write_if_changed "$APTDIR/sources.list" <<-EOF
 		deb $opt $MIRROR $SUITE main
 		deb $opt $MIRROR $SUITE-updates main
 		deb $opt $SECURITY_MIRROR $SUITE-security main
 	EOF
+	# As root, apt-get download would otherwise drop privileges to _apt
+	# and then warn that _apt cannot write into our cache folder.
+	local sandbox=
+	! is_root || sandbox='APT::Sandbox::User "root";'
 	# Dir::Etc::Parts: no apt.conf.d snippets from the machine either.
-	cat >"$APTDIR/apt.conf" <<-EOF
+	write_if_changed "$APTDIR/apt.conf" <<-EOF
 		Dir::Etc::Parts "$APTDIR/parts";
 		Dir::Etc::SourceList "$APTDIR/sources.list";
 		Dir::Etc::SourceParts "$APTDIR/sources.list.d";
@@ -183,10 +194,8 @@ write_apt_config() {
 		APT::Architecture "amd64";
 		APT::Architectures { "amd64"; "arm64"; };
 		Acquire::Languages "none";
+		$sandbox
 	EOF
-	# As root, apt-get download would otherwise drop privileges to _apt
-	# and then warn that _apt cannot write into our cache folder.
-	! is_root || echo 'APT::Sandbox::User "root";' >>"$APTDIR/apt.conf"
 }
 write_apt_config
 export APT_CONFIG=$APTDIR/apt.conf
@@ -204,7 +213,6 @@ apt_update() {
 have_lists() {
 	apt-cache show --no-all-versions linux-image-arm64:arm64 >/dev/null 2>&1
 }
-have_lists || apt_update
 
 # ---------------------------------------------------------------------------
 # 4. Resolve the kernel ABI and the packages it needs.
@@ -218,43 +226,80 @@ resolve_abi() {
 		sort -V | tail -n1
 }
 
-if [ -n "${PKVMKIT_KERNEL_ABI:-}" ]; then
-	log "kernel $KERNEL ($SUITE): ABI $ABI (from PKVMKIT_KERNEL_ABI)"
+# debs_of ABI KBUILD-PKG: name:arch of every .deb we need, one per line.
+# The headers-common package is arch all.
+debs_of() {
+	printf '%s\n' "linux-image-$1-unsigned:arm64" "linux-headers-$1:arm64" \
+		"linux-headers-${1%-arm64}-common:all" "$2:amd64" busybox-static:arm64
+}
+
+# The toolchain root's packages, derived from what the kernel needs: its
+# compiler (CC in the headers' .kernelvariables, known after unpacking, so
+# taken from the headers' Depends here: gcc-14 on trixie), make, pahole (the
+# headers ship vmlinux, so kbuild makes BTF for each module) and the
+# libraries the kbuild tools link against.
+toolchain_pkgs() {
+	local gcc kdeps
+	gcc=$(apt-cache show --no-all-versions "linux-headers-$ABI:arm64" |
+		sed -n 's/^Depends: //p' | tr ',' '\n' | sed -n 's/^ *\(gcc-[0-9]*\)\( .*\)\{0,1\}$/\1/p')
+	[ -n "$gcc" ] || die "cannot tell linux-headers-$ABI's compiler from its Depends"
+	kdeps=$(apt-cache show --no-all-versions "$KBUILD_PKG:amd64" |
+		sed -n 's/^Depends: //p' | tr ',' '\n' | sed 's/^ *//; s/[ :].*//' | grep -vx libc6)
+	# shellcheck disable=SC2086 # word lists
+	printf '%s\n' make "$gcc-aarch64-linux-gnu" $kdeps | sort -u | tr '\n' ' '
+}
+# resolve_packages: ABI (unless PKVMKIT_KERNEL_ABI gave it), KBUILD_PKG,
+# VERSION[name:arch] (the candidate versions; missing if apt does not know
+# the package) and TOOLCHAIN_PKGS, from the suite's lists.
+resolve_packages() {
+	have_lists || apt_update
+	if [ -z "${PKVMKIT_KERNEL_ABI:-}" ]; then
+		ABI=$(resolve_abi)
+		[ -n "$ABI" ] && [ "$(kernel_of_abi "$ABI")" = "$KERNEL" ] ||
+			die "could not resolve a $KERNEL kernel ABI from $SUITE's linux-image-arm64 (got '$ABI')" \
+				"try: APT_CONFIG=$APT_CONFIG apt-cache depends linux-image-arm64:arm64," \
+				"or set PKVMKIT_KERNEL_ABI"
+	fi
+	# The kbuild host tools the headers depend on: linux-kbuild-6.1
+	# (>= ...) on bookworm, linux-kbuild-<ver>+debNN on trixie.
+	KBUILD_PKG=$(apt-cache show --no-all-versions "linux-headers-$ABI:arm64" 2>/dev/null |
+		sed -n 's/^Depends: //p' | tr ',' '\n' |
+		sed -n 's/^ *\(linux-kbuild-[^ ]*\).*/\1/p' | head -n1) || true
+	[ -n "$KBUILD_PKG" ] || die "linux-headers-$ABI:arm64 is unknown to $SUITE's lists" \
+		"is the ABI $ABI still in the archive? unset or fix PKVMKIT_KERNEL_ABI"
+	local qs pkg arch ver
+	mapfile -t qs < <(debs_of "$ABI" "$KBUILD_PKG" | sed 's/:all$//')
+	declare -gA VERSION=()
+	while read -r pkg arch ver; do
+		VERSION[$pkg:$arch]=$ver
+	done < <(apt-cache show --no-all-versions "${qs[@]}" 2>/dev/null |
+		awk '/^Package: /{p=$2} /^Architecture: /{a=$2} /^Version: /{v=$2}
+		     /^$/{ if (p != "") print p, a, v; p = "" } END { if (p != "") print p, a, v }')
+	TOOLCHAIN_PKGS=
+	[ "$SUITE" = "$HOST_SUITE" ] || TOOLCHAIN_PKGS=$(toolchain_pkgs)
+}
+
+# Each apt-cache call takes some 0.4 s (a 60 MB cache): the result is kept
+# in .deps/apt/<suite>/resolved while the lists (and the inputs) are the
+# same, so that the up-to-date case stays fast.
+RESOLVED=$APTDIR/resolved
+resolved_key() {
+	printf '# format=%s abi=%s host=%s lists=%s\n' "$SETUP_FORMAT" \
+		"${PKVMKIT_KERNEL_ABI:-}" "$HOST_SUITE" "$(stat -c %Y "$APTDIR/lists")"
+}
+if [ "${PKVMKIT_SETUP_FORCE:-0}" != 1 ] && [ -f "$RESOLVED" ] &&
+	[ "$(head -n1 "$RESOLVED")" = "$(resolved_key)" ]; then
+	# shellcheck source=/dev/null
+	. "$RESOLVED"
 else
-	ABI=$(resolve_abi)
-	[ -n "$ABI" ] && [ "$(kernel_of_abi "$ABI")" = "$KERNEL" ] ||
-		die "could not resolve a $KERNEL kernel ABI from $SUITE's linux-image-arm64 (got '$ABI')" \
-			"try: APT_CONFIG=$APT_CONFIG apt-cache depends linux-image-arm64:arm64," \
-			"or set PKVMKIT_KERNEL_ABI"
+	resolve_packages
+	{ resolved_key; declare -p ABI KBUILD_PKG TOOLCHAIN_PKGS VERSION; } >"$RESOLVED"
 fi
+[ -z "${PKVMKIT_KERNEL_ABI:-}" ] ||
+	log "kernel $KERNEL ($SUITE): ABI $ABI (from PKVMKIT_KERNEL_ABI)"
 ABI_COMMON=${ABI%-arm64}-common
 OUT=$DEPS/$ABI
-
-# The kbuild host tools the headers depend on: linux-kbuild-6.1 (>= ...) on
-# bookworm, linux-kbuild-<ver>+debNN on trixie.
-KBUILD_PKG=$(apt-cache show --no-all-versions "linux-headers-$ABI:arm64" 2>/dev/null |
-	sed -n 's/^Depends: //p' | tr ',' '\n' |
-	sed -n 's/^ *\(linux-kbuild-[^ ]*\).*/\1/p' | head -n1)
-[ -n "$KBUILD_PKG" ] || die "linux-headers-$ABI:arm64 is unknown to $SUITE's lists" \
-	"is the ABI $ABI still in the archive? unset or fix PKVMKIT_KERNEL_ABI"
-
-# name:arch of every .deb we need. The headers-common package is arch all.
-DEBS=("linux-image-$ABI-unsigned:arm64"
-	"linux-headers-$ABI:arm64"
-	"linux-headers-$ABI_COMMON:all"
-	"$KBUILD_PKG:amd64"
-	"busybox-static:arm64")
-
-# Candidate versions of all needed packages, in one apt-cache call:
-# VERSION[name:arch]=version (missing if apt does not know the package).
-declare -A VERSION=()
-qs=()
-for d in "${DEBS[@]}"; do qs+=("${d%:all}"); done
-while read -r pkg arch ver; do
-	VERSION[$pkg:$arch]=$ver
-done < <(apt-cache show --no-all-versions "${qs[@]}" 2>/dev/null |
-	awk '/^Package: /{p=$2} /^Architecture: /{a=$2} /^Version: /{v=$2}
-	     /^$/{ if (p != "") print p, a, v; p = "" } END { if (p != "") print p, a, v }')
+mapfile -t DEBS < <(debs_of "$ABI" "$KBUILD_PKG")
 
 # Path of the .deb for NAME:ARCH in the cache: the apt candidate's file name
 # if apt knows the package (the file may not be there yet), else the newest
@@ -278,25 +323,6 @@ for d in "${DEBS[@]}"; do
 	DEB_FILES+=("$f")
 done
 
-# The toolchain root's packages, derived from what the kernel needs: its
-# compiler (CC in the headers' .kernelvariables, known after unpacking, so
-# taken from the headers' Depends here: gcc-14 on trixie), make, pahole (the
-# headers ship vmlinux, so kbuild makes BTF for each module) and the
-# libraries the kbuild tools link against.
-toolchain_pkgs() {
-	local gcc kdeps
-	gcc=$(apt-cache show --no-all-versions "linux-headers-$ABI:arm64" |
-		sed -n 's/^Depends: //p' | tr ',' '\n' | sed -n 's/^ *\(gcc-[0-9]*\)\( .*\)\{0,1\}$/\1/p')
-	[ -n "$gcc" ] || die "cannot tell linux-headers-$ABI's compiler from its Depends"
-	kdeps=$(apt-cache show --no-all-versions "$KBUILD_PKG:amd64" |
-		sed -n 's/^Depends: //p' | tr ',' '\n' | sed 's/^ *//; s/[ :].*//' | grep -vx libc6)
-	# shellcheck disable=SC2086 # word lists
-	printf '%s\n' make "$gcc-aarch64-linux-gnu" $kdeps | sort -u | tr '\n' ' '
-}
-TOOLCHAIN_PKGS=
-if [ "$SUITE" != "$HOST_SUITE" ]; then
-	TOOLCHAIN_PKGS=$(toolchain_pkgs)
-fi
 TOOLCHAIN=$DEPS/toolchain/$SUITE
 
 STAMP_WANT=$(
