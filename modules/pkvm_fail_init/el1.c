@@ -36,11 +36,13 @@ module_param(crash_at_el2, bool, 0444);
 MODULE_PARM_DESC(crash_at_el2, "panic the hypervisor in the EL2 init (a test of the call trace)");
 
 static atomic_t nr_answered;
+static atomic_t smc_thread_running;
 
 static int issue_smcs(void *unused)
 {
 	struct arm_smccc_res res;
 
+	atomic_set(&smc_thread_running, 1);
 	while (!kthread_should_stop()) {
 		arm_smccc_smc(FAIL_INIT_SMC, 0, 0, 0, 0, 0, 0, 0, &res);
 		if (res.a0 == FAIL_INIT_ANSWER)
@@ -50,11 +52,17 @@ static int issue_smcs(void *unused)
 	return 0;
 }
 
-/* A thread issuing FAIL_INIT_SMC on a CPU other than this one, or NULL. */
+/*
+ * A thread issuing FAIL_INIT_SMC on a CPU other than this one, running by
+ * the time this returns, or NULL. (Not waiting for it to run let a slow
+ * boot, 4 emulated CPUs on 2 host cores, start the EL2 init first: the
+ * init then found no CPU in its handler.)
+ */
 static struct task_struct *start_smc_thread(void)
 {
 	struct task_struct *t;
 	unsigned int cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	int i;
 
 	if (cpu >= nr_cpu_ids)
 		return NULL;
@@ -63,6 +71,8 @@ static struct task_struct *start_smc_thread(void)
 		return NULL;
 	kthread_bind(t, cpu);
 	wake_up_process(t);
+	for (i = 0; i < 1000 && !atomic_read(&smc_thread_running); i++)
+		usleep_range(1000, 2000);
 	return t;
 }
 
