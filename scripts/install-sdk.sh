@@ -25,22 +25,29 @@ common=$(sed -n 's|^include .*\.\./\(linux-headers-[^/]*-common\)/Makefile)*$|\1
 SRCTREE=$(readlink -f "$KDIR/../$common")
 [ -n "$common" ] && [ -f "$SRCTREE/Makefile" ] || die "cannot find the -common tree from $KDIR/Makefile"
 
+# Each file is written only when its content changes: kbuild rebuilds every
+# module whose build reads a file newer than its output, which would make
+# each scripts/pkvmkit run rebuild the modules it runs (some 3 s).
+install_if_changed() { # SRC DEST
+	cmp -s "$1" "$2" || install -D -m 644 "$1" "$2"
+}
 for f in kvm_pkvm_module.h pkvmkit_module_ops.h; do
-	install -D -m 644 "$ROOT/sdk/arch/arm64/include/asm/$f" \
+	install_if_changed "$ROOT/sdk/arch/arm64/include/asm/$f" \
 		"$SRCTREE/arch/arm64/include/asm/$f"
 done
-install -D -m 644 "$ROOT/sdk/arch/arm64/kvm/hyp/nvhe/Makefile.module" \
-	"$SRCTREE/arch/arm64/kvm/hyp/nvhe/Makefile.module"
-for f in pkvmkit-module.lds.S pkvmkit-sections.S; do
-	install -D -m 644 "$ROOT/sdk/arch/arm64/kvm/hyp/nvhe/$f" \
+for f in Makefile.module pkvmkit-module.lds.S pkvmkit-sections.S; do
+	install_if_changed "$ROOT/sdk/arch/arm64/kvm/hyp/nvhe/$f" \
 		"$SRCTREE/arch/arm64/kvm/hyp/nvhe/$f"
 done
-gcc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$SRCTREE/arch/arm64/kvm/hyp/nvhe/pkvmkit-gen-hyprel" \
-	"$ROOT/sdk/tools/gen-hyprel.c"
+gen=$SRCTREE/arch/arm64/kvm/hyp/nvhe/pkvmkit-gen-hyprel
+# (rebuilt when any of its sources, sdk/tools/, is newer)
+if [ ! -x "$gen" ] || [ -n "$(find "$ROOT/sdk/tools" -newer "$gen" -print -quit)" ]; then
+	gcc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$gen" "$ROOT/sdk/tools/gen-hyprel.c"
+fi
 
 # Replace any earlier copy of the driver's exports in the kernel's list.
 tmp=$(mktemp)
 grep -v $'\t[^\t]*/pkvmkit\t' "$KDIR/Module.symvers" >"$tmp" || true
 cat "$SYMVERS" >>"$tmp"
-cat "$tmp" >"$KDIR/Module.symvers"
+cmp -s "$tmp" "$KDIR/Module.symvers" || cat "$tmp" >"$KDIR/Module.symvers"
 rm -f "$tmp"
