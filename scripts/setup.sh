@@ -2,10 +2,10 @@
 # scripts/setup.sh - prepare everything pkvmkit needs to build and test.
 #
 # Idempotent; every make target that builds or boots runs it first. It
-#   1. installs the host packages (cross compiler, QEMU, debootstrap, ...);
-#   2. selects the kernel: PKVMKIT_KERNEL=6.1 (Debian 12 bookworm, the
+#   1. selects the kernel: PKVMKIT_KERNEL=6.1 (Debian 12 bookworm, the
 #      default) or PKVMKIT_KERNEL=6.12 (Debian 13 trixie); the choice is
 #      kept in .deps/kernel, so later runs without the variable keep it;
+#   2. installs the host packages (cross compiler, QEMU, debootstrap, ...);
 #   3. resolves that suite's current arm64 kernel ABI from its
 #      linux-image-arm64 metapackage (or takes $PKVMKIT_KERNEL_ABI), through
 #      a private apt configuration under .deps/apt/<suite>/: the machine's
@@ -46,6 +46,9 @@
 #                                       one (6.1.0-NN-arm64, 6.12.N+debNN-arm64)
 #   PKVMKIT_SETUP_FORCE=1               redo download/unpack/verify even if the
 #                                       stamp says everything is in place
+#
+# Queries (print, change nothing): --kernels (the supported kernels, the
+# default first), --selected (the kernel a build would use now).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -57,9 +60,10 @@ MIRROR=http://deb.debian.org/debian
 SECURITY_MIRROR=http://deb.debian.org/debian-security
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
-# The kernels pkvmkit supports: name -> Debian suite.
+# The kernels pkvmkit supports, the default first, and their Debian suites.
+# (scripts/test-all.sh asks for this list: setup.sh --kernels.)
+KERNELS=(6.1 6.12)
 declare -A SUITE_OF=([6.1]=bookworm [6.12]=trixie)
-KNOWN_KERNELS="6.1 (Debian 12 bookworm), 6.12 (Debian 13 trixie)"
 
 # Host (amd64) packages. gcc/make are normally present but listed anyway.
 # clang-14 builds the libFuzzer targets of make test; libFuzzer itself (and
@@ -85,7 +89,44 @@ is_root() { [ "$(id -u)" -eq 0 ]; }
 export DEBIAN_FRONTEND=noninteractive
 
 # ---------------------------------------------------------------------------
-# 1. Host packages (the machine's own apt: these are installed).
+# 1. Which kernel.
+# ---------------------------------------------------------------------------
+# kernel_of_abi ABI: the supported kernel an ABI string belongs to, or "".
+kernel_of_abi() {
+	case $1 in
+	6.1.0-[0-9]*-arm64) echo 6.1 ;;
+	6.12.[0-9]*+deb[0-9]*-arm64) echo 6.12 ;;
+	esac
+}
+
+KERNEL=${PKVMKIT_KERNEL:-}
+if [ -n "${PKVMKIT_KERNEL_ABI:-}" ]; then
+	ABI=$PKVMKIT_KERNEL_ABI
+	k=$(kernel_of_abi "$ABI")
+	[ -n "$k" ] || die "PKVMKIT_KERNEL_ABI='$ABI' is not a supported kernel's ABI" \
+		"expected 6.1.0-NN-arm64 (bookworm) or 6.12.N+debNN-arm64 (trixie)"
+	[ -z "$KERNEL" ] || [ "$KERNEL" = "$k" ] ||
+		die "PKVMKIT_KERNEL=$KERNEL but PKVMKIT_KERNEL_ABI=$ABI is a $k kernel"
+	KERNEL=$k
+fi
+[ -n "$KERNEL" ] || KERNEL=$(cat "$DEPS/kernel" 2>/dev/null || true)
+[ -n "$KERNEL" ] || KERNEL=${KERNELS[0]}
+SUITE=${SUITE_OF[$KERNEL]:-}
+if [ -z "$SUITE" ]; then
+	known=()
+	for k in "${KERNELS[@]}"; do known+=("$k (${SUITE_OF[$k]})"); done
+	die "PKVMKIT_KERNEL='$KERNEL' is not a supported kernel" "known: ${known[*]}"
+fi
+
+# Queries, answered before anything is installed or locked.
+case ${1:-} in
+--kernels) printf '%s\n' "${KERNELS[@]}"; exit 0 ;;	# the supported kernels
+--selected) echo "$KERNEL"; exit 0 ;;		# the one a build would use
+"") ;;
+*) die "unknown argument '$1' (none, --kernels or --selected)" ;;
+esac
+# ---------------------------------------------------------------------------
+# 2. Host packages (the machine's own apt: these are installed).
 # ---------------------------------------------------------------------------
 missing_host_pkgs() {
 	# One dpkg-query call for all packages; those not installed are either
@@ -123,32 +164,6 @@ if [ "${#MISSING[@]}" -gt 0 ]; then
 	fi
 fi
 
-# ---------------------------------------------------------------------------
-# 2. Which kernel.
-# ---------------------------------------------------------------------------
-# kernel_of_abi ABI: the supported kernel an ABI string belongs to, or "".
-kernel_of_abi() {
-	case $1 in
-	6.1.0-[0-9]*-arm64) echo 6.1 ;;
-	6.12.[0-9]*+deb[0-9]*-arm64) echo 6.12 ;;
-	esac
-}
-
-KERNEL=${PKVMKIT_KERNEL:-}
-if [ -n "${PKVMKIT_KERNEL_ABI:-}" ]; then
-	ABI=$PKVMKIT_KERNEL_ABI
-	k=$(kernel_of_abi "$ABI")
-	[ -n "$k" ] || die "PKVMKIT_KERNEL_ABI='$ABI' is not a supported kernel's ABI" \
-		"expected 6.1.0-NN-arm64 (bookworm) or 6.12.N+debNN-arm64 (trixie)"
-	[ -z "$KERNEL" ] || [ "$KERNEL" = "$k" ] ||
-		die "PKVMKIT_KERNEL=$KERNEL but PKVMKIT_KERNEL_ABI=$ABI is a $k kernel"
-	KERNEL=$k
-fi
-[ -n "$KERNEL" ] || KERNEL=$(cat "$DEPS/kernel" 2>/dev/null || true)
-[ -n "$KERNEL" ] || KERNEL=6.1
-SUITE=${SUITE_OF[$KERNEL]:-}
-[ -n "$SUITE" ] || die "PKVMKIT_KERNEL='$KERNEL' is not a supported kernel" \
-	"known: $KNOWN_KERNELS"
 HOST_SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 
 # ---------------------------------------------------------------------------

@@ -2,17 +2,17 @@
 # scripts/test-all.sh - `make test` on every supported kernel, for
 # `make test-all` and CI. The kernel-independent stages (unit tests,
 # fuzzers) run once, with the first kernel. The kernel selected before
-# (.deps/kernel, default 6.1) runs last, so it is still selected after.
+# (scripts/setup.sh --selected) runs last, so it is still selected after.
 # Each kernel's stage outputs go to build/tap-all/<kernel>/; the last line
 # is one "N passed, N failed[, N skipped]" over both.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-KERNELS=(6.1 6.12)
 OUT=$ROOT/build/tap-all
 cd "$ROOT" || exit 2
 
-selected=$(cat .deps/kernel 2>/dev/null || echo 6.1)
+mapfile -t KERNELS < <(scripts/setup.sh --kernels)
+selected=$(scripts/setup.sh --selected) || exit 1
 order=()
 for k in "${KERNELS[@]}"; do [ "$k" = "$selected" ] || order+=("$k"); done
 order+=("$selected")
