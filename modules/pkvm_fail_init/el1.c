@@ -18,6 +18,7 @@
 #include <linux/init.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/preempt.h>
 #include <asm/kvm_pkvm_module.h>
 
 #define FAIL_INIT_SMC		0x82000ff0
@@ -56,7 +57,9 @@ static int issue_smcs(void *unused)
  * A thread issuing FAIL_INIT_SMC on a CPU other than this one, running by
  * the time this returns, or NULL. (Not waiting for it to run let a slow
  * boot, 4 emulated CPUs on 2 host cores, start the EL2 init first: the
- * init then found no CPU in its handler.)
+ * init then found no CPU in its handler.) The caller keeps itself on
+ * this CPU: moved to the thread's, the EL2 init would spin there while
+ * the thread cannot run.
  */
 static struct task_struct *start_smc_thread(void)
 {
@@ -83,6 +86,7 @@ static int __init fail_init_init(void)
 	int ret;
 
 	__kvm_nvhe_crash_at_el2 = crash_at_el2;
+	migrate_disable();
 	if (hook_in_flight) {
 		__kvm_nvhe_hook_in_flight = true;
 		t = start_smc_thread();
@@ -90,6 +94,7 @@ static int __init fail_init_init(void)
 			pr_err("pkvm_fail_init: no thread on another CPU\n");
 	}
 	ret = pkvm_load_el2_module(__kvm_nvhe_fail_hyp_init, &token);
+	migrate_enable();
 	if (t) {
 		kthread_stop(t);
 		pr_info("pkvm_fail_init: the SMC handler answered %d times\n",
