@@ -72,7 +72,8 @@ static s32 module_of_locked(u64 va, u64 size)
 
 	hyp_assert_lock_held(&module_lock);
 	for (i = 0; i < nr_modules; i++)
-		if (va >= modules[i].start && size <= modules[i].end - va)
+		if (va >= modules[i].start && va < modules[i].end &&
+		    size <= modules[i].end - va)
 			return (s32)i;
 	return NO_MODULE;
 }
