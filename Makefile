@@ -68,10 +68,13 @@ sdk: driver
 
 # Vendor modules (modules/*/), built as a vendor would: make -C KDIR M=dir
 # (through scripts/kbuild, for the kernel's compiler and the .ko checks).
+# Each with the generation of ACK's module interface its own Makefile
+# names (PKVM_MODULE_API=, android14-6.1 if none: scripts/module-api).
 MODULE_DIRS	:= $(wildcard modules/*/)
 modules: sdk
 	@for d in $(MODULE_DIRS); do \
-		(cd $$d && $(KBUILD) -s M=$$PWD modules) || exit 1; \
+		(cd $$d && $(KBUILD) -s M=$$PWD \
+		 PKVM_MODULE_API=$$($(ROOT)/scripts/module-api .) modules) || exit 1; \
 	done
 
 # Test kernel modules scenarios insmod from /root (not vendor modules):

@@ -237,15 +237,68 @@ static int map_pages(const struct el2_section *s, int nr_sec,
 	return 0;
 }
 
-/* The hypervisor logs a module by the first 16 bytes of its name. */
+/*
+ * The hypervisor logs a module by the first 16 bytes of its name, and
+ * gives it the ops table and call convention of @api.
+ */
 static struct arm_smccc_res alloc_module_va(unsigned long nr_pages,
-					    const char *name)
+					    const char *name, unsigned int api)
 {
 	u64 packed[2] = { 0, 0 };
+	struct arm_smccc_res res;
 
 	memcpy(packed, name, min_t(size_t, strlen(name), sizeof(packed)));
-	return pk_hvc(HC_ID(HC_ALLOC_MODULE_VA), nr_pages, packed[0],
-		      packed[1]);
+	arm_smccc_1_1_hvc(HC_ID(HC_ALLOC_MODULE_VA), nr_pages, packed[0],
+			  packed[1], api, &res);
+	return res;
+}
+
+static const char *api_name(unsigned int api)
+{
+	switch (PKVM_API_GENERATION(api)) {
+	case PKVM_API_ANDROID14_6_1:
+		return "android14-6.1";
+	case PKVM_API_ANDROID15_6_6:
+		return "android15-6.6";
+	case PKVM_API_ANDROID16_6_12:
+		return "android16-6.12";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * The generation the module's EL1 side was built for must be the one its
+ * EL2 image records (Makefile.module and the header both take it from
+ * PKVM_MODULE_API): otherwise its handlers would run with one
+ * generation's table or convention while written for another's.
+ */
+static int check_api(const struct pkvm_el2_module *m, struct module *this)
+{
+	unsigned long where = (unsigned long)m->el2_api;
+	unsigned int el2;
+
+	if (!IS_ALIGNED(where, 4) || !within_module_core(where, this) ||
+	    !within_module_core(where + sizeof(*m->el2_api) - 1, this)) {
+		pr_err("%s: no interface generation recorded in its EL2 image\n",
+		       this->name);
+		return -EINVAL;
+	}
+	el2 = *m->el2_api;
+	if (!api_name(el2) || (el2 & ~(0xffffU | PKVM_API_LIST_HARDENED))) {
+		pr_err("%s: EL2 image built for an unknown interface generation (%#x)\n",
+		       this->name, el2);
+		return -EINVAL;
+	}
+	if (m->api != el2) {
+		pr_err("%s: EL1 code built for %s%s, EL2 code for %s%s: rebuild both with one PKVM_MODULE_API\n",
+		       this->name, api_name(m->api) ?: "an unknown generation",
+		       m->api & PKVM_API_LIST_HARDENED ? " (list hardening)" : "",
+		       api_name(el2),
+		       el2 & PKVM_API_LIST_HARDENED ? " (list hardening)" : "");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* HC_INIT_MODULE's x2: the sections' places, for a debugger at EL2 */
@@ -292,10 +345,12 @@ static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 		return -EINVAL;
 	}
 	ret = check_relocs(m, this, start, end);
+	if (!ret)
+		ret = check_api(m, this);
 	if (ret)
 		return ret;
 
-	res = alloc_module_va((end - start) >> PAGE_SHIFT, this->name);
+	res = alloc_module_va((end - start) >> PAGE_SHIFT, this->name, m->api);
 	if (res.a0 != SMCCC_RET_SUCCESS || !res.a1) {
 		pr_err("%s: failed to allocate hypervisor VA space for EL2 module\n",
 		       this->name);
@@ -335,8 +390,8 @@ static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 	if (token)
 		*token = hyp_va;
 	record_pages(pages, nr);
-	pr_info("%s: EL2 code loaded at %#lx (%lu pages)\n", this->name, hyp_va,
-		(end - start) >> PAGE_SHIFT);
+	pr_info("%s: EL2 code loaded at %#lx (%lu pages, %s)\n", this->name,
+		hyp_va, (end - start) >> PAGE_SHIFT, api_name(m->api));
 	kvfree(pages);
 	return 0;
 undo:

@@ -16,6 +16,9 @@
  *   protected_modules  each kvm-arm.protected_modules= entry: loaded,
  *                    failed or not-tried
  *   create_pvm       write 1: create a protected VM's hypervisor record
+ *   hyp_alloc        the EL2 heap: "pages N" (held by it), "spare N"
+ *                    (donated, not used yet), "bytes N" (in use); write N
+ *                    to donate N pages (__pkvm_topup_hyp_alloc)
  */
 #include "pkvmkit.h"
 #include <linux/cpu.h>
@@ -179,7 +182,30 @@ static ssize_t create_pvm_store(struct kobject *k, struct kobj_attribute *a,
 	return len;
 }
 
+static ssize_t hyp_alloc_show(struct kobject *k, struct kobj_attribute *a,
+			      char *buf)
+{
+	struct arm_smccc_res res = pk_hvc(HC_ID(HC_HEAP_STATS), 0, 0, 0);
+
+	if (res.a0 != SMCCC_RET_SUCCESS)
+		return -EIO;
+	return sysfs_emit(buf, "pages %lu\nspare %lu\nbytes %lu\n", res.a1,
+			  res.a2, res.a3);
+}
+
+static ssize_t hyp_alloc_store(struct kobject *k, struct kobj_attribute *a,
+			       const char *buf, size_t len)
+{
+	unsigned long nr;
+	int ret = kstrtoul(buf, 0, &nr);
+
+	if (!ret)
+		ret = __pkvm_topup_hyp_alloc(nr);
+	return ret ? ret : len;
+}
+
 static struct kobj_attribute attrs[] = {
+	__ATTR_RW_MODE(hyp_alloc, 0600),
 	__ATTR_RO(secure),
 	__ATTR_RO(protected_modules),
 	__ATTR_WO(create_pvm),

@@ -95,10 +95,10 @@ __host_trap_entry:
 	sub	x1, x2, x1
 	cmp	x1, #HC_MAX_DYNAMIC
 	b.hs	__host_trap_slow
-	adrp	x3, dyn_hcalls
-	add	x3, x3, :lo12:dyn_hcalls
-	ldr	x3, [x3, x1, lsl #3]
-	str	xzr, [x0, #8 * 0]	/* x0 = SMCCC SUCCESS, as 6.1 does */
+	adrp	x3, dyn_hcalls		/* page aligned */
+	add	x3, x3, x1, lsl #HC_DYN_ENTRY_SHIFT
+	ldp	x3, x4, [x3]
+	str	x4, [x0, #8 * 0]	/* x0 as the generation has it */
 	blr	x3			/* handler(ctxt) */
 	mrs	x0, tpidr_el2
 	load_clobberable x0

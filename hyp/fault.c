@@ -11,20 +11,29 @@
 #include <hyp/sysreg.h>
 
 /*
- * Vendor-module hooks (one slot each, as android14-6.1):
- * - the host permission-fault handler, called for a host access to a page
- *   a module restricted (host_stage2_mod_prot) that the restriction
- *   refuses; it returns 0 when it dealt with the access (emulated it or
- *   stepped the PC past it), anything else has an abort injected;
+ * Vendor-module hooks:
+ * - the host permission-fault handlers (one for android14-6.1 modules, up
+ *   to 16 chained from android15-6.6 on), called in registration order
+ *   for a host access to a page a module restricted (host_stage2_mod_prot)
+ *   that the restriction refuses; the first that returns 0 has dealt with
+ *   the access (emulated it or stepped the PC past it); if none does, an
+ *   abort is injected;
  * - the illegal-abort notifier, called just before any abort is injected.
  */
-static hyp_perm_fault_hook_t perm_fault_hook;
+static struct hyp_hook_chain perm_fault_hooks;
 static hyp_void_hook_t illegal_abt_hook;
 
 int hyp_op_register_host_perm_fault_handler(int (*cb)(struct host_ctxt *,
 						      u64, u64))
 {
-	return hyp_module_set_hook(HC_HOOK_PERM_FAULT, (void **)&perm_fault_hook, cb);
+	return hyp_module_add_hook(HC_HOOK_PERM_FAULT, &perm_fault_hooks, cb,
+				   true);
+}
+
+int hyp_op_add_host_perm_fault_handler(int (*cb)(struct host_ctxt *, u64, u64))
+{
+	return hyp_module_add_hook(HC_HOOK_PERM_FAULT, &perm_fault_hooks, cb,
+				   false);
 }
 
 int hyp_op_register_illegal_abt_notifier(void (*cb)(struct host_ctxt *))
@@ -121,16 +130,27 @@ static u64 fault_ipa(u64 esr, u64 far)
 /* A module's restriction refused the access: its handler may deal with it. */
 static bool module_handles_fault(struct host_ctxt *ctxt, u64 esr, u64 ipa)
 {
-	hyp_perm_fault_hook_t hook = hyp_hook_get(perm_fault_hook);
-	u64 pc;
-	int ret;
+	hyp_perm_fault_hook_t hook;
 
-	if (!hook)
-		return false;
-	pc = hyp_hook_enter(ctxt);
-	ret = hook(ctxt, esr, ipa);
-	hyp_hook_exit(ctxt, pc);
-	return ret == 0;
+	hyp_for_each_hook(&perm_fault_hooks, i, hook) {
+		u64 pc = hyp_hook_enter(ctxt);
+		int ret = hook(ctxt, esr, ipa);
+
+		hyp_hook_exit(ctxt, pc);
+		if (!ret)
+			return true;
+	}
+	return false;
+}
+
+/* The first permission-fault handler there is, or NULL */
+static hyp_perm_fault_hook_t first_perm_fault_hook(void)
+{
+	hyp_perm_fault_hook_t hook;
+
+	hyp_for_each_hook(&perm_fault_hooks, i, hook)
+		return hook;
+	return NULL;
 }
 
 static void notify_illegal_abort(struct host_ctxt *ctxt)
@@ -157,7 +177,7 @@ static void restriction_note(bool restricted, const char *note[3])
 	note[0] = note[1] = note[2] = "";
 	if (!restricted)
 		return;	/* no hook lookup, no module_lock, for the usual case */
-	hook = hyp_hook_get(perm_fault_hook);
+	hook = first_perm_fault_hook();
 	name = hook ? hyp_module_name_of((u64)hook) : NULL;
 	if (!name) {
 		note[0] = " (a module's restriction; no fault handler)";

@@ -100,7 +100,7 @@ static void handle_mem_stats(struct host_ctxt *ctxt)
 static void handle_alloc_module_va(struct host_ctxt *ctxt)
 {
 	ctxt->regs[1] = hyp_alloc_module_va(ctxt->regs[1], ctxt->regs[2],
-					    ctxt->regs[3]);
+					    ctxt->regs[3], ctxt->regs[4]);
 }
 
 static void handle_map_module_page(struct host_ctxt *ctxt)
@@ -146,6 +146,16 @@ static void handle_hook_info(struct host_ctxt *ctxt)
 	ctxt->regs[1] = hyp_hook_info(ctxt->regs[1]);
 }
 
+static void handle_heap_topup(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_heap_topup(ctxt->regs[1]);
+}
+
+static void handle_heap_stats(struct host_ctxt *ctxt)
+{
+	hyp_heap_stats(&ctxt->regs[1], &ctxt->regs[2], &ctxt->regs[3]);
+}
+
 struct hcall {
 	hcall_t fn;
 	bool setup;	/* only before deprivilege */
@@ -173,6 +183,8 @@ static const struct hcall host_hcalls[HC_NR_STATIC] = {
 	[HC_PVM_CREATE]		= { handle_pvm_create },
 	[HC_SECURITY_STATE]	= { handle_security_state },
 	[HC_HOOK_INFO]		= { handle_hook_info },
+	[HC_HEAP_TOPUP]		= { handle_heap_topup },
+	[HC_HEAP_STATS]		= { handle_heap_stats },
 };
 
 /* Set-up calls, and finalize itself, only until the host is deprivileged. */

@@ -149,6 +149,16 @@ int hyp_op_register_serial_driver(void (*cb)(char))
 }
 
 /* Everything a module prints goes to the log, and to its UART if any. */
+/* android15-6.6 on: one character, to the log and the module's serial */
+void hyp_op_putc(char c)
+{
+	void (*putc)(char) = hyp_hook_get(serial_putc);
+
+	hyp_log("%c", c);
+	if (putc)
+		putc(c);
+}
+
 void hyp_op_puts(const char *str)
 {
 	void (*putc)(char) = hyp_hook_get(serial_putc);

@@ -540,6 +540,80 @@ void hyp_op_unpin_shared_mem(void *from, void *to)
 		LOCKED(own_unpin_shared(&own, first, last - first + 1));
 }
 
+/*
+ * android15-6.6 on: @accept_mmio would let a module take device memory
+ * from the host; pkvmkit tracks the ownership of RAM only, so a donation
+ * of anything else is refused whatever @accept_mmio says.
+ */
+int hyp_op_host_donate_hyp_mmio(u64 pfn, u64 nr, bool accept_mmio)
+{
+	(void)accept_mmio;
+	return hyp_op_host_donate_hyp(pfn, nr);
+}
+
+/*
+ * The same, with the permissions of the hypervisor's mapping: its linear
+ * map holds what it owns read-write, never executable, so that is the
+ * one @prot it can honour (-EINVAL otherwise, nothing donated).
+ */
+int hyp_op_host_donate_hyp_prot(u64 pfn, u64 nr, bool accept_mmio, u32 prot)
+{
+	if (prot != (KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_W))
+		return -EINVAL;
+	return hyp_op_host_donate_hyp_mmio(pfn, nr, accept_mmio);
+}
+
+/*
+ * android16-6.12: donate runs of 2^order pages, all or none. Each run is
+ * checked (prepared) before any is committed, under one hold of
+ * mem_lock, so nothing can change in between.
+ */
+#define MAX_SGLIST		32	/* entries; the transactions live on the stack */
+
+static int donate_sglist_locked(const struct pkvm_sglist_page *sg, size_t nr)
+{
+	struct own_txn txn[MAX_SGLIST];
+	size_t i, j;
+	int ret;
+
+	hyp_assert_lock_held(&mem_lock);
+	for (i = 0; i < nr; i++) {
+		ret = -EINVAL;
+		if (sg[i].order >= 32)
+			goto cancel;
+		for (j = 0; j < i; j++)
+			if (sg[j].pfn < sg[i].pfn + (1ULL << sg[i].order) &&
+			    sg[i].pfn < sg[j].pfn + (1ULL << sg[j].order))
+				goto cancel;	/* overlapping runs */
+		ret = own_prepare(&own, OWN_HOST_DONATE_HYP_FOR_GOOD, sg[i].pfn,
+				  1ULL << sg[i].order, 0, &txn[i]);
+		if (ret)
+			goto cancel;
+	}
+	for (i = 0; i < nr; i++) {
+		ret = own_commit(&own, &txn[i]);
+		HYP_BUG_ON(ret, "sglist donation of %lx failed: %d",
+			   (unsigned long)sg[i].pfn, ret);
+	}
+	return 0;
+cancel:
+	while (i--)
+		own_cancel(&own, &txn[i]);
+	return ret;
+}
+
+int hyp_op_host_donate_sglist_hyp(struct pkvm_sglist_page *sglist, size_t nr)
+{
+	struct pkvm_sglist_page copy[MAX_SGLIST];
+	size_t i;
+
+	if (!nr || nr > MAX_SGLIST || !sglist)
+		return -EINVAL;
+	for (i = 0; i < nr; i++)	/* the caller's list may change under us */
+		copy[i] = sglist[i];
+	return LOCKED(donate_sglist_locked(copy, nr));
+}
+
 /* ---- module restrictions of the host stage-2 -------------------------- */
 
 /*
@@ -584,6 +658,22 @@ int hyp_op_host_stage2_mod_prot(u64 pfn, u32 kvm_prot)
 	return hyp_op_host_stage2_mod_prot_range(pfn, kvm_prot, 1);
 }
 
+/* android15-6.6 on: no IOMMU shares the host stage-2, @update_iommu has nothing to do */
+int hyp_op_host_stage2_mod_prot_iommu(u64 pfn, u32 kvm_prot, u64 nr,
+				      bool update_iommu)
+{
+	(void)update_iommu;
+	return hyp_op_host_stage2_mod_prot_range(pfn, kvm_prot, nr);
+}
+
+/* android16-6.12: deprecated there, and refused (-EPERM) as ACK does */
+int hyp_op_lazy_pte_deprecated(u64 addr, u64 nr_pages)
+{
+	hyp_log("pkvmkit: host_stage2_%s_lazy_pte(%lx, %lu): deprecated in android16-6.12, refused\n",
+		"enable/disable", (unsigned long)addr, (unsigned long)nr_pages);
+	return -EPERM;
+}
+
 /* No host stage-2 before deprivilege: -ENOENT then. */
 static int get_leaf_locked(u64 phys, u64 *ptep, u32 *level)
 {
@@ -607,6 +697,17 @@ static int get_leaf_locked(u64 phys, u64 *ptep, u32 *level)
 int hyp_op_host_stage2_get_leaf(u64 phys, u64 *ptep, u32 *level)
 {
 	return LOCKED(get_leaf_locked(phys, ptep, level));
+}
+
+/* android16-6.12 gives the level as s8 (LPA2 has a level -1) */
+int hyp_op_host_stage2_get_leaf_s8(u64 phys, u64 *ptep, s8 *level)
+{
+	u32 lvl;
+	int ret = LOCKED(get_leaf_locked(phys, ptep, &lvl));
+
+	if (!ret && level)
+		*level = (s8)lvl;
+	return ret;
 }
 
 /*

@@ -28,6 +28,7 @@
 struct module_range {
 	u64 start;
 	u64 end;
+	u32 api;		/* PKVM_API_* its EL2 image records */
 	char name[HYP_MODULE_NAME_LEN + 1];
 };
 
@@ -46,8 +47,6 @@ static u32 nr_init_hooks;
 static struct early_map early_maps[MAX_EARLY_MAPS];
 static bool registration_closed;
 
-typedef void (*dyn_hcall_t)(struct host_ctxt *ctxt);
-
 /* A free slot of the dynamic table: the call does not exist. */
 static void dyn_not_supported(struct host_ctxt *ctxt)
 {
@@ -57,14 +56,31 @@ static void dyn_not_supported(struct host_ctxt *ctxt)
 /*
  * Read without a lock by entry.S (and handle_dynamic_hcall): every slot is
  * always a valid handler, a registration replaces the stub with a release
- * store, so a racing call sees one or the other.
+ * store, so a racing call sees one or the other. @x0 is what x0 holds
+ * when the handler runs, which is how the generations differ: SUCCESS
+ * (0) for an android14-6.1 handler, the call's own function id for later
+ * ones, whose handlers set x0 themselves (so x0 looks untouched). entry.S
+ * loads both with one ldp: a call racing the registration of its own
+ * slot may see the handler with the old x0, nothing worse. Page aligned,
+ * so that entry.S finds an entry with adrp and one add.
  */
-dyn_hcall_t dyn_hcalls[HC_MAX_DYNAMIC] = {
-	[0 ... HC_MAX_DYNAMIC - 1] = dyn_not_supported,
+struct dyn_hcall dyn_hcalls[HC_MAX_DYNAMIC] __attribute__((aligned(4096))) = {
+	[0 ... HC_MAX_DYNAMIC - 1] = { dyn_not_supported, SMCCC_RET_SUCCESS },
 };
 static u32 nr_dyn_hcalls;	/* slots handed out; under module_lock */
 
-static const struct pkvm_module_ops module_ops;
+_Static_assert(sizeof(struct dyn_hcall) == 1 << HC_DYN_ENTRY_SHIFT &&
+	       __builtin_offsetof(struct dyn_hcall, fn) == 0 &&
+	       __builtin_offsetof(struct dyn_hcall, x0) == 8,
+	       "entry.S: ldp fn, x0 from dyn_hcalls + (slot << 4)");
+
+static const void *ops_table_of(u32 api);
+
+/* The generations (and layouts) whose tables this hypervisor has. */
+static bool api_known(u64 api)
+{
+	return api <= 0xffffffffULL && ops_table_of((u32)api);
+}
 
 static s32 module_of_locked(u64 va, u64 size)
 {
@@ -87,7 +103,7 @@ static bool is_module_text_locked(u64 va)
 	       !hyp_s1_lookup(va, NULL, &prot) && (prot & PGT_PROT_X);
 }
 
-static u64 add_module_range_locked(u64 nr_pages, const char *name)
+static u64 add_module_range_locked(u64 nr_pages, const char *name, u32 api)
 {
 	struct module_range *m;
 	u64 va;
@@ -101,21 +117,27 @@ static u64 add_module_range_locked(u64 nr_pages, const char *name)
 	m = &modules[nr_modules++];
 	m->start = va;
 	m->end = va + nr_pages * PKVMKIT_PAGE_SIZE;
+	m->api = api;
 	memcpy(m->name, name, HYP_MODULE_NAME_LEN);
 	m->name[HYP_MODULE_NAME_LEN] = '\0';
 	return va;
 }
 
-/* HC_ALLOC_MODULE_VA: x2, x3 carry the module's name, NUL padded. */
-u64 hyp_alloc_module_va(u64 nr_pages, u64 name_lo, u64 name_hi)
+/*
+ * HC_ALLOC_MODULE_VA: x2, x3 carry the module's name, NUL padded, x4 the
+ * generation its EL2 image records (PKVM_API_*; 0 if unknown here).
+ */
+u64 hyp_alloc_module_va(u64 nr_pages, u64 name_lo, u64 name_hi, u64 api)
 {
 	char name[HYP_MODULE_NAME_LEN];
 	u64 va;
 
+	if (!api_known(api))
+		return 0;
 	memcpy(name, &name_lo, 8);
 	memcpy(name + 8, &name_hi, 8);
 	hyp_spin_lock(&module_lock);
-	va = add_module_range_locked(nr_pages, name);
+	va = add_module_range_locked(nr_pages, name, (u32)api);
 	hyp_spin_unlock(&module_lock);
 	return va;
 }
@@ -156,6 +178,15 @@ static bool in_module(u64 va, u64 size)
 	ret = module_of_locked(va, size) != NO_MODULE;
 	hyp_spin_unlock(&module_lock);
 	return ret;
+}
+
+/*
+ * [@va, @va + @size) lies in a module's image: what a module registers by
+ * address must outlive its init (not its stack, nor memory the host has).
+ */
+bool hyp_module_owns(u64 va, u64 size)
+{
+	return in_module(va, size);
 }
 
 int hyp_map_module_page(u64 pfn, u64 va, u64 kvm_prot)
@@ -219,7 +250,7 @@ int hyp_init_module(u64 init_va, u64 sections)
 	dsb(ish);
 	isb();
 	init = (void *)init_va;
-	ret = init(&module_ops);
+	ret = init(ops_table_of(modules[module].api));
 
 	hyp_spin_lock(&module_lock);
 	if (ret)
@@ -237,8 +268,10 @@ int hyp_init_module(u64 init_va, u64 sections)
 	return ret;
 }
 
+/* The handler's module's generation says what x0 holds when it runs. */
 int hyp_register_hcall(u64 hfn_va)
 {
+	struct dyn_hcall *e;
 	int ret;
 
 	hyp_spin_lock(&module_lock);
@@ -247,9 +280,11 @@ int hyp_register_hcall(u64 hfn_va)
 	} else if (nr_dyn_hcalls == HC_MAX_DYNAMIC) {
 		ret = -ENOMEM;
 	} else {
-		__atomic_store_n(&dyn_hcalls[nr_dyn_hcalls], (dyn_hcall_t)hfn_va,
-				 __ATOMIC_RELEASE);
 		ret = HC_FIRST_DYNAMIC + nr_dyn_hcalls;
+		e = &dyn_hcalls[nr_dyn_hcalls];
+		e->x0 = PKVM_API_GENERATION(modules[module_of_locked(hfn_va, 4)].api) ==
+			PKVM_API_ANDROID14_6_1 ? SMCCC_RET_SUCCESS : HC_ID((u64)ret);
+		__atomic_store_n(&e->fn, (dyn_hcall_t)hfn_va, __ATOMIC_RELEASE);
 		nr_dyn_hcalls++;
 	}
 	hyp_spin_unlock(&module_lock);
@@ -257,21 +292,25 @@ int hyp_register_hcall(u64 hfn_va)
 }
 
 /*
- * A dynamic id (128 and up), as android14-6.1: x0 = SUCCESS before the
- * handler runs, NOT_SUPPORTED if nothing is registered there. entry.S
- * serves HVC #0 with ids 128..255 itself; this is for the rest (an id
- * beyond the table, or an HVC with another immediate).
+ * A dynamic id (128 and up) that entry.S did not serve (an id beyond the
+ * table, an HVC with another immediate, the SMCCC call-hint bit set):
+ * NOT_SUPPORTED if nothing is registered there; x0 = SUCCESS before an
+ * android14-6.1 handler runs, as it is (hint bit and all) for a later
+ * generation's, as ACK's dispatchers leave it.
  */
 void handle_dynamic_hcall(struct host_ctxt *ctxt, u64 nr)
 {
 	u64 slot = nr - HC_FIRST_DYNAMIC;
+	dyn_hcall_t fn;
 
 	if (slot >= HC_MAX_DYNAMIC) {
 		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
 		return;
 	}
-	ctxt->regs[0] = SMCCC_RET_SUCCESS;
-	__atomic_load_n(&dyn_hcalls[slot], __ATOMIC_ACQUIRE)(ctxt);
+	fn = __atomic_load_n(&dyn_hcalls[slot].fn, __ATOMIC_ACQUIRE);
+	if (dyn_hcalls[slot].x0 == SMCCC_RET_SUCCESS)
+		ctxt->regs[0] = SMCCC_RET_SUCCESS;
+	fn(ctxt);
 }
 
 /* ---- hooks: registration from a module's init ------------------------ */
@@ -306,6 +345,42 @@ int hyp_module_set_hook(enum pkvmkit_hook kind, void **slot, void *fn)
 	if (!ret) {
 		init_hooks[nr_init_hooks++] = slot;
 		__atomic_store_n(slot, fn, __ATOMIC_RELEASE);
+	}
+	hyp_spin_unlock(&module_lock);
+	return ret;
+}
+
+/*
+ * Append @fn to @chain (the chained hooks of android15-6.6 and later: up
+ * to HYP_MAX_CHAINED_HOOKS, called in registration order). A withdrawn
+ * hook (its module's init failed) leaves its place empty, never reused,
+ * so the order stays the registration order. @only_one: the 6.1 member,
+ * which has one slot: -EBUSY if any hook of the chain is set.
+ */
+int hyp_module_add_hook(enum pkvmkit_hook kind, struct hyp_hook_chain *chain,
+			void *fn, bool only_one)
+{
+	u32 i, nr;
+	int ret = 0;
+
+	hyp_spin_lock(&module_lock);
+	nr = chain->nr;
+	if (running == NO_MODULE || registration_closed)
+		ret = -EPERM;	/* only from a module's init */
+	else if (!fn || !is_module_text_locked((u64)fn))
+		ret = -EINVAL;
+	else if (nr == HYP_MAX_CHAINED_HOOKS)
+		ret = -EBUSY;
+	else if (nr_init_hooks == MAX_INIT_HOOKS)
+		ret = -ENOSPC;
+	for (i = 0; !ret && only_one && i < nr; i++)
+		if (chain->fn[i])
+			ret = -EBUSY;
+	if (!ret) {
+		init_hooks[nr_init_hooks++] = &chain->fn[nr];
+		__atomic_store_n(&hook_slots[kind], &chain->fn[nr], __ATOMIC_RELEASE);
+		__atomic_store_n(&chain->fn[nr], fn, __ATOMIC_RELEASE);
+		__atomic_store_n(&chain->nr, nr + 1, __ATOMIC_RELEASE);
 	}
 	hyp_spin_unlock(&module_lock);
 	return ret;
@@ -348,7 +423,8 @@ void *hyp_op_alloc_module_va(u64 nr_pages)
 
 	hyp_spin_lock(&module_lock);
 	if (running != NO_MODULE && nr_pages)
-		va = add_module_range_locked(nr_pages, modules[running].name);
+		va = add_module_range_locked(nr_pages, modules[running].name,
+					     modules[running].api);
 	hyp_spin_unlock(&module_lock);
 	return (void *)va;
 }
@@ -375,6 +451,62 @@ int hyp_op_map_module_page(u64 pfn, void *va, u32 kvm_prot, bool is_protected)
 		return (prot & PGT_PROT_X) ? -EINVAL :
 		       hyp_map_hyp_page(pfn, (u64)va, prot);
 	return hyp_donate_and_map(pfn, (u64)va, prot);
+}
+
+/*
+ * android16-6.12: map_module_page for @nr_pages pages at once, all or
+ * none: a page that fails has those before it unmapped again (and given
+ * back to the host if they came from it).
+ */
+int hyp_op_map_module_pages(u64 pfn, void *va, u64 nr_pages, u32 kvm_prot,
+			    bool is_protected)
+{
+	u64 i;
+	int ret = 0;
+
+	if (!nr_pages || nr_pages > (1UL << 18))
+		return -EINVAL;
+	for (i = 0; i < nr_pages && !ret; i++)
+		ret = hyp_op_map_module_page(pfn + i, va + i * PKVMKIT_PAGE_SIZE,
+					     kvm_prot, is_protected);
+	if (!ret)
+		return 0;
+	for (i--; i--; ) {
+		u64 page_va = (u64)va + i * PKVMKIT_PAGE_SIZE;
+
+		if (is_protected)
+			hyp_s1_unmap(page_va, PKVMKIT_PAGE_SIZE);
+		else
+			hyp_unmap_and_return(pfn + i, page_va);
+	}
+	return ret;
+}
+
+/*
+ * android16-6.12: unmap @nr_pages module pages mapped at @va, which stay
+ * the hypervisor's (the module gives them back with hyp_donate_host if it
+ * wants to). Only the running module's pages, and only where @pfn.. is
+ * what is mapped, checked for every page before anything is unmapped.
+ */
+int hyp_op_unmap_module_pages(u64 pfn, void *va, u64 nr_pages)
+{
+	bool init_running;
+	u64 i, pa;
+
+	hyp_spin_lock(&module_lock);
+	init_running = running != NO_MODULE;
+	hyp_spin_unlock(&module_lock);
+	if (!init_running)
+		return -EPERM;
+	if (!nr_pages || ((u64)va & (PKVMKIT_PAGE_SIZE - 1)) ||
+	    nr_pages > (1UL << 18) ||
+	    !in_module((u64)va, nr_pages * PKVMKIT_PAGE_SIZE))
+		return -EINVAL;
+	for (i = 0; i < nr_pages; i++)
+		if (hyp_s1_lookup((u64)va + i * PKVMKIT_PAGE_SIZE, &pa, NULL) ||
+		    pa != (pfn + i) << PKVMKIT_PAGE_SHIFT)
+			return -EINVAL;
+	return hyp_s1_unmap((u64)va, nr_pages * PKVMKIT_PAGE_SIZE);
 }
 
 static int kvm_prot_to_s1(u32 kvm_prot, u32 *prot)
@@ -492,6 +624,28 @@ void hyp_op_fixmap_unmap(void)
 		     PKVMKIT_PAGE_SIZE);
 }
 
+/*
+ * android16-6.12: the 2 MiB block holding @phys, at this CPU's fixblock
+ * (a block of VA a CPU, as fixmap has a page: no lock to forget to drop).
+ * Mapped again by the next call; fixblock_unmap undoes it.
+ */
+void *hyp_op_fixblock_map(u64 phys)
+{
+	u64 va = HYP_FIXBLOCK_VA + this_cpu()->slot * HYP_FIXBLOCK_SIZE;
+
+	hyp_s1_unmap(va, HYP_FIXBLOCK_SIZE);
+	if (hyp_s1_map(va, phys & ~(HYP_FIXBLOCK_SIZE - 1), HYP_FIXBLOCK_SIZE,
+		       PGT_PROT_RW))
+		return NULL;
+	return (void *)(va + (phys & (HYP_FIXBLOCK_SIZE - 1)));
+}
+
+void hyp_op_fixblock_unmap(void)
+{
+	hyp_s1_unmap(HYP_FIXBLOCK_VA + this_cpu()->slot * HYP_FIXBLOCK_SIZE,
+		     HYP_FIXBLOCK_SIZE);
+}
+
 void hyp_op_flush_dcache_to_poc(void *addr, size_t size)
 {
 	u64 line = 4 << (read_sysreg(ctr_el0) >> 16 & 0xf);
@@ -521,9 +675,47 @@ unsigned long hyp_op_kern_hyp_va(unsigned long x)
 	return (x & ~hyp_params->kern_page_offset) + hyp_params->kern_phys_offset;
 }
 
-/* The table every module's init gets: one hyp_op_<name> per member. */
-#define HYP_OP_INIT(ret, name, args)	.name = hyp_op_##name,
+/* The tables a module's init gets, one per generation and layout. */
+#define HYP_OP_INIT(ret, name, args)		.name = hyp_op_##name,
+#define HYP_OPV_INIT(ret, name, args, impl)	.name = impl,
+#define HYP_OPL_SKIP(ret, name, args, impl)
 
-static const struct pkvm_module_ops module_ops = {
+static const struct pkvm_module_ops ops_601 = {
 	PKVM_MODULE_OPS_ANDROID14_6_1(HYP_OP_INIT)
 };
+
+static const struct pkvm_module_ops_606 ops_606 = {
+	PKVM_MODULE_OPS_ANDROID15_6_6(HYP_OP_INIT, HYP_OPV_INIT, HYP_OPL_SKIP)
+};
+
+static const struct pkvm_module_ops_606_lh ops_606_lh = {
+	PKVM_MODULE_OPS_ANDROID15_6_6(HYP_OP_INIT, HYP_OPV_INIT, HYP_OPV_INIT)
+};
+
+static const struct pkvm_module_ops_612 ops_612 = {
+	PKVM_MODULE_OPS_ANDROID16_6_12(HYP_OP_INIT, HYP_OPV_INIT, HYP_OPL_SKIP)
+};
+
+static const struct pkvm_module_ops_612_lh ops_612_lh = {
+	PKVM_MODULE_OPS_ANDROID16_6_12(HYP_OP_INIT, HYP_OPV_INIT, HYP_OPV_INIT)
+};
+
+/* The table for @api (PKVM_API_*), or NULL for one this hypervisor lacks. */
+static const void *ops_table_of(u32 api)
+{
+	switch (api) {
+	case PKVM_API_ANDROID14_6_1:
+	case PKVM_API_ANDROID14_6_1 | PKVM_API_LIST_HARDENED:	/* same layout */
+		return &ops_601;
+	case PKVM_API_ANDROID15_6_6:
+		return &ops_606;
+	case PKVM_API_ANDROID15_6_6 | PKVM_API_LIST_HARDENED:
+		return &ops_606_lh;
+	case PKVM_API_ANDROID16_6_12:
+		return &ops_612;
+	case PKVM_API_ANDROID16_6_12 | PKVM_API_LIST_HARDENED:
+		return &ops_612_lh;
+	default:
+		return NULL;
+	}
+}

@@ -4,8 +4,10 @@
  *   1. an SMC with a non-zero immediate: NOT_SUPPORTED (SMCCC only
  *      defines SMC #0);
  *   2. PSCI: the relay (psci.c), which owns every way a CPU starts;
- *   3. a vendor module's host SMC handler (register_host_smc_handler, one
- *      slot as android14-6.1): true means handled, x0..x3 are its answer;
+ *   3. the vendor modules' host SMC handlers (register_host_smc_handler:
+ *      one slot for android14-6.1 modules, up to 16 chained from
+ *      android15-6.6 on), in registration order: the first that returns
+ *      true has handled it, x0..x3 are its answer;
  *   4. forwarded to the firmware if SMCCC lets it reach the firmware: fast
  *      calls owned by the architecture, the CPU, SiP, OEM, standard secure
  *      services and trusted applications or OSes, with the must-be-zero
@@ -24,11 +26,33 @@
 #define SMCCC_OWNER_STD_HYP		5
 #define SMCCC_OWNER_TRUSTED_APP		48
 
-static hyp_bool_hook_t host_smc_hook;
+static struct hyp_hook_chain host_smc_hooks;
 
+/* android14-6.1: the only handler, -EBUSY if there is one already */
 int hyp_op_register_host_smc_handler(bool (*cb)(struct host_ctxt *))
 {
-	return hyp_module_set_hook(HC_HOOK_HOST_SMC, (void **)&host_smc_hook, cb);
+	return hyp_module_add_hook(HC_HOOK_HOST_SMC, &host_smc_hooks, cb, true);
+}
+
+/* android15-6.6 on: one more in the chain, -EBUSY past 16 */
+int hyp_op_add_host_smc_handler(bool (*cb)(struct host_ctxt *))
+{
+	return hyp_module_add_hook(HC_HOOK_HOST_SMC, &host_smc_hooks, cb, false);
+}
+
+static bool module_handles_smc(struct host_ctxt *ctxt)
+{
+	hyp_bool_hook_t hook;
+
+	hyp_for_each_hook(&host_smc_hooks, i, hook) {
+		u64 pc = hyp_hook_enter(ctxt);
+		bool handled = hook(ctxt);
+
+		hyp_hook_exit(ctxt, pc);
+		if (handled)
+			return true;
+	}
+	return false;
 }
 
 /* SMCCC: may this (non-PSCI) function id go to the firmware? */
@@ -49,7 +73,7 @@ void handle_host_smc(struct host_ctxt *ctxt, u64 esr)
 		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
 		return;
 	}
-	if (hyp_psci_relay(ctxt) || hyp_run_bool_hook(host_smc_hook, ctxt))
+	if (hyp_psci_relay(ctxt) || module_handles_smc(ctxt))
 		return;
 	if (!smc_may_forward((u32)ctxt->regs[0])) {
 		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;

@@ -25,6 +25,30 @@ int hyp_op_register_default_trap_handler(bool (*cb)(struct host_ctxt *))
 	return hyp_module_set_hook(HC_HOOK_DEFAULT_TRAP, (void **)&default_trap_hook, cb);
 }
 
+/*
+ * android15-6.6 on: a module's pair to unmask and mask SErrors around the
+ * windows where ACK's hypervisor takes them at EL2. pkvmkit keeps SErrors
+ * masked at EL2 throughout (PSTATE.A from the exception entry; an SError
+ * the host caused is taken by the host once it runs again), so it has no
+ * such window: the pair is registered, checked as every hook, and never
+ * called. Both or neither: one without the other is refused.
+ */
+static bool (*serror_unmask)(void);
+static void (*serror_mask)(void);
+
+int hyp_op_register_unmask_serror(bool (*unmask)(void), void (*mask)(void))
+{
+	int ret;
+
+	if (!unmask || !mask || !hyp_module_owns((u64)mask, 4))
+		return -EINVAL;
+	ret = hyp_module_set_hook(HC_HOOK_UNMASK_SERROR, (void **)&serror_unmask,
+				  unmask);
+	if (!ret)
+		serror_mask = mask;
+	return ret;
+}
+
 void handle_host_trap(struct host_ctxt *ctxt)
 {
 	u64 esr = read_sysreg(esr_el2);

@@ -8,6 +8,8 @@
 #   srctree/arch/arm64/kvm/hyp/nvhe/pkvmkit-module.lds.S  EL2 partial link
 #   srctree/arch/arm64/kvm/hyp/nvhe/pkvmkit-sections.S    (its flagged inputs)
 #   srctree/arch/arm64/kvm/hyp/nvhe/pkvmkit-gen-hyprel    (host binary)
+#   srctree/arch/arm64/kvm/hyp/nvhe/pkvmkit-api.mk        PKVM_MODULE_API=
+#   srctree/arch/arm64/Makefile   + one line including pkvmkit-api.mk
 #   objtree/Module.symvers   + the driver's exports, for modpost
 # srctree is the -common tree the arm64 headers include. Idempotent.
 set -euo pipefail
@@ -35,10 +37,17 @@ for f in kvm_pkvm_module.h pkvmkit_module_ops.h; do
 	install_if_changed "$ROOT/sdk/arch/arm64/include/asm/$f" \
 		"$SRCTREE/arch/arm64/include/asm/$f"
 done
-for f in Makefile.module pkvmkit-module.lds.S pkvmkit-sections.S; do
+for f in Makefile.module pkvmkit-module.lds.S pkvmkit-sections.S pkvmkit-api.mk; do
 	install_if_changed "$ROOT/sdk/arch/arm64/kvm/hyp/nvhe/$f" \
 		"$SRCTREE/arch/arm64/kvm/hyp/nvhe/$f"
 done
+# The generation must reach the module's EL1 objects too, which no file
+# of the module's own includes: the arch Makefile, read by every build of
+# the headers, includes pkvmkit-api.mk (one line, added once).
+archmk=$SRCTREE/arch/arm64/Makefile
+apiline='-include $(srctree)/arch/arm64/kvm/hyp/nvhe/pkvmkit-api.mk # pkvmkit'
+grep -qxF -- "$apiline" "$archmk" || printf '\n%s\n' "$apiline" >>"$archmk"
+
 gen=$SRCTREE/arch/arm64/kvm/hyp/nvhe/pkvmkit-gen-hyprel
 # (rebuilt when any of its sources, sdk/tools/, is newer)
 if [ ! -x "$gen" ] || [ -n "$(find "$ROOT/sdk/tools" -newer "$gen" -print -quit)" ]; then

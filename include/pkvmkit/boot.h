@@ -19,6 +19,8 @@
 #define HYP_STACK_PAGES		4
 #define HYP_STACK_SLOT		((HYP_STACK_PAGES + 1) * PKVMKIT_PAGE_SIZE)
 #define HYP_FIXMAP_VA		(HYP_IMAGE_VA + (3UL << 31))	/* a page a slot */
+#define HYP_FIXBLOCK_VA		(HYP_IMAGE_VA + (7UL << 30))	/* 2 MiB a slot */
+#define HYP_FIXBLOCK_SIZE	(1UL << 21)
 #define HYP_PRIVATE_VA		(HYP_IMAGE_VA + (2UL << 32))
 #define HYP_PRIVATE_END		(1UL << 48)
 

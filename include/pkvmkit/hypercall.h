@@ -44,7 +44,7 @@
 #define PKVMKIT_HC_LIST(X)						\
 	/* set-up calls: only before deprivilege */			\
 	X(HC_SETUP_PING,	 1, setup)	/* -> x1 = HC_PING_MAGIC */ \
-	X(HC_ALLOC_MODULE_VA,	 2, setup)	/* x1 = pages, x2..x3 = name -> x1 = hyp VA or 0 */ \
+	X(HC_ALLOC_MODULE_VA,	 2, setup)	/* x1 = pages, x2..x3 = name, x4 = PKVM_API_* -> x1 = hyp VA or 0 */ \
 	X(HC_MAP_MODULE_PAGE,	 3, setup)	/* x1 = pfn, x2 = hyp VA, x3 = prot -> x1 */ \
 	X(HC_UNMAP_MODULE_PAGE,	 4, setup)	/* x1 = pfn, x2 = hyp VA -> x1 */ \
 	X(HC_INIT_MODULE,	 5, setup)	/* x1 = hyp VA of init, x2 = HC_SECTIONS -> x1 = its result */ \
@@ -64,7 +64,9 @@
 	X(HC_MARK_INSECURE,	18, setup)	/* a protected module failed to load */ \
 	X(HC_PVM_CREATE,	19, always)	/* x1 = pfn to donate -> x1 = handle / -errno */ \
 	X(HC_SECURITY_STATE,	20, always)	/* -> x1 = 1 if protected VMs may run */ \
-	X(HC_HOOK_INFO,		21, always)	/* x1 = HC_HOOK_* -> x1 = handler's hyp VA, 0: none */
+	X(HC_HOOK_INFO,		21, always)	/* x1 = HC_HOOK_* -> x1 = handler's hyp VA, 0: none */ \
+	X(HC_HEAP_TOPUP,	22, always)	/* x1 = pfn: a page for the EL2 heap, for good -> x1 = 0 / -errno */ \
+	X(HC_HEAP_STATS,	23, always)	/* -> x1 = heap pages, x2 = donated unused, x3 = bytes in use */
 
 #define PKVMKIT_HC_ENUM(name, n, when)	name = n,
 
@@ -76,6 +78,8 @@ enum pkvmkit_hc {
 
 #define HC_FIRST_DYNAMIC	128
 #define HC_MAX_DYNAMIC		128
+/* hyp/module.c's dyn_hcalls[]: { handler, x0 as it runs }, 16 bytes each */
+#define HC_DYN_ENTRY_SHIFT	4
 
 #define HC_PING_MAGIC		PK_UL(0x706b766d6b6974)	/* "pkvmkit" */
 
@@ -90,7 +94,11 @@ enum pkvmkit_hc {
 	X(HC_HOOK_ILLEGAL_ABT,	"illegal-abort notifier")		\
 	X(HC_HOOK_PSCI,		"PSCI notifier")			\
 	X(HC_HOOK_PANIC,	"hypervisor panic notifier")		\
-	X(HC_HOOK_SERIAL,	"serial driver")
+	X(HC_HOOK_SERIAL,	"serial driver")			\
+	X(HC_HOOK_UNMASK_SERROR, "SError unmask/mask pair")		\
+	X(HC_HOOK_GUEST_SMC,	"guest SMC handler")			\
+	X(HC_HOOK_GUEST_TRNG,	"guest TRNG ops")			\
+	X(HC_HOOK_DEVICE_RESET,	"device reset callback")
 
 #ifndef __ASSEMBLER__
 #define PKVMKIT_HOOK_ENUM(name, what)	name,

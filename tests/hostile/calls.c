@@ -603,6 +603,19 @@ static void fz_check_state_count(const struct fz_call *c)
 		fz_violation(FZ_V_STATE_COUNT, c, "HC_STATE_COUNT");
 }
 
+/*
+ * A page for the EL2 heap goes for good: only pages where it must fail
+ * are given (as for HC_PVM_CREATE), so it must fail.
+ */
+static void fz_check_heap_topup(const struct fz_call *c,
+				const struct fz_xfer *x)
+{
+	long ret = c->r[1];
+
+	if (x->cls == FZ_C_INVALID ? ret != -EINVAL : ret != -EPERM)
+		fz_violation(FZ_V_HEAP_TOPUP, c, "must fail");
+}
+
 /* An answer to a static, always-available call (x0 already SUCCESS). */
 static void fz_check_static(struct fz_thread *t, const struct fz_call *c,
 			    unsigned int n, const struct fz_xfer *x)
@@ -637,6 +650,9 @@ static void fz_check_static(struct fz_thread *t, const struct fz_call *c,
 	case HC_PVM_CREATE:
 		fz_check_pvm_create(c, x);
 		break;
+	case HC_HEAP_TOPUP:
+		fz_check_heap_topup(c, x);
+		break;
 	case HC_SECURITY_STATE:
 		if (c->r[1] != fz_env.secure)
 			fz_violation(FZ_V_SECURITY, c, "changed");
@@ -645,7 +661,7 @@ static void fz_check_static(struct fz_thread *t, const struct fz_call *c,
 		if (c->r[1])
 			fz_violation(FZ_V_HOOK_INFO, c, "a hook is set");
 		break;
-	default:	/* HC_MEM_STATS: any numbers */
+	default:	/* HC_MEM_STATS, HC_HEAP_STATS: any numbers */
 		break;
 	}
 }
@@ -698,6 +714,7 @@ static void fz_shape_args(struct fz_thread *t, struct fz_call *c,
 		fz_giving_range(t, x);
 		break;
 	case HC_PVM_CREATE:
+	case HC_HEAP_TOPUP:
 		fz_pvm_page(t, x);
 		break;
 	case HC_TEST_PANIC:

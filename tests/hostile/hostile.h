@@ -144,6 +144,7 @@ extern struct fz_env fz_env;
 	X(PAGE_STATE,		"page-state")				\
 	X(STATE_COUNT,		"state-count")				\
 	X(PVM_CREATE,		"pvm-create-result")			\
+	X(HEAP_TOPUP,		"heap-topup-result")			\
 	X(SECURITY,		"security-state")			\
 	X(HOOK_INFO,		"hook-without-module")			\
 	X(PSCI_VERSION,		"psci-version")				\

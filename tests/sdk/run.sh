@@ -23,7 +23,8 @@ build() {
 		mkdir -p "$WORK/$1/$(dirname "${f#"$src"/}")"
 		cp "$ROOT/$f" "$WORK/$1/${f#"$src"/}"
 	done
-	(cd "$WORK/$1" && "$ROOT/scripts/kbuild" M="$PWD" "${@:2}" modules) \
+	(cd "$WORK/$1" && "$ROOT/scripts/kbuild" M="$PWD" \
+		PKVM_MODULE_API="$("$ROOT/scripts/module-api" .)" "${@:2}" modules) \
 		>"$WORK/$1.log" 2>&1
 }
 
@@ -121,6 +122,25 @@ else
 		"$(cat "$ROOT/.deps/current/abi") has no CONFIG_DYNAMIC_FTRACE_WITH_CALL_OPS"
 	skip "  and the .ko deleted" "(as above)"
 fi
+
+# --- the generations of the interface ------------------------------------
+for api in android14-6.1 android15-6.6 android16-6.12; do
+	if build pkvm_ops_layout PKVM_MODULE_API=$api; then
+		ok "$api: pkvm_module_ops has ACK's members in ACK's places, and 32 KABI slots"
+	else
+		not_ok "$api: pkvm_module_ops has ACK's members in ACK's places, and 32 KABI slots" \
+			"$(grep -E 'error' "$WORK/pkvm_ops_layout.log" | head -5)"
+	fi
+done
+build pkvm_module
+for m in pkvm_module:android14-6.1 smc_chain:android15-6.6 heap_cache:android16-6.12; do
+	check "${m%%:*}.ko records its generation (modinfo pkvm_module_api=${m#*:})" \
+		modinfo_has "$WORK/${m%%:*}/${m%%:*}.ko" "pkvm_module_api=${m#*:}"
+done
+build pkvm_module PKVM_MODULE_API=android13-5.10
+check "an unknown PKVM_MODULE_API is refused, listing the known ones" sh -c \
+	"grep -q 'PKVM_MODULE_API=android13-5.10: unknown generation; known: android14-6.1 android15-6.6 android16-6.12' '$WORK/pkvm_module.log' &&
+	 [ ! -e '$WORK/pkvm_module/el1.o' ]"
 
 # --- what must not build -----------------------------------------------
 if build pkvm_bad_symbol; then not_ok "EL2 code calling printk does not build"

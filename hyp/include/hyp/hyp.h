@@ -72,15 +72,39 @@ int hyp_pvm_create(u64 pfn);
 
 /* module.c */
 #define HYP_MODULE_NAME_LEN	16	/* as HC_ALLOC_MODULE_VA passes it */
-u64 hyp_alloc_module_va(u64 nr_pages, u64 name_lo, u64 name_hi);
+u64 hyp_alloc_module_va(u64 nr_pages, u64 name_lo, u64 name_hi, u64 api);
 int hyp_map_module_page(u64 pfn, u64 va, u64 kvm_prot);
 int hyp_unmap_module_page(u64 pfn, u64 va);
 int hyp_init_module(u64 init_va, u64 sections);
 int hyp_register_hcall(u64 hfn_va);
 void handle_dynamic_hcall(struct host_ctxt *ctxt, u64 nr);
 int hyp_module_set_hook(enum pkvmkit_hook kind, void **slot, void *fn);
+
+typedef void (*dyn_hcall_t)(struct host_ctxt *ctxt);
+struct dyn_hcall {
+	dyn_hcall_t fn;
+	u64 x0;
+};
+extern struct dyn_hcall dyn_hcalls[HC_MAX_DYNAMIC];
+
+/* Hooks that chain (android15-6.6 on), in registration order. */
+#define HYP_MAX_CHAINED_HOOKS	16
+struct hyp_hook_chain {
+	void *fn[HYP_MAX_CHAINED_HOOKS];	/* NULL: withdrawn */
+	u32 nr;					/* places handed out */
+};
+int hyp_module_add_hook(enum pkvmkit_hook kind, struct hyp_hook_chain *chain,
+			void *fn, bool only_one);
+
+/* Each hook of @chain in order, as @type, until @stop(its result) */
+#define hyp_for_each_hook(chain, i, hook)				\
+	for (u32 __n = __atomic_load_n(&(chain)->nr, __ATOMIC_ACQUIRE),	\
+	     i = 0; i < __n; i++)					\
+		if (((hook) = __atomic_load_n(&(chain)->fn[i],		\
+					      __ATOMIC_ACQUIRE)))
 u64 hyp_hook_info(u64 kind);
 const char *hyp_module_name_of(u64 va);
+bool hyp_module_owns(u64 va, u64 size);
 void hyp_close_module_registration(void);
 
 /* A module hook: load it once, call it between hyp_hook_enter/exit. */
@@ -119,6 +143,10 @@ static inline void hyp_hook_exit(struct host_ctxt *ctxt, u64 pc_before)
 	}								\
 	__handled;							\
 })
+
+/* heap.c */
+int hyp_heap_topup(u64 pfn);
+void hyp_heap_stats(u64 *pages, u64 *spare, u64 *bytes);
 
 /* lib.c */
 void *memset(void *dst, int c, size_t n);

@@ -33,8 +33,13 @@
 #define pkvm_op_pte_t	u64
 #define pkvm_op_psci_t	int
 
+#define pkvm_op_regs_t	struct host_ctxt
+
 #define HYP_OP_MEMBER(ret, name, args)	ret (*name) args;
+#define HYP_OPV_MEMBER(ret, name, args, impl)	ret (*name) args;
+#define HYP_OPL_NONE(ret, name, args, impl)
 #define HYP_OP_DECLARE(ret, name, args)	ret hyp_op_##name args;
+#define HYP_OPV_DECLARE(ret, name, args, impl)	ret impl args;
 #define HYP_OP_INDEX(ret, name, args)	HYP_OP_IDX_##name,
 
 struct pkvm_module_ops {
@@ -54,6 +59,53 @@ _Static_assert(sizeof(struct pkvm_module_ops) == PKVM_MODULE_OPS_SIZE,
 	       "pkvm_module_ops: 33 members + 31 KABI slots");
 _Static_assert(HYP_OP_NR + PKVM_MODULE_OPS_ANDROID14_6_1_RESERVED == 64,
 	       "pkvm_module_ops: 64 slots of 8 bytes");
+
+/*
+ * The later generations' tables, each in the layout without and with the
+ * list-hardening members: which one a module gets is what its EL2 image
+ * records (PKVM_API_*), whatever the kernel the hypervisor runs under.
+ */
+struct pkvm_module_ops_606 {
+	PKVM_MODULE_OPS_ANDROID15_6_6(HYP_OP_MEMBER, HYP_OPV_MEMBER, HYP_OPL_NONE)
+	u64 android_kabi_reserved[PKVM_MODULE_OPS_ANDROID15_6_6_RESERVED];
+};
+
+struct pkvm_module_ops_606_lh {
+	PKVM_MODULE_OPS_ANDROID15_6_6(HYP_OP_MEMBER, HYP_OPV_MEMBER, HYP_OPV_MEMBER)
+	u64 android_kabi_reserved[PKVM_MODULE_OPS_ANDROID15_6_6_RESERVED];
+};
+
+struct pkvm_module_ops_612 {
+	PKVM_MODULE_OPS_ANDROID16_6_12(HYP_OP_MEMBER, HYP_OPV_MEMBER, HYP_OPL_NONE)
+	u64 android_kabi_reserved[PKVM_MODULE_OPS_ANDROID16_6_12_RESERVED];
+};
+
+struct pkvm_module_ops_612_lh {
+	PKVM_MODULE_OPS_ANDROID16_6_12(HYP_OP_MEMBER, HYP_OPV_MEMBER, HYP_OPV_MEMBER)
+	u64 android_kabi_reserved[PKVM_MODULE_OPS_ANDROID16_6_12_RESERVED];
+};
+
+_Static_assert(sizeof(struct pkvm_module_ops_606) == 8 * (52 + 32) &&
+	       sizeof(struct pkvm_module_ops_606_lh) == 8 * (54 + 32),
+	       "android15-6.6: 52 (54) named members and 32 KABI slots");
+_Static_assert(sizeof(struct pkvm_module_ops_612) == 8 * (59 + 32) &&
+	       sizeof(struct pkvm_module_ops_612_lh) == 8 * (61 + 32),
+	       "android16-6.12: 59 (61) named members and 32 KABI slots");
+
+/*
+ * Every implementation, declared once from the lists (a member in two
+ * generations with one signature is one function; a signature that
+ * differs is a different impl, named in the list).
+ */
+PKVM_MODULE_OPS_ANDROID15_6_6(HYP_OP_DECLARE, HYP_OPV_DECLARE, HYP_OPV_DECLARE)
+PKVM_MODULE_OPS_ANDROID16_6_12(HYP_OP_DECLARE, HYP_OPV_DECLARE, HYP_OPV_DECLARE)
+
+/* android16-6.12's struct pkvm_module_trng_ops, as the module passes it */
+struct pkvm_module_trng_ops {
+	const void *trng_uuid;
+	int (*trng_rnd64)(u64 *entropy, int bits);
+	u64 android_kabi_reserved[2];
+};
 
 /* Hook types, as the list gives them */
 typedef bool (*hyp_bool_hook_t)(struct host_ctxt *ctxt);

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * pkvmkit: the pKVM vendor-module interface of Android's android14-6.1
- * kernels, for a stock kernel running the pkvmkit hypervisor.
+ * pkvmkit: the pKVM vendor-module interface of Android's kernels, for a
+ * stock kernel running the pkvmkit hypervisor.
  *
  * EL2 code (built with Makefile.module) gets struct pkvm_module_ops in its
  * init function; EL1 code loads it with pkvm_load_el2_module(), registers
  * EL2 handlers with pkvm_register_el2_mod_call() and calls them with
- * pkvm_el2_mod_call(). Source compatible with ACK android14-6.1; every member of
- * pkvm_module_ops is implemented (pkvmkit's docs/vendor-modules.md gives
- * each one's semantics and where they differ from ACK).
+ * pkvm_el2_mod_call(). Source compatible with one ACK generation per
+ * module, chosen at build time (PKVM_MODULE_API=android14-6.1, the
+ * default, android15-6.6 or android16-6.12: see Makefile.module); the
+ * ops table, the handler type and the call convention are that
+ * generation's. pkvmkit's docs/vendor-modules.md gives each member's
+ * semantics per generation and where they differ from ACK.
  */
 #ifndef __ARM64_KVM_PKVM_MODULE_H__
 #define __ARM64_KVM_PKVM_MODULE_H__
@@ -19,7 +22,25 @@
 #include <asm/kvm_pgtable.h>
 #include "pkvmkit_module_ops.h"
 
+#ifndef PKVM_MODULE_API
+#define PKVM_MODULE_API		PKVM_API_ANDROID14_6_1
+#endif
+#if PKVM_MODULE_API != PKVM_API_ANDROID14_6_1 && \
+    PKVM_MODULE_API != PKVM_API_ANDROID15_6_6 && \
+    PKVM_MODULE_API != PKVM_API_ANDROID16_6_12
+#error "PKVM_MODULE_API: not a generation pkvmkit knows (601, 606, 612)"
+#endif
+
+/* What this module's EL2 image and its loader record (pkvm_el2_module.api) */
+#ifdef CONFIG_LIST_HARDENED
+#define PKVM_MODULE_API_LAYOUT	(PKVM_MODULE_API | PKVM_API_LIST_HARDENED)
+#else
+#define PKVM_MODULE_API_LAYOUT	PKVM_MODULE_API
+#endif
+
 struct kvm_cpu_context;
+struct user_pt_regs;
+typedef u16 pkvm_handle_t;
 
 /* The host's registers in a handler: x0..x30 first, as user_pt_regs. */
 #ifndef cpu_reg
@@ -38,7 +59,25 @@ enum pkvm_psci_notification {
 	PKVM_PSCI_CPU_ENTRY,
 };
 
+#if PKVM_MODULE_API == PKVM_API_ANDROID14_6_1
+/* x0 is SMCCC_RET_SUCCESS when the handler runs; it writes x1..x3 */
 typedef void (*dyn_hcall_t)(struct kvm_cpu_context *);
+#else
+/* x0 still holds the function id: the handler sets it (and x1..x3) */
+typedef void (*dyn_hcall_t)(struct user_pt_regs *);
+#endif
+
+#if PKVM_MODULE_API == PKVM_API_ANDROID16_6_12
+#include <linux/uuid.h>
+
+struct pkvm_module_trng_ops {
+	const uuid_t *trng_uuid;
+	/* @bits of entropy: the words go in x3, x2, x1 */
+	int (*trng_rnd64)(u64 *entropy, int bits);
+	u64 android_kabi_reserved1;
+	u64 android_kabi_reserved2;
+};
+#endif
 
 /*
  * The members come from asm/pkvmkit_module_ops.h, the list the hypervisor
@@ -49,22 +88,52 @@ typedef void (*dyn_hcall_t)(struct kvm_cpu_context *);
 #define pkvm_op_ctxt_t	struct kvm_cpu_context
 #define pkvm_op_pte_t	kvm_pte_t
 #define pkvm_op_psci_t	enum pkvm_psci_notification
+#define pkvm_op_regs_t	struct user_pt_regs
 #define __PKVM_OP_MEMBER(ret, name, args)	ret (*name) args;
+#define __PKVM_OPV_MEMBER(ret, name, args, impl) ret (*name) args;
+#ifdef CONFIG_LIST_HARDENED
+#define __PKVM_OPL_MEMBER(ret, name, args, impl) ret (*name) args;
+#else
+#define __PKVM_OPL_MEMBER(ret, name, args, impl)
+#endif
 
 struct pkvm_module_ops {
+#if PKVM_MODULE_API == PKVM_API_ANDROID14_6_1
 	PKVM_MODULE_OPS_ANDROID14_6_1(__PKVM_OP_MEMBER)
 	u64 android_kabi_reserved[PKVM_MODULE_OPS_ANDROID14_6_1_RESERVED];
+#elif PKVM_MODULE_API == PKVM_API_ANDROID15_6_6
+	PKVM_MODULE_OPS_ANDROID15_6_6(__PKVM_OP_MEMBER, __PKVM_OPV_MEMBER,
+				      __PKVM_OPL_MEMBER)
+	u64 android_kabi_reserved[PKVM_MODULE_OPS_ANDROID15_6_6_RESERVED];
+#else
+	PKVM_MODULE_OPS_ANDROID16_6_12(__PKVM_OP_MEMBER, __PKVM_OPV_MEMBER,
+				       __PKVM_OPL_MEMBER)
+	u64 android_kabi_reserved[PKVM_MODULE_OPS_ANDROID16_6_12_RESERVED];
+#endif
 };
 
+#undef __PKVM_OPL_MEMBER
+#undef __PKVM_OPV_MEMBER
 #undef __PKVM_OP_MEMBER
+#undef pkvm_op_regs_t
 #undef pkvm_op_psci_t
 #undef pkvm_op_pte_t
 #undef pkvm_op_ctxt_t
 #undef pkvm_op_prot_t
 #undef pkvm_op_phys_t
 
+#if PKVM_MODULE_API == PKVM_API_ANDROID14_6_1
 _Static_assert(sizeof(struct pkvm_module_ops) == PKVM_MODULE_OPS_SIZE,
 	       "pkvm_module_ops: 33 members and 31 KABI slots, as android14-6.1");
+#elif defined(CONFIG_LIST_HARDENED)
+_Static_assert(sizeof(struct pkvm_module_ops) ==
+	       8 * (PKVM_MODULE_API == PKVM_API_ANDROID15_6_6 ? 54 : 61) + 8 * 32,
+	       "pkvm_module_ops: ACK's named members and 32 KABI slots");
+#else
+_Static_assert(sizeof(struct pkvm_module_ops) ==
+	       8 * (PKVM_MODULE_API == PKVM_API_ANDROID15_6_6 ? 52 : 59) + 8 * 32,
+	       "pkvm_module_ops: ACK's named members and 32 KABI slots");
+#endif
 
 #ifdef MODULE
 /*
@@ -86,6 +155,10 @@ struct pkvm_el2_module {
 	kvm_nvhe_reloc_t *relocs;
 	unsigned int nr_relocs;
 	int (*init)(const struct pkvm_module_ops *ops);
+	/* PKVM_MODULE_API_LAYOUT as the EL1 side was built */
+	unsigned int api;
+	/* ... and as the EL2 side was (pkvmkit-sections.S), to compare */
+	const unsigned int *el2_api;
 };
 
 extern char __kvm_nvhe___hypmod_text_start[], __kvm_nvhe___hypmod_text_end[];
@@ -93,6 +166,7 @@ extern char __kvm_nvhe___hypmod_bss_start[], __kvm_nvhe___hypmod_bss_end[];
 extern char __kvm_nvhe___hypmod_rodata_start[], __kvm_nvhe___hypmod_rodata_end[];
 extern char __kvm_nvhe___hypmod_data_start[], __kvm_nvhe___hypmod_data_end[];
 extern kvm_nvhe_reloc_t __kvm_nvhe___hyprel_start[], __kvm_nvhe___hyprel_end[];
+extern const unsigned int __kvm_nvhe___hypmod_api;
 
 struct module;
 int __pkvm_load_el2_module(const struct pkvm_el2_module *mod,
@@ -111,6 +185,8 @@ int __pkvm_register_el2_call(unsigned long hfn_hyp_va);
 	.relocs	= __kvm_nvhe___hyprel_start,				\
 	.nr_relocs = __kvm_nvhe___hyprel_end - __kvm_nvhe___hyprel_start, \
 	.init	= (init_fn),						\
+	.api	= PKVM_MODULE_API_LAYOUT,				\
+	.el2_api = &__kvm_nvhe___hypmod_api,				\
 })
 
 /*
@@ -155,6 +231,21 @@ static inline unsigned long __pkvm_el2_mod_base(void)
 	WARN_ON(__res.a0 != SMCCC_RET_SUCCESS);				\
 	__res.a1;							\
 })
+
+#if PKVM_MODULE_API != PKVM_API_ANDROID14_6_1
+/* The same, yielding the whole answer, x0..x3 (android15-6.6 and later) */
+#define pkvm_el2_mod_call_smccc(id, ...) ({				\
+	struct arm_smccc_res __res;					\
+	arm_smccc_1_1_hvc(KVM_HOST_SMCCC_ID(id), ##__VA_ARGS__, &__res); \
+	__res;								\
+})
+#endif
+
+/*
+ * Give the EL2 heap (hyp_alloc) @nr_pages more pages, for a module whose
+ * EL2 call failed with hyp_alloc_errno() -ENOMEM; 0 or -errno.
+ */
+int __pkvm_topup_hyp_alloc(unsigned long nr_pages);
 #endif /* MODULE */
 
 #endif /* __ARM64_KVM_PKVM_MODULE_H__ */
