@@ -126,11 +126,8 @@ struct pkvm_sglist_page {
  * host's user_pt_regs; the SMC and permission-fault hooks chain.
  */
 #define PKVM_MODULE_OPS_ANDROID15_6_6(OP, OPV, OPL)			\
-	PKVM_MODULE_OPS_COMMON_HEAD(OP)					\
-	OP(void, update_hcr_el2, (unsigned long set_mask,		\
-		unsigned long clear_mask))				\
-	OP(void, update_hfgwtr_el2, (unsigned long set_mask,		\
-		unsigned long clear_mask))				\
+	PKVM_MODULE_OPS_COMMON_FIRST(OP)				\
+	PKVM_MODULE_OPS_COMMON_EARLY(OP)				\
 	OPV(int, register_host_perm_fault_handler,			\
 		(int (*cb)(pkvm_op_regs_t *regs, u64 esr, u64 addr)),	\
 		hyp_op_add_host_perm_fault_handler)			\
@@ -194,27 +191,10 @@ struct pkvm_sglist_page {
  * inserted mid-struct: not compatible with android15-6.6.
  */
 #define PKVM_MODULE_OPS_ANDROID16_6_12(OP, OPV, OPL)			\
-	OP(int, create_private_mapping, (pkvm_op_phys_t phys, size_t size,	\
-		pkvm_op_prot_t prot, unsigned long *haddr))		\
-	OP(void *, alloc_module_va, (u64 nr_pages))			\
-	OP(int, map_module_page, (u64 pfn, void *va, pkvm_op_prot_t prot,	\
-		bool is_protected))					\
-	OP(int, register_serial_driver, (void (*hyp_putc_cb)(char)))	\
-	OP(void, putc, (char c))					\
-	OP(void, puts, (const char *str))				\
-	OP(void, putx64, (u64 num))					\
-	OP(void *, fixmap_map, (pkvm_op_phys_t phys))			\
-	OP(void, fixmap_unmap, (void))					\
+	PKVM_MODULE_OPS_COMMON_FIRST(OP)				\
 	OP(void *, fixblock_map, (pkvm_op_phys_t phys))			\
 	OP(void, fixblock_unmap, (void))				\
-	OP(void *, linear_map_early, (pkvm_op_phys_t phys, size_t size,	\
-		pkvm_op_prot_t prot))					\
-	OP(void, linear_unmap_early, (void *addr, size_t size))	\
-	OP(void, flush_dcache_to_poc, (void *addr, size_t size))	\
-	OP(void, update_hcr_el2, (unsigned long set_mask,		\
-		unsigned long clear_mask))				\
-	OP(void, update_hfgwtr_el2, (unsigned long set_mask,		\
-		unsigned long clear_mask))				\
+	PKVM_MODULE_OPS_COMMON_EARLY(OP)				\
 	OPV(int, register_host_perm_fault_handler,			\
 		(int (*cb)(pkvm_op_regs_t *regs, u64 esr, u64 addr)),	\
 		hyp_op_add_host_perm_fault_handler)			\
@@ -278,8 +258,8 @@ struct pkvm_sglist_page {
 
 #define PKVM_MODULE_OPS_ANDROID16_6_12_RESERVED	28
 
-/* android15-6.6's first 12 members (6.12 inserts fixblock_* among them) */
-#define PKVM_MODULE_OPS_COMMON_HEAD(OP)					\
+/* The first 9 members of android15-6.6 and later (6.12 adds fixblock_* after) */
+#define PKVM_MODULE_OPS_COMMON_FIRST(OP)				\
 	OP(int, create_private_mapping, (pkvm_op_phys_t phys, size_t size,	\
 		pkvm_op_prot_t prot, unsigned long *haddr))		\
 	OP(void *, alloc_module_va, (u64 nr_pages))			\
@@ -290,11 +270,18 @@ struct pkvm_sglist_page {
 	OP(void, puts, (const char *str))				\
 	OP(void, putx64, (u64 num))					\
 	OP(void *, fixmap_map, (pkvm_op_phys_t phys))			\
-	OP(void, fixmap_unmap, (void))					\
+	OP(void, fixmap_unmap, (void))
+
+/* linear_map_early .. update_hfgwtr_el2, the same from 6.6 on */
+#define PKVM_MODULE_OPS_COMMON_EARLY(OP)				\
 	OP(void *, linear_map_early, (pkvm_op_phys_t phys, size_t size,	\
 		pkvm_op_prot_t prot))					\
 	OP(void, linear_unmap_early, (void *addr, size_t size))	\
-	OP(void, flush_dcache_to_poc, (void *addr, size_t size))
+	OP(void, flush_dcache_to_poc, (void *addr, size_t size))	\
+	OP(void, update_hcr_el2, (unsigned long set_mask,		\
+		unsigned long clear_mask))				\
+	OP(void, update_hfgwtr_el2, (unsigned long set_mask,		\
+		unsigned long clear_mask))
 
 /* Single-slot hooks, as in 6.1 but given the host's user_pt_regs */
 #define PKVM_MODULE_OPS_COMMON_NOTIFIERS(OP)				\
