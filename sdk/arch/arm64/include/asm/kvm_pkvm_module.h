@@ -19,6 +19,7 @@
 #include <linux/arm-smccc.h>
 #include <linux/bug.h>
 #include <linux/types.h>
+#include <linux/version.h>
 #include <asm/kvm_pgtable.h>
 #include "pkvmkit_module_ops.h"
 
@@ -40,7 +41,15 @@
 
 struct kvm_cpu_context;
 struct user_pt_regs;
-typedef u16 pkvm_handle_t;
+/*
+ * A VM's handle in the guest-facing members, as ACK types it. Later
+ * kernels declare it in asm/kvm_host.h (6.12 does, and its
+ * asm/kvm_pgtable.h pulls that in); 6.1 does not. Only those two kernels
+ * are supported: the version test between them is not pinned closer.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+typedef unsigned int pkvm_handle_t;
+#endif
 
 /* The host's registers in a handler: x0..x30 first, as user_pt_regs. */
 #ifndef cpu_reg
