@@ -290,12 +290,18 @@ static int check_api(const struct pkvm_el2_module *m, struct module *this)
 		       this->name, el2);
 		return -EINVAL;
 	}
-	if (m->api != el2) {
-		pr_err("%s: EL1 code built for %s%s, EL2 code for %s%s: rebuild both with one PKVM_MODULE_API\n",
+	if (PKVM_API_GENERATION(m->api) != PKVM_API_GENERATION(el2)) {
+		pr_err("%s: EL1 code built for %s, EL2 code for %s: rebuild both with one PKVM_MODULE_API\n",
 		       this->name, api_name(m->api) ?: "an unknown generation",
-		       m->api & PKVM_API_LIST_HARDENED ? " (list hardening)" : "",
-		       api_name(el2),
-		       el2 & PKVM_API_LIST_HARDENED ? " (list hardening)" : "");
+		       api_name(el2));
+		return -EINVAL;
+	}
+	/* one generation, two kernel configurations (CONFIG_LIST_HARDENED) */
+	if (m->api != el2) {
+		pr_err("%s: EL1 code built %s the list-hardening members, EL2 code %s: rebuild both against this kernel's headers\n",
+		       this->name,
+		       m->api & PKVM_API_LIST_HARDENED ? "with" : "without",
+		       el2 & PKVM_API_LIST_HARDENED ? "with" : "without");
 		return -EINVAL;
 	}
 	return 0;
