@@ -220,6 +220,7 @@ static int layout_show(struct seq_file *m, void *v)
 		{ "image", &pk.image }, { "params", &pk.params },
 		{ "stacks", &pk.stacks }, { "pool", &pk.pool },
 		{ "page_array", &pk.page_array }, { "log", &pk.log },
+		{ "trace", &pk.trace },
 	};
 	int i;
 

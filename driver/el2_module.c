@@ -330,6 +330,25 @@ static u64 section_layout(const struct el2_section *s, int nr_sec,
 	return x2;
 }
 
+/* HC_INIT_MODULE: run init at EL2, its hyp events registered first. */
+static struct arm_smccc_res init_module_at_el2(const struct pkvm_el2_module *m,
+					       unsigned long start,
+					       unsigned long hyp_va,
+					       unsigned long init, u64 layout)
+{
+	unsigned long ids = (unsigned long)m->event_ids.start;
+	unsigned long ids_end = (unsigned long)m->event_ids.end;
+	struct arm_smccc_res res;
+
+	if (ids == ids_end)
+		ids = ids_end = 0;
+	else
+		ids = hyp_va + (ids - start), ids_end = hyp_va + (ids_end - start);
+	arm_smccc_1_1_hvc(HC_ID(HC_INIT_MODULE), hyp_va + (init - start),
+			  layout, ids, ids_end, &res);
+	return res;
+}
+
 static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 		       unsigned long *token)
 {
@@ -337,8 +356,8 @@ static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 	unsigned long start, end, hyp_va, init = (unsigned long)m->init;
 	struct arm_smccc_res res;
 	struct mapped *pages;
-	unsigned int nr = 0;
-	int nr_sec, ret;
+	unsigned int nr = 0, events_end;
+	int nr_sec, ret, events;
 
 	nr_sec = collect_sections(m, this, s);
 	if (nr_sec < 0)
@@ -368,6 +387,12 @@ static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 			       GFP_KERNEL);
 	if (!pages)
 		return -ENOMEM;
+	/* its hyp events' ids, while their names are still kernel pointers */
+	events = pk_trace_bind_module(m, this->name, &events_end);
+	if (events < 0) {
+		kvfree(pages);
+		return events;
+	}
 	ret = apply_relocs(m, start, hyp_va);
 	if (!ret)
 		ret = map_pages(s, nr_sec, start, hyp_va, pages, &nr);
@@ -382,8 +407,8 @@ static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 	}
 	/* from here a panic in its EL2 code names the module's functions */
 	pk_el2_range_add(this->name, hyp_va, end - start, start);
-	res = pk_hvc(HC_ID(HC_INIT_MODULE), hyp_va + (init - start),
-		     section_layout(s, nr_sec, start), 0);
+	res = init_module_at_el2(m, start, hyp_va, init,
+				 section_layout(s, nr_sec, start));
 	ret = res.a0 ? -EPERM : (int)res.a1;
 	if (ret) {
 		pr_err("%s: failed to init EL2 module: %d\n", this->name, ret);
@@ -404,6 +429,7 @@ undo:
 	/* the pages go back to the host; the VA range stays reserved */
 	unmap_pages(pages, nr);
 	kvfree(pages);
+	pk_trace_unbind_module(events, events_end);
 	return ret;
 }
 

@@ -71,6 +71,7 @@ int pk_install(void)
 	pk_clean_to_poc(&pk.pool);
 	pk_clean_to_poc(&pk.page_array);
 	pk_clean_to_poc(&pk.log);
+	pk_clean_to_poc(&pk.trace);
 
 	cpus_read_lock();
 	first = get_cpu();

@@ -99,6 +99,7 @@ static int __init pkvmkit_init(void)
 		pk_mark_insecure("install incomplete");
 		return 0;
 	}
+	pk_trace_init();
 	ret = register_module_notifier(&live_nb);
 	if (ret) {
 		pr_err("cannot watch for module init to finish: %d: not deprivileging\n",

@@ -12,6 +12,7 @@
 #include <linux/string.h>
 #include <pkvmkit/ownership.h>
 #include "hyp-syms.h"
+#include "../sdk/arch/arm64/include/asm/pkvmkit_hyptrace.h"
 
 extern const char pkvmkit_hyp_blob_start[], pkvmkit_hyp_blob_end[];
 
@@ -147,7 +148,9 @@ int pk_alloc_memory(void)
 	      alloc_region(&pk.pool, (size_t)pool_pages * PAGE_SIZE, "page pool") ?:
 	      alloc_region(&pk.page_array, ram_meta_bytes(hp),
 			   "page-ownership array") ?:
-	      alloc_region(&pk.log, LOG_PAGES * PAGE_SIZE, "log");
+	      alloc_region(&pk.log, LOG_PAGES * PAGE_SIZE, "log") ?:
+	      alloc_region(&pk.trace, (size_t)pk.nr_slots * HYP_TRACE_CPU_PAGES *
+			   PAGE_SIZE, "hyp-trace rings");
 	if (ret)
 		return ret;
 	load_image();
@@ -160,6 +163,8 @@ int pk_alloc_memory(void)
 	hp->vmemmap_size = pk.page_array.size;
 	hp->log_pa = pk.log.pa;
 	hp->log_size = pk.log.size;
+	hp->trace_pa = pk.trace.pa;
+	hp->trace_size = pk.trace.size;
 	hp->host_panic_entry = (u64)pk_hyp_panic_entry;
 	hp->kern_page_offset = PAGE_OFFSET;
 	hp->kern_phys_offset = memstart_addr;
@@ -176,6 +181,7 @@ int pk_alloc_memory(void)
 /* Only before install: afterwards the memory belongs to the hypervisor. */
 void pk_free_memory(void)
 {
+	free_region(&pk.trace);
 	free_region(&pk.log);
 	free_region(&pk.page_array);
 	free_region(&pk.pool);

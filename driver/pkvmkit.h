@@ -25,6 +25,7 @@ struct pk_state {
 	struct pk_region pool;		/* EL2 stage-1 tables + free pool */
 	struct pk_region page_array;	/* struct hyp_page[] */
 	struct pk_region log;
+	struct pk_region trace;		/* hyp-trace rings, read-only after install */
 	struct hyp_params *hp;		/* in params */
 	struct hyp_cpu_boot *cpu_boot;	/* in params, after hp */
 	unsigned int nr_slots;
@@ -74,6 +75,23 @@ int pk_sysfs_init(void);
 const char *pk_page_state_name(int state);
 void pk_debugfs_init(void);
 void pk_print_hyp_log(const char *level);
+
+/* hyp_trace.c, hyp_events.c, tracefs.c */
+struct pkvm_el2_module;
+struct hyp_event;
+struct dentry;
+struct file_operations;
+void pk_trace_init(void);
+int pk_trace_bind_module(const struct pkvm_el2_module *m, const char *name,
+			 unsigned int *end);
+void pk_trace_unbind_module(unsigned int first, unsigned int end);
+struct hyp_event *const *pk_core_hyp_events(void);
+int pk_tracefs_init(void);
+struct dentry *pk_tracefs_dir(const char *name, struct dentry *parent);
+struct dentry *pk_tracefs_file(const char *name, umode_t mode,
+			       struct dentry *parent, void *data,
+			       const struct file_operations *fops);
+void pk_tracefs_remove(struct dentry *d);
 
 /* el2_module.c */
 unsigned long pk_el2_module_pfn(unsigned int i);

@@ -95,6 +95,10 @@ __host_trap_entry:
 	sub	x1, x2, x1
 	cmp	x1, #HC_MAX_DYNAMIC
 	b.hs	__host_trap_slow
+	/* host_hcall events on: C traces the call (hyp/hcall.c) */
+	adrp	x3, hyp_trace_hcall_on
+	ldr	w3, [x3, :lo12:hyp_trace_hcall_on]
+	cbnz	w3, __host_trap_slow
 	adrp	x3, dyn_hcalls		/* page aligned */
 	add	x3, x3, x1, lsl #HC_DYN_ENTRY_SHIFT
 	ldp	x3, x4, [x3]

@@ -9,6 +9,7 @@
 #include <hyp/hyp.h>
 #include <hyp/spinlock.h>
 #include <hyp/sysreg.h>
+#include <hyp/trace.h>
 
 typedef void (*hcall_t)(struct host_ctxt *ctxt);
 
@@ -116,7 +117,8 @@ static void handle_unmap_module_page(struct host_ctxt *ctxt)
 
 static void handle_init_module(struct host_ctxt *ctxt)
 {
-	ctxt->regs[1] = hyp_init_module(ctxt->regs[1], ctxt->regs[2]);
+	ctxt->regs[1] = hyp_init_module(ctxt->regs[1], ctxt->regs[2],
+					ctxt->regs[3], ctxt->regs[4]);
 }
 
 static void handle_register_hcall(struct host_ctxt *ctxt)
@@ -156,6 +158,11 @@ static void handle_heap_stats(struct host_ctxt *ctxt)
 	hyp_heap_stats(&ctxt->regs[1], &ctxt->regs[2], &ctxt->regs[3]);
 }
 
+static void handle_trace_event(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_trace_enable_event(ctxt->regs[1], ctxt->regs[2]);
+}
+
 struct hcall {
 	hcall_t fn;
 	bool setup;	/* only before deprivilege */
@@ -185,6 +192,7 @@ static const struct hcall host_hcalls[HC_NR_STATIC] = {
 	[HC_HOOK_INFO]		= { handle_hook_info },
 	[HC_HEAP_TOPUP]		= { handle_heap_topup },
 	[HC_HEAP_STATS]		= { handle_heap_stats },
+	[HC_TRACE_EVENT]	= { handle_trace_event },
 };
 
 /* Set-up calls, and finalize itself, only until the host is deprivileged. */
@@ -200,19 +208,10 @@ static void run_setup_hcall(hcall_t fn, struct host_ctxt *ctxt)
 	hyp_spin_unlock(&setup_lock);
 }
 
-void handle_host_hcall(struct host_ctxt *ctxt)
+static void dispatch_host_hcall(struct host_ctxt *ctxt)
 {
 	hcall_t fn;
 	u64 nr;
-
-	/* the init stub hands over the CPU's first HVC (see init.S) */
-	if (!this_cpu()->installed) {
-		if (ctxt->regs[0] == HYP_INIT_MAGIC)
-			hyp_cpu_init(ctxt);
-		else	/* its set-up failed: nothing here is initialised */
-			ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
-		return;
-	}
 
 	if (hyp_psci_relay(ctxt))
 		return;
@@ -237,4 +236,21 @@ void handle_host_hcall(struct host_ctxt *ctxt)
 	}
 	ctxt->regs[0] = SMCCC_RET_SUCCESS;
 	fn(ctxt);
+}
+
+void handle_host_hcall(struct host_ctxt *ctxt)
+{
+	u64 id = ctxt->regs[0];
+
+	/* the init stub hands over the CPU's first HVC (see init.S) */
+	if (!this_cpu()->installed) {
+		if (id == HYP_INIT_MAGIC)
+			hyp_cpu_init(ctxt);
+		else	/* its set-up failed: nothing here is initialised */
+			ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
+		return;
+	}
+	trace_host_hcall(id, ctxt->regs[1]);
+	dispatch_host_hcall(ctxt);
+	trace_host_hcall_ret(id, ctxt->regs[0], ctxt->regs[1]);
 }

@@ -20,6 +20,7 @@
 #include <hyp/module_ops.h>
 #include <hyp/spinlock.h>
 #include <hyp/sysreg.h>
+#include <hyp/trace.h>
 
 static hyp_spinlock_t mem_lock;
 static struct page_pool pool;
@@ -133,12 +134,15 @@ static void compute_host_vtcr(void)
 		    (parange << VTCR_PS_SHIFT);
 }
 
-static int donate_and_share_log(const struct hyp_params *p)
+/* The log and the trace rings: the hypervisor's, read-only to the host. */
+static int donate_and_share_ro(u64 pa, u64 size)
 {
-	u64 pfn = p->log_pa >> PKVMKIT_PAGE_SHIFT;
-	u64 nr = p->log_size >> PKVMKIT_PAGE_SHIFT;
+	u64 pfn = pa >> PKVMKIT_PAGE_SHIFT;
+	u64 nr = size >> PKVMKIT_PAGE_SHIFT;
 	int ret;
 
+	if (pa % PKVMKIT_PAGE_SIZE || size % PKVMKIT_PAGE_SIZE)
+		return -EINVAL;
 	ret = own_host_donate_hyp(&own, pfn, nr, false);
 	if (!ret)
 		ret = own_hyp_share_host(&own, pfn, nr);
@@ -193,12 +197,18 @@ int hyp_mem_init(const struct hyp_params *p)
 		ret = own_mark_hyp_boot(&own, p->boot[i].pa >> PKVMKIT_PAGE_SHIFT,
 					p->boot[i].size >> PKVMKIT_PAGE_SHIFT);
 	if (!ret)
-		ret = donate_and_share_log(p);
+		ret = donate_and_share_ro(p->log_pa, p->log_size);
+	if (!ret && p->trace_size != p->nr_slots * HYP_TRACE_CPU_PAGES *
+				     PKVMKIT_PAGE_SIZE)
+		ret = -EINVAL;
+	if (!ret)
+		ret = donate_and_share_ro(p->trace_pa, p->trace_size);
 	if (!ret)
 		ret = pin_fixmap_table(p);
 	if (ret)
 		return ret;
 	hyp_log_init(p->log_pa, p->log_size);
+	hyp_trace_init(p->trace_pa, p->nr_slots);
 	compute_host_vtcr();
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include <hyp/module_ops.h>
 #include <hyp/spinlock.h>
 #include <hyp/sysreg.h>
+#include <hyp/trace.h>
 
 #define MAX_MODULE_RANGES	64
 #define MAX_INIT_HOOKS		32
@@ -228,7 +229,7 @@ static void withdraw_hooks_locked(void)
  * reads it in x1 at this function's entry (scripts/pkvmkit-gdb.py); the
  * hypervisor itself has no use for it.
  */
-int hyp_init_module(u64 init_va, u64 sections)
+int hyp_init_module(u64 init_va, u64 sections, u64 ids_start, u64 ids_end)
 {
 	int (*init)(const struct pkvm_module_ops *ops);
 	s32 module;
@@ -245,6 +246,14 @@ int hyp_init_module(u64 init_va, u64 sections)
 	(void)sections;
 	if (module == NO_MODULE)
 		return -EINVAL;
+	/* its events, so that its init may already trace (and must own them) */
+	ret = hyp_trace_register_ids(ids_start, ids_end);
+	if (ret) {
+		hyp_spin_lock(&module_lock);
+		running = NO_MODULE;
+		hyp_spin_unlock(&module_lock);
+		return ret;
+	}
 	/* the host wrote the code through its own mapping */
 	asm volatile("ic ialluis" ::: "memory");
 	dsb(ish);

@@ -2,13 +2,17 @@
 # scripts/install-sdk.sh - lay pkvmkit's vendor-module SDK over the prepared
 # kernel headers (.deps/current/kdir), so that a pKVM vendor module laid out
 # as Android documents it builds unchanged with `make -C $KDIR M=$PWD`:
-#   srctree/arch/arm64/include/asm/kvm_pkvm_module.h    the module API
-#   srctree/arch/arm64/include/asm/pkvmkit_module_ops.h its ops member list
-#   srctree/arch/arm64/kvm/hyp/nvhe/Makefile.module       EL2 build steps
-#   srctree/arch/arm64/kvm/hyp/nvhe/pkvmkit-module.lds.S  EL2 partial link
-#   srctree/arch/arm64/kvm/hyp/nvhe/pkvmkit-sections.S    (its flagged inputs)
+#   srctree/arch/...          every file of sdk/arch/, at its path there:
+#     arch/arm64/include/asm/kvm_pkvm_module.h    the module API
+#     arch/arm64/include/asm/pkvmkit_module_ops.h its ops member list
+#     arch/arm64/include/asm/kvm_define_hypevents.h, kvm_hypevents_defs.h,
+#       pkvmkit_hyptrace.h                          hyp tracing (EL1 side, ABI)
+#     arch/arm64/kvm/hyp/include/nvhe/...         EL2 headers (hyp tracing)
+#     arch/arm64/kvm/hyp/nvhe/Makefile.module       EL2 build steps
+#     arch/arm64/kvm/hyp/nvhe/pkvmkit-module.lds.S  EL2 partial link
+#     arch/arm64/kvm/hyp/nvhe/pkvmkit-sections.S    (its flagged inputs)
+#     arch/arm64/kvm/hyp/nvhe/pkvmkit-api.mk        PKVM_MODULE_API=
 #   srctree/arch/arm64/kvm/hyp/nvhe/pkvmkit-gen-hyprel    (host binary)
-#   srctree/arch/arm64/kvm/hyp/nvhe/pkvmkit-api.mk        PKVM_MODULE_API=
 #   srctree/arch/arm64/Makefile   + one line including pkvmkit-api.mk
 #   objtree/Module.symvers   + the driver's exports, for modpost
 # srctree is the -common tree the arm64 headers include. Idempotent.
@@ -33,13 +37,9 @@ SRCTREE=$(readlink -f "$KDIR/../$common")
 install_if_changed() { # SRC DEST
 	cmp -s "$1" "$2" || install -D -m 644 "$1" "$2"
 }
-for f in kvm_pkvm_module.h pkvmkit_module_ops.h; do
-	install_if_changed "$ROOT/sdk/arch/arm64/include/asm/$f" \
-		"$SRCTREE/arch/arm64/include/asm/$f"
-done
-for f in Makefile.module pkvmkit-module.lds.S pkvmkit-sections.S pkvmkit-api.mk; do
-	install_if_changed "$ROOT/sdk/arch/arm64/kvm/hyp/nvhe/$f" \
-		"$SRCTREE/arch/arm64/kvm/hyp/nvhe/$f"
+# Every file of sdk/arch, at the same path in the -common tree.
+(cd "$ROOT/sdk" && find arch -type f) | while read -r f; do
+	install_if_changed "$ROOT/sdk/$f" "$SRCTREE/$f"
 done
 # The generation must reach the module's EL1 objects too, which no file
 # of the module's own includes: the arch Makefile, read by every build of

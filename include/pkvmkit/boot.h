@@ -68,6 +68,8 @@ struct hyp_params {
 	u64 vmemmap_size;
 	u64 log_pa;			/* log ring, shared read-only with the host */
 	u64 log_size;
+	u64 trace_pa;			/* hyp-trace rings, shared read-only too: */
+	u64 trace_size;			/* HYP_TRACE_CPU_PAGES pages a CPU slot */
 	u64 nr_ram;
 	struct hyp_region ram[HYP_MAX_REGIONS];
 	u64 nr_boot;			/* hypervisor-owned from the start */

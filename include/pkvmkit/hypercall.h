@@ -47,7 +47,7 @@
 	X(HC_ALLOC_MODULE_VA,	 2, setup)	/* x1 = pages, x2..x3 = name, x4 = PKVM_API_* -> x1 = hyp VA or 0 */ \
 	X(HC_MAP_MODULE_PAGE,	 3, setup)	/* x1 = pfn, x2 = hyp VA, x3 = prot -> x1 */ \
 	X(HC_UNMAP_MODULE_PAGE,	 4, setup)	/* x1 = pfn, x2 = hyp VA -> x1 */ \
-	X(HC_INIT_MODULE,	 5, setup)	/* x1 = hyp VA of init, x2 = HC_SECTIONS -> x1 = its result */ \
+	X(HC_INIT_MODULE,	 5, setup)	/* x1 = hyp VA of init, x2 = HC_SECTIONS, x3..x4 = its hyp_event_ids -> x1 = its result */ \
 	X(HC_REGISTER_HCALL,	 6, setup)	/* x1 = hyp VA of handler -> x1 = id / -errno */ \
 	X(HC_TEST_PANIC,	 7, setup)	/* x1 = HC_PING_MAGIC: panic the hypervisor */ \
 	X(HC_PROT_FINALIZE,	 8, once)	/* deprivilege the host (one way) */ \
@@ -66,7 +66,8 @@
 	X(HC_SECURITY_STATE,	20, always)	/* -> x1 = 1 if protected VMs may run */ \
 	X(HC_HOOK_INFO,		21, always)	/* x1 = HC_HOOK_* -> x1 = handler's hyp VA, 0: none */ \
 	X(HC_HEAP_TOPUP,	22, always)	/* x1 = pfn: a page for the EL2 heap, for good -> x1 = 0 / -errno */ \
-	X(HC_HEAP_STATS,	23, always)	/* -> x1 = heap pages, x2 = donated unused, x3 = bytes in use */
+	X(HC_HEAP_STATS,	23, always)	/* -> x1 = heap pages, x2 = donated unused, x3 = bytes in use */ \
+	X(HC_TRACE_EVENT,	24, always)	/* x1 = hyp event id, x2 = 1 on / 0 off -> x1 = 0 / -errno */
 
 #define PKVMKIT_HC_ENUM(name, n, when)	name = n,
 

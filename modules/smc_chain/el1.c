@@ -8,6 +8,10 @@
 #include <linux/module.h>
 #include <asm/kvm_pkvm_module.h>
 
+/* the host side of its hyp events (hyp/events.h) */
+#define HYP_EVENT_FILE SMC_CHAIN_EVENTS
+#include <asm/kvm_define_hypevents.h>
+
 int __kvm_nvhe_smc_chain_init(const struct pkvm_module_ops *ops);
 void __kvm_nvhe_smc_chain_stats(struct user_pt_regs *regs);
 void __kvm_nvhe_smc_chain_limits(struct user_pt_regs *regs);

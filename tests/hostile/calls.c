@@ -17,6 +17,7 @@
 #include <linux/mm.h>
 #include <linux/smp.h>
 #include <asm/cputype.h>
+#include "../../sdk/arch/arm64/include/asm/pkvmkit_hyptrace.h"
 
 /* ---- randomness --------------------------------------------------------- */
 
@@ -616,6 +617,33 @@ static void fz_check_heap_topup(const struct fz_call *c,
 		fz_violation(FZ_V_HEAP_TOPUP, c, "must fail");
 }
 
+/* The hypervisor's own hyp events, counted from their list. */
+#define HYP_EVENT(name, proto, fields, assign, printk)	char name
+#define HYP_EVENT_MULTI_READ
+struct fz_core_events {
+#include <pkvmkit/hyp_events.h>
+};
+#undef HYP_EVENT_MULTI_READ
+#undef HYP_EVENT
+
+/*
+ * With no module loaded, the only hyp events are the hypervisor's own
+ * (ids 1.., pkvmkit/hyp_events.h): those switch, other ids do not exist,
+ * and anything but 0/1 or an id out of range is invalid.
+ */
+static void fz_check_trace_event(const struct fz_call *c)
+{
+	long ret = c->r[1], want;
+
+	if (c->x[2] > 1 || c->x[1] == HYP_EVENT_ID_NONE ||
+	    c->x[1] > HYP_EVENT_ID_MAX)
+		want = -EINVAL;
+	else
+		want = c->x[1] <= sizeof(struct fz_core_events) ? 0 : -ENOENT;
+	if (ret != want)
+		fz_violation(FZ_V_TRACE_EVENT, c, "wrong answer");
+}
+
 /* An answer to a static, always-available call (x0 already SUCCESS). */
 static void fz_check_static(struct fz_thread *t, const struct fz_call *c,
 			    unsigned int n, const struct fz_xfer *x)
@@ -652,6 +680,9 @@ static void fz_check_static(struct fz_thread *t, const struct fz_call *c,
 		break;
 	case HC_HEAP_TOPUP:
 		fz_check_heap_topup(c, x);
+		break;
+	case HC_TRACE_EVENT:
+		fz_check_trace_event(c);
 		break;
 	case HC_SECURITY_STATE:
 		if (c->r[1] != fz_env.secure)
@@ -729,6 +760,12 @@ static void fz_shape_args(struct fz_thread *t, struct fz_call *c,
 	case HC_STATE_COUNT:
 		if (fz_chance(t, 70))
 			c->x[1] = fz_below(t, PAGE_STATE_COUNT + 2);
+		return;
+	case HC_TRACE_EVENT:	/* mostly ids near the real ones, 0/1 */
+		if (fz_chance(t, 70)) {
+			c->x[1] = fz_below(t, 8);
+			c->x[2] = fz_below(t, 3);
+		}
 		return;
 	default:
 		return;

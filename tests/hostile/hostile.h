@@ -145,6 +145,7 @@ extern struct fz_env fz_env;
 	X(STATE_COUNT,		"state-count")				\
 	X(PVM_CREATE,		"pvm-create-result")			\
 	X(HEAP_TOPUP,		"heap-topup-result")			\
+	X(TRACE_EVENT,		"trace-event-result")			\
 	X(SECURITY,		"security-state")			\
 	X(HOOK_INFO,		"hook-without-module")			\
 	X(PSCI_VERSION,		"psci-version")				\

@@ -156,6 +156,7 @@ NOT_SUPPORTED=0xffffffffffffffff
 R_EPERM=0xffffffffffffffff
 R_EBUSY=0xfffffffffffffff0
 R_EINVAL=0xffffffffffffffea
+R_ENOENT=0xfffffffffffffffe
 # enum page_state
 ST_HOST_OWNED=0x0
 ST_HOST_SHARED=0x1

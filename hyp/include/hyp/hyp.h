@@ -75,7 +75,7 @@ int hyp_pvm_create(u64 pfn);
 u64 hyp_alloc_module_va(u64 nr_pages, u64 name_lo, u64 name_hi, u64 api);
 int hyp_map_module_page(u64 pfn, u64 va, u64 kvm_prot);
 int hyp_unmap_module_page(u64 pfn, u64 va);
-int hyp_init_module(u64 init_va, u64 sections);
+int hyp_init_module(u64 init_va, u64 sections, u64 ids_start, u64 ids_end);
 int hyp_register_hcall(u64 hfn_va);
 void handle_dynamic_hcall(struct host_ctxt *ctxt, u64 nr);
 int hyp_module_set_hook(enum pkvmkit_hook kind, void **slot, void *fn);

@@ -12,8 +12,16 @@
  *
  * fill_chain (set by EL1 before loading): register dummy handlers until
  * the hypervisor refuses one, to see the chain's limit.
+ *
+ * Each SMC the first filter denies is a hyp trace event, smc_chain_denied
+ * (events.h), which the host enables under /sys/kernel/tracing/hyp/.
  */
 #include <asm/kvm_pkvm_module.h>
+
+#include "events.h"
+/* the Makefile passes events.h's absolute path: an out-of-tree module */
+#define HYP_EVENT_FILE SMC_CHAIN_EVENTS
+#include <define_events.h>
 
 #define SMC_CHAIN_DENIED	0x82000f10	/* SiP calls nothing else uses */
 #define SMC_CHAIN_ANSWERED	0x82000f11
@@ -26,6 +34,19 @@ static u64 order_log;	/* a nibble per handler run: 1 deny, 2 answer */
 static u64 nr_denied, nr_answered;
 static int nr_filled, fill_err;
 
+extern char __hyp_event_ids_start[], __hyp_event_ids_end[];
+
+/* What trace_smc_chain_denied() writes with, as 6.6 modules provide it. */
+void *tracing_reserve_entry(unsigned long length)
+{
+	return pkvm_ops->tracing_reserve_entry(length);
+}
+
+void tracing_commit_entry(void)
+{
+	pkvm_ops->tracing_commit_entry();
+}
+
 static void note_run(u64 who)
 {
 	order_log = order_log << 4 | who;
@@ -36,6 +57,7 @@ static bool deny_one_call(struct user_pt_regs *regs)
 	note_run(1);
 	if (regs->regs[0] != SMC_CHAIN_DENIED)
 		return false;
+	trace_smc_chain_denied(regs->regs[0], regs->regs[1]);
 	nr_denied++;
 	regs->regs[0] = SMCCC_RET_NOT_SUPPORTED;
 	return true;
@@ -87,6 +109,10 @@ int smc_chain_init(const struct pkvm_module_ops *ops)
 	int ret;
 
 	pkvm_ops = ops;
+	ret = ops->register_hyp_event_ids((unsigned long)__hyp_event_ids_start,
+					  (unsigned long)__hyp_event_ids_end);
+	if (ret)
+		return ret;
 	ret = ops->register_host_smc_handler(deny_one_call);
 	if (!ret)
 		ret = ops->register_host_smc_handler(answer_one_call);

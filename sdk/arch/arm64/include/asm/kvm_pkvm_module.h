@@ -168,6 +168,9 @@ struct pkvm_el2_module {
 	unsigned int api;
 	/* ... and as the EL2 side was (pkvmkit-sections.S), to compare */
 	const unsigned int *el2_api;
+	/* the EL2 events' ids (in .hyp.data), and their host side */
+	struct pkvm_module_section event_ids;
+	struct hyp_event *const *hyp_events;
 };
 
 extern char __kvm_nvhe___hypmod_text_start[], __kvm_nvhe___hypmod_text_end[];
@@ -176,6 +179,16 @@ extern char __kvm_nvhe___hypmod_rodata_start[], __kvm_nvhe___hypmod_rodata_end[]
 extern char __kvm_nvhe___hypmod_data_start[], __kvm_nvhe___hypmod_data_end[];
 extern kvm_nvhe_reloc_t __kvm_nvhe___hyprel_start[], __kvm_nvhe___hyprel_end[];
 extern const unsigned int __kvm_nvhe___hypmod_api;
+extern char __kvm_nvhe___hyp_event_ids_start[], __kvm_nvhe___hyp_event_ids_end[];
+
+/*
+ * The host side of the module's hyp events: asm/kvm_define_hypevents.h,
+ * included before pkvm_load_el2_module() is called, defines the table.
+ */
+struct hyp_event;
+#ifndef __pkvm_module_hyp_events
+#define __pkvm_module_hyp_events	NULL
+#endif
 
 struct module;
 int __pkvm_load_el2_module(const struct pkvm_el2_module *mod,
@@ -196,6 +209,9 @@ int __pkvm_register_el2_call(unsigned long hfn_hyp_va);
 	.init	= (init_fn),						\
 	.api	= PKVM_MODULE_API_LAYOUT,				\
 	.el2_api = &__kvm_nvhe___hypmod_api,				\
+	.event_ids = { __kvm_nvhe___hyp_event_ids_start,		\
+		       __kvm_nvhe___hyp_event_ids_end },		\
+	.hyp_events = __pkvm_module_hyp_events,				\
 })
 
 /*

@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* pkvmkit: the android16-6.12 spelling, <nvhe/trace.h> */
+#include "trace/trace.h"
