@@ -11,6 +11,9 @@
 # Then, in a boot of its own (1 GiB), the round trip of a vendor-module
 # call whose handler writes x1, net of the same loop without the hvc,
 # beside the floor of the same path, and host SMCs (modules/pkvm_bench);
+# the same call for an android15-6.6 handler, with and without a disabled
+# hyp trace point, and hyp_alloc(64) + hyp_free at EL2
+# (modules/pkvm_bench_66);
 # and in a boot with modules/smc_filter and modules/page_guard loaded
 # first, the same SMCs through the filter (denied, passed) and a host
 # write to a page_guard page, skipped by the module.
@@ -93,7 +96,8 @@ call_boot() {	# LOG APPEND: boot the call initramfs, print its BENCH call lines
 }
 figure() { grep -F " $2" <<<"$1" | head -1 | cut -d' ' -f1; }
 
-plain=$(call_boot "$ROOT/build/logs/bench-call.log" kvm-arm.protected_modules=pkvm_bench)
+plain=$(call_boot "$ROOT/build/logs/bench-call.log" \
+	kvm-arm.protected_modules=pkvm_bench,pkvm_bench_66)
 hooked=$(call_boot "$ROOT/build/logs/bench-hooks.log" \
 	"kvm-arm.protected_modules=smc_filter,page_guard,pkvm_bench pkvm_bench.guard_call=129")
 [ -n "$plain" ] && [ -n "$hooked" ] || {
@@ -102,8 +106,17 @@ hooked=$(call_boot "$ROOT/build/logs/bench-hooks.log" \
 }
 echo
 echo "vendor-module call round trip, guest instructions per call (1G, cortex-a72, 100000 calls):"
-grep -v 'host SMC' <<<"$plain" | sed 's/^/  /'
+grep -v 'host SMC\|hyp_alloc' <<<"$plain" | sed 's/^/  /'
 echo "  target: module call <= 50; Linux's own pKVM: 99 for its cheapest handled host hypercall, 80 to reject one"
+c61=$(figure "$plain" "module call (handler writes x1)")
+c66=$(figure "$plain" "module call, android15-6.6")
+ctr=$(figure "$plain" "the same with a disabled hyp trace point")
+echo "  android15-6.6 beside android14-6.1: $(awk -v a="$c66" -v b="$c61" 'BEGIN { printf "%+.2f", a - b }') (target: within 3)"
+echo "  a disabled hyp trace point in the handler adds $(awk -v a="$ctr" -v b="$c66" 'BEGIN { printf "%.2f", a - b }') (target: at most 3);"
+echo "  every module call also passes the hypervisor's own host_hcall check (3 instructions in hyp/entry.S), inside the figures above"
+echo
+echo "EL2 heap, guest instructions per hyp_alloc(64) + hyp_free (200000 pairs, one page donated):"
+echo "  $(figure "$plain" "hyp_alloc(64) + hyp_free") per pair; target <= 150"
 echo
 echo "host SMCs, guest instructions per SMC (20000 each), without and with modules/smc_filter:"
 for what in "a SiP id" SMCCC_VERSION; do

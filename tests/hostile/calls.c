@@ -534,8 +534,9 @@ static void fz_check_page_state(struct fz_thread *t, const struct fz_call *c)
 		break;
 	case FZ_C_HYP:
 		h = fz_hyp_region_of(x.pfn);
-		ok = ret == (strcmp(h->name, "log") ? PAGE_HYP_OWNED :
-						      PAGE_HYP_SHARED);
+		/* the log and the trace rings: read-only to the host */
+		ok = ret == (strcmp(h->name, "log") && strcmp(h->name, "trace") ?
+			     PAGE_HYP_OWNED : PAGE_HYP_SHARED);
 		break;
 	case FZ_C_OWN:
 		ok = ret == fz_expected_page_state(x.blk->state[x.pfn - x.blk->pfn]);
