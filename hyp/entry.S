@@ -95,15 +95,11 @@ __host_trap_entry:
 	sub	x1, x2, x1
 	cmp	x1, #HC_MAX_DYNAMIC
 	b.hs	__host_trap_slow
-	/* host_hcall events on: C traces the call (hyp/hcall.c) */
-	adrp	x3, hyp_trace_hcall_on
-	ldr	w3, [x3, :lo12:hyp_trace_hcall_on]
-	cbnz	w3, __host_trap_slow
 	adrp	x3, dyn_hcalls		/* page aligned */
 	add	x3, x3, x1, lsl #HC_DYN_ENTRY_SHIFT
 	ldp	x3, x4, [x3]
 	str	x4, [x0, #8 * 0]	/* x0 as the generation has it */
-	blr	x3			/* handler(ctxt) */
+	blr	x3			/* handler(ctxt, slot in x1) */
 	mrs	x0, tpidr_el2
 	load_clobberable x0
 	ldp	x0, x1, [x0, #8 * 0]

@@ -70,6 +70,49 @@ struct dyn_hcall dyn_hcalls[HC_MAX_DYNAMIC] __attribute__((aligned(4096))) = {
 };
 static u32 nr_dyn_hcalls;	/* slots handed out; under module_lock */
 
+/*
+ * Each slot's own handler. dyn_hcalls[].fn is the same, or, while the
+ * host_hcall events are on, dyn_traced_call: entry.S calls it with the
+ * slot in x1, and it traces around the handler. Written under
+ * module_lock, before the fn that leads to them.
+ */
+static dyn_hcall_t dyn_handlers[HC_MAX_DYNAMIC] = {
+	[0 ... HC_MAX_DYNAMIC - 1] = dyn_not_supported,
+};
+static bool dyn_traced;		/* under module_lock */
+
+static void dyn_traced_call(struct host_ctxt *ctxt, u64 slot)
+{
+	u64 id = HC_ID(HC_FIRST_DYNAMIC + slot);
+	dyn_hcall_t fn;
+
+	trace_host_hcall(id, ctxt->regs[1]);
+	fn = __atomic_load_n(&dyn_handlers[slot % HC_MAX_DYNAMIC],
+			     __ATOMIC_ACQUIRE);
+	fn(ctxt);
+	trace_host_hcall_ret(id, ctxt->regs[0], ctxt->regs[1]);
+}
+
+static dyn_hcall_t dyn_entry_fn_locked(u32 slot)
+{
+	hyp_assert_lock_held(&module_lock);
+	return dyn_traced ? (dyn_hcall_t)(void *)dyn_traced_call
+			  : dyn_handlers[slot];
+}
+
+/* host_hcall(_ret) on or off: what entry.S calls for every slot. */
+void hyp_module_trace_calls(bool on)
+{
+	u32 i;
+
+	hyp_spin_lock(&module_lock);
+	dyn_traced = on;
+	for (i = 0; i < HC_MAX_DYNAMIC; i++)
+		__atomic_store_n(&dyn_hcalls[i].fn, dyn_entry_fn_locked(i),
+				 __ATOMIC_RELEASE);
+	hyp_spin_unlock(&module_lock);
+}
+
 _Static_assert(sizeof(struct dyn_hcall) == 1 << HC_DYN_ENTRY_SHIFT &&
 	       __builtin_offsetof(struct dyn_hcall, fn) == 0 &&
 	       __builtin_offsetof(struct dyn_hcall, x0) == 8,
@@ -293,7 +336,10 @@ int hyp_register_hcall(u64 hfn_va)
 		e = &dyn_hcalls[nr_dyn_hcalls];
 		e->x0 = PKVM_API_GENERATION(modules[module_of_locked(hfn_va, 4)].api) ==
 			PKVM_API_ANDROID14_6_1 ? SMCCC_RET_SUCCESS : HC_ID((u64)ret);
-		__atomic_store_n(&e->fn, (dyn_hcall_t)hfn_va, __ATOMIC_RELEASE);
+		__atomic_store_n(&dyn_handlers[nr_dyn_hcalls],
+				 (dyn_hcall_t)hfn_va, __ATOMIC_RELEASE);
+		__atomic_store_n(&e->fn, dyn_entry_fn_locked(nr_dyn_hcalls),
+				 __ATOMIC_RELEASE);
 		nr_dyn_hcalls++;
 	}
 	hyp_spin_unlock(&module_lock);
@@ -316,7 +362,8 @@ void handle_dynamic_hcall(struct host_ctxt *ctxt, u64 nr)
 		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
 		return;
 	}
-	fn = __atomic_load_n(&dyn_hcalls[slot].fn, __ATOMIC_ACQUIRE);
+	/* its own handler: handle_host_hcall traces this path already */
+	fn = __atomic_load_n(&dyn_handlers[slot], __ATOMIC_ACQUIRE);
 	if (dyn_hcalls[slot].x0 == SMCCC_RET_SUCCESS)
 		ctxt->regs[0] = SMCCC_RET_SUCCESS;
 	fn(ctxt);

@@ -43,7 +43,6 @@ static struct event_range ranges[MAX_EVENT_RANGES];
 static u32 nr_ranges;
 
 struct hyp_core_events hyp_core_event_on;
-u32 hyp_trace_hcall_on;
 
 /* The rings at @pa: HYP_TRACE_CPU_PAGES pages for each of @nr_slots. */
 void hyp_trace_init(u64 pa, u64 nr_slots)
@@ -159,13 +158,16 @@ int hyp_trace_register_ids(u64 start, u64 end)
 	return ret;
 }
 
+/*
+ * entry.S serves module calls without C: with host_hcall(_ret) on, the
+ * dynamic table's handlers are swapped for one that traces around them
+ * (hyp/module.c), so the fast path costs nothing while they are off.
+ */
 static void update_hcall_fast_path_locked(void)
 {
 	hyp_assert_lock_held(&events_lock);
-	__atomic_store_n(&hyp_trace_hcall_on,
-			 hyp_core_event_on.host_hcall |
-			 hyp_core_event_on.host_hcall_ret,
-			 __ATOMIC_RELEASE);
+	hyp_module_trace_calls(hyp_core_event_on.host_hcall |
+			       hyp_core_event_on.host_hcall_ret);
 }
 
 /* A module event's flag: a word of its module's own image. */

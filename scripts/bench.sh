@@ -113,7 +113,7 @@ c66=$(figure "$plain" "module call, android15-6.6")
 ctr=$(figure "$plain" "the same with a disabled hyp trace point")
 echo "  android15-6.6 beside android14-6.1: $(awk -v a="$c66" -v b="$c61" 'BEGIN { printf "%+.2f", a - b }') (target: within 3)"
 echo "  a disabled hyp trace point in the handler adds $(awk -v a="$ctr" -v b="$c66" 'BEGIN { printf "%.2f", a - b }') (target: at most 3);"
-echo "  every module call also passes the hypervisor's own host_hcall check (3 instructions in hyp/entry.S), inside the figures above"
+echo "  the hypervisor's own host_hcall events add nothing while off: enabling them swaps the handlers (hyp/module.c)"
 echo
 echo "EL2 heap, guest instructions per hyp_alloc(64) + hyp_free (200000 pairs, one page donated):"
 echo "  $(figure "$plain" "hyp_alloc(64) + hyp_free") per pair; target <= 150"

@@ -86,6 +86,7 @@ struct dyn_hcall {
 	u64 x0;
 };
 extern struct dyn_hcall dyn_hcalls[HC_MAX_DYNAMIC];
+void hyp_module_trace_calls(bool on);
 
 /* Hooks that chain (android15-6.6 on), in registration order. */
 #define HYP_MAX_CHAINED_HOOKS	16

@@ -36,8 +36,6 @@ struct hyp_core_events {
 	(__builtin_offsetof(struct hyp_core_events, name) / sizeof(u32) + 1)
 
 extern struct hyp_core_events hyp_core_event_on;
-/* host_hcall or host_hcall_ret on: entry.S's module-call path checks it */
-extern u32 hyp_trace_hcall_on;
 
 #define HYP_EVENT(__name, __proto, __struct, __assign, __printk)	\
 	HYP_EVENT_FORMAT(__name, __struct);				\
