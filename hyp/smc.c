@@ -68,30 +68,18 @@ static bool smc_may_forward(u32 fn)
 	return owner < SMCCC_OWNER_STD_HYP || owner >= SMCCC_OWNER_TRUSTED_APP;
 }
 
-/* host_smc's handled_by (pkvmkit/hyp_events.h) */
-enum { SMC_FORWARDED, SMC_BY_HYP, SMC_BY_MODULE };
-
 void handle_host_smc(struct host_ctxt *ctxt, u64 esr)
 {
-	u64 id = ctxt->regs[0];
-
 	if (ESR_ISS_IMM16(esr)) {
 		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
 		return;
 	}
-	if (hyp_psci_relay(ctxt)) {
-		trace_host_smc(id, SMC_BY_HYP);
+	trace_host_smc(ctxt->regs[0], ctxt->regs[1]);
+	if (hyp_psci_relay(ctxt) || module_handles_smc(ctxt))
 		return;
-	}
-	if (module_handles_smc(ctxt)) {
-		trace_host_smc(id, SMC_BY_MODULE);
-		return;
-	}
-	if (!smc_may_forward((u32)id)) {
+	if (!smc_may_forward((u32)ctxt->regs[0])) {
 		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
-		trace_host_smc(id, SMC_BY_HYP);
 		return;
 	}
 	__hyp_forward_smc(ctxt);
-	trace_host_smc(id, SMC_FORWARDED);
 }

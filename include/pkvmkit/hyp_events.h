@@ -40,17 +40,21 @@ HYP_EVENT(host_hcall_ret,
 		  __entry->x1)
 );
 
-/* A host SMC: who answered it (0 forwarded, 1 the hypervisor, 2 a module). */
+/*
+ * A host SMC, as the hypervisor takes it (before the PSCI relay, the
+ * modules' handlers or the firmware see it): one trace point, on entry,
+ * so that the SMC path pays a load and a branch while it is off.
+ */
 HYP_EVENT(host_smc,
-	HE_PROTO(u64 id, u64 by),
+	HE_PROTO(u64 id, u64 x1),
 	HE_STRUCT(
 		he_field(u64, id)
-		he_field(u64, by)
+		he_field(u64, x1)
 	),
 	HE_ASSIGN(
 		__entry->id = id;
-		__entry->by = by;
+		__entry->x1 = x1;
 	),
-	HE_PRINTK("id=0x%llx handled_by=%llu", __entry->id, __entry->by)
+	HE_PRINTK("id=0x%llx x1=0x%llx", __entry->id, __entry->x1)
 );
 #endif

@@ -5,7 +5,8 @@
  * shift=0: a guest instruction is a virtual nanosecond; interrupts off;
  * net of the same loop without the hvc):
  *   - a module call whose handler sets x0 and writes x1;
- *   - the same handler with a hyp trace point the host has not enabled;
+ *   - the same handler with a hyp trace point the host has not enabled,
+ *     and both again for a handler that calls an ops member (non-leaf);
  *   - hyp_alloc(64) + hyp_free() at EL2, NR_ALLOCS per call, net of the
  *     same call doing none.
  */
@@ -26,6 +27,8 @@ int __kvm_nvhe_bench66_init(const struct pkvm_module_ops *ops);
 void __kvm_nvhe_bench66_call(struct user_pt_regs *regs);
 void __kvm_nvhe_bench66_traced(struct user_pt_regs *regs);
 void __kvm_nvhe_bench66_alloc(struct user_pt_regs *regs);
+void __kvm_nvhe_bench66_call_out(struct user_pt_regs *regs);
+void __kvm_nvhe_bench66_call_out_traced(struct user_pt_regs *regs);
 
 #define X1_INDEX	(~0UL)	/* x1 = the loop index, for counting runs */
 
@@ -116,7 +119,7 @@ static int bench_alloc(int id)
 
 static int __init bench66_init(void)
 {
-	int call, traced, alloc, ret;
+	int call, traced, out, out_traced, alloc, ret;
 	unsigned long token;
 
 	ret = pkvm_load_el2_module(__kvm_nvhe_bench66_init, &token);
@@ -124,11 +127,16 @@ static int __init bench66_init(void)
 		return ret;
 	call = pkvm_register_el2_mod_call(__kvm_nvhe_bench66_call, token);
 	traced = pkvm_register_el2_mod_call(__kvm_nvhe_bench66_traced, token);
+	out = pkvm_register_el2_mod_call(__kvm_nvhe_bench66_call_out, token);
+	out_traced = pkvm_register_el2_mod_call(__kvm_nvhe_bench66_call_out_traced,
+						token);
 	alloc = pkvm_register_el2_mod_call(__kvm_nvhe_bench66_alloc, token);
-	if (call < 0 || traced < 0 || alloc < 0)
+	if (call < 0 || traced < 0 || out < 0 || out_traced < 0 || alloc < 0)
 		return -EBUSY;
 	return bench_call(call, "module call, android15-6.6 (handler sets x0, writes x1)") ?:
 	       bench_call(traced, "  the same with a disabled hyp trace point") ?:
+	       bench_call(out, "module call, android15-6.6, handler calling the hypervisor") ?:
+	       bench_call(out_traced, "  the same with a disabled hyp trace point (non-leaf)") ?:
 	       bench_alloc(alloc);
 }
 module_init(bench66_init);

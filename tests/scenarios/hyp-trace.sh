@@ -92,9 +92,9 @@ echo 0 > $E/host_hcall/enable
 echo 0 > $E/host_hcall_ret/enable
 echo > $T/trace
 echo 1 > $E/host_smc/enable
-pk_smc $DENIED >/dev/null
-t_check "host_smc: the denied SMC, answered by a module (2)" \
-	grep -q "host_smc: id=0x82000f10 handled_by=2$" $T/trace
+pk_smc $DENIED 0x5 >/dev/null
+t_check "host_smc: the denied SMC, as the hypervisor took it" \
+	grep -q "host_smc: id=0x82000f10 x1=0x5$" $T/trace
 echo 0 > $E/host_smc/enable
 
 echo "# bad input"

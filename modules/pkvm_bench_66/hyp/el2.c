@@ -37,6 +37,26 @@ void bench66_traced(struct user_pt_regs *regs)
 }
 
 /*
+ * Most handlers call into the hypervisor anyway (a non-leaf function,
+ * with a frame): the same pair for such a handler, which also returns
+ * hyp_smp_processor_id() in x2.
+ */
+void bench66_call_out(struct user_pt_regs *regs)
+{
+	regs->regs[2] = pkvm_ops->hyp_smp_processor_id();
+	regs->regs[0] = SMCCC_RET_SUCCESS;
+	regs->regs[1] = regs->regs[1] + 1;
+}
+
+void bench66_call_out_traced(struct user_pt_regs *regs)
+{
+	trace_bench_call(regs->regs[1]);
+	regs->regs[2] = pkvm_ops->hyp_smp_processor_id();
+	regs->regs[0] = SMCCC_RET_SUCCESS;
+	regs->regs[1] = regs->regs[1] + 1;
+}
+
+/*
  * x1 times hyp_alloc(64) then hyp_free() of it: x1 = the count done, or
  * -errno (hyp_alloc_errno) when the heap needs a donation.
  */

@@ -123,7 +123,8 @@ struct pkvm_sglist_page {
 /*
  * android15-6.6: 52 members (54 with CONFIG_LIST_HARDENED), then
  * ANDROID_KABI_USE(1) .. (5), then RESERVE(6) .. (32). Hooks take the
- * host's user_pt_regs; the SMC and permission-fault hooks chain.
+ * host's user_pt_regs; the host SMC, host permission-fault and guest SMC
+ * hooks (and 6.12's device_register_reset) chain, up to 16 each.
  */
 #define PKVM_MODULE_OPS_ANDROID15_6_6(OP, OPV, OPL)			\
 	PKVM_MODULE_OPS_COMMON_FIRST(OP)				\
