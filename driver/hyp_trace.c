@@ -543,25 +543,45 @@ void pk_trace_unbind_module(unsigned int first, unsigned int end)
 	mutex_unlock(&trace_lock);
 }
 
-/* After install: the hypervisor's own events and the tracefs files. */
+/*
+ * Once the protected modules are loaded (and the host deprivileged):
+ * /sys/kernel/tracing/hyp/ and every event's directory. Not earlier:
+ * looking tracefs's calls up waits for RCU grace periods, which would
+ * lengthen the way to deprivilege for nothing (no event can be enabled
+ * before there is a file to enable it with).
+ */
+void pk_trace_start_tracefs(void)
+{
+	struct dentry *dir = NULL;
+	unsigned int id;
+
+	if (!pk.installed || pk_tracefs_init())
+		return;
+	mutex_lock(&trace_lock);
+	hyp_dir = pk_tracefs_dir("hyp", NULL);
+	if (!hyp_dir) {
+		pr_err("hyp tracing: cannot create /sys/kernel/tracing/hyp\n");
+		goto out;
+	}
+	pk_tracefs_file("trace", 0600, hyp_dir, NULL, &trace_fops);
+	pk_tracefs_file("trace_pipe", 0400, hyp_dir, NULL, &pipe_fops);
+	dir = pk_tracefs_dir("events", hyp_dir);
+	if (dir)
+		events_dir = pk_tracefs_dir("hyp", dir);
+	for (id = 1; id < next_id; id++)
+		if (events[id].ev)
+			publish_locked(&events[id]);
+out:
+	mutex_unlock(&trace_lock);
+}
+
+/* After install: the hypervisor's own events (tracefs comes later). */
 void pk_trace_init(void)
 {
 	struct hyp_event *const *core = pk_core_hyp_events();
 	int i;
 
 	cntfrq = read_sysreg(cntfrq_el0) ?: 1;
-	if (!pk_tracefs_init()) {
-		hyp_dir = pk_tracefs_dir("hyp", NULL);
-		if (!hyp_dir)
-			pr_err("hyp tracing: cannot create /sys/kernel/tracing/hyp\n");
-	}
-	if (hyp_dir) {
-		pk_tracefs_file("trace", 0600, hyp_dir, NULL, &trace_fops);
-		pk_tracefs_file("trace_pipe", 0400, hyp_dir, NULL, &pipe_fops);
-		events_dir = pk_tracefs_dir("events", hyp_dir);
-		if (events_dir)
-			events_dir = pk_tracefs_dir("hyp", events_dir);
-	}
 	mutex_lock(&trace_lock);
 	/* their ids are fixed: their places in the list, from 1 */
 	for (i = 0; core[i]; i++)

@@ -63,6 +63,8 @@ static void late_init_fn(struct work_struct *work)
 	pk_load_protected_modules();
 	if (deprivilege)
 		pk_request_deprivilege();
+	/* after deprivilege: finding tracefs's calls waits for RCU */
+	pk_trace_start_tracefs();
 }
 static DECLARE_WORK(late_init_work, late_init_fn);
 

@@ -82,6 +82,7 @@ struct hyp_event;
 struct dentry;
 struct file_operations;
 void pk_trace_init(void);
+void pk_trace_start_tracefs(void);
 int pk_trace_bind_module(const struct pkvm_el2_module *m, const char *name,
 			 unsigned int *end);
 void pk_trace_unbind_module(unsigned int first, unsigned int end);

@@ -23,7 +23,8 @@ static remove_t remove_dentry;
 
 static void *kernel_symbol(const char *name)
 {
-	struct kprobe kp = { .symbol_name = name };
+	/* registered disabled: looked up, never armed (no text patching) */
+	struct kprobe kp = { .symbol_name = name, .flags = KPROBE_FLAG_DISABLED };
 	void *addr;
 
 	if (register_kprobe(&kp) < 0)

@@ -17,6 +17,9 @@ pk_load
 pk_wait_deprivileged
 grep -q ' /sys/kernel/tracing ' /proc/mounts ||
 	mount -t tracefs nodev /sys/kernel/tracing
+# the driver makes hyp/ right after deprivilege
+i=0
+while [ ! -e $T/trace ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 
 # the rings: the hypervisor's, shared read-only with the host, for good
 R=$(awk '/^trace / { printf "%#x", $2 / 4096 }' $PK_DBG/layout)
