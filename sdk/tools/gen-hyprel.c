@@ -6,14 +6,25 @@
  *
  * Input: an ELF64 little-endian AArch64 relocatable object whose EL2
  * sections are named .hyp.* (the output of ld -r with pkvmkit-module.lds).
- * Output (stdout): assembly for a .hyp.reloc section holding, for every
- * R_AARCH64_ABS64 in a .hyp.* section, a 32-bit place-relative offset to
- * that 8-byte slot, between __hyprel_start and __hyprel_end.
+ * Output (stdout): assembly for
+ *  - a .hyp.reloc section holding, for every R_AARCH64_ABS64 in a .hyp.*
+ *    section, a 32-bit place-relative offset to that 8-byte slot, between
+ *    __hyprel_start and __hyprel_end;
+ *  - a .hyp.import section listing the calls to other EL2 modules: every
+ *    R_AARCH64_CALL26 or R_AARCH64_JUMP26 in .hyp.text against an
+ *    undefined symbol, as struct pkvm_el2_import (the branch's place, the
+ *    symbol's name in .hyp.import.names, a 64-bit pointer to the symbol),
+ *    between __hypimport_start and __hypimport_end. The build prefixes
+ *    the symbol with __kvm_nvhe_, so only an EL2 function another module
+ *    exports can resolve it (modpost, then the kernel's loader, refuse
+ *    anything else); the driver points each branch at that function's
+ *    hypervisor address.
  *
- * Fails (exit 1, message naming the symbol) on: an undefined symbol (EL2
- * code can only reach the hypervisor through struct pkvm_module_ops), a
- * relocation that cannot work once the code runs at another address, an
- * SHT_REL section, or a malformed object.
+ * Fails (exit 1, message naming the symbol) on: any other reference to an
+ * undefined symbol (EL2 code reaches the hypervisor only through struct
+ * pkvm_module_ops, other EL2 modules only by calling them), a relocation
+ * that cannot work once the code runs at another address, an SHT_REL
+ * section, or a malformed object.
  */
 #include <elf.h>
 #include <errno.h>
@@ -181,20 +192,52 @@ static const char *sym_name(const struct symtab *st, size_t i)
 	return n && *n ? n : "<unnamed>";
 }
 
-/* EL2 code may only use what it defines itself. */
-static int check_undefined(const struct obj *o, const struct symtab *st)
+static bool is_undefined(const struct symtab *st, uint64_t sym)
 {
-	int bad = 0;
-	size_t i;
+	return sym && st->syms[sym].st_shndx == SHN_UNDEF;
+}
 
-	for (i = 1; i < st->nr; i++) {
-		if (st->syms[i].st_shndx != SHN_UNDEF)
-			continue;
-		fail(o, "EL2 code references '%s', which is not part of the module's EL2 code: EL2 code reaches the hypervisor only through struct pkvm_module_ops",
-		     sym_name(st, i));
-		bad = 1;
-	}
-	return bad ? -1 : 0;
+static bool is_branch(uint32_t type)
+{
+	return type == R_AARCH64_CALL26 || type == R_AARCH64_JUMP26;
+}
+
+/* A call into another EL2 module: a branch from the EL2 text. */
+static bool is_import(const char *target, uint32_t type)
+{
+	return !strcmp(target, ".hyp.text") && is_branch(type);
+}
+
+/* A name the assembler takes as it is: a C identifier. */
+static bool plain_name(const char *n)
+{
+	if (!*n || (*n >= '0' && *n <= '9'))
+		return false;
+	for (; *n; n++)
+		if (!(*n == '_' || (*n >= 'a' && *n <= 'z') ||
+		      (*n >= 'A' && *n <= 'Z') || (*n >= '0' && *n <= '9')))
+			return false;
+	return true;
+}
+
+/* An undefined symbol is only allowed as the target of an import. */
+static int check_undefined_ref(const struct obj *o, const struct symtab *st,
+			       const char *target, const Elf64_Rela *r)
+{
+	uint32_t type = ELF64_R_TYPE(r->r_info);
+	const char *name = sym_name(st, ELF64_R_SYM(r->r_info));
+
+	if (!is_import(target, type))
+		return fail(o, "EL2 code references '%s' (relocation type %u at %s+%#llx), which is not part of the module's EL2 code: EL2 code reaches the hypervisor only through struct pkvm_module_ops, and another EL2 module only by calling its functions",
+			    name, type, target,
+			    (unsigned long long)r->r_offset);
+	if (!plain_name(name))
+		return fail(o, "EL2 code calls '%s': not a C identifier, cannot be an EL2 module's export",
+			    name);
+	if (ELF64_ST_BIND(st->syms[ELF64_R_SYM(r->r_info)].st_info) == STB_WEAK)
+		return fail(o, "EL2 code calls '%s', a weak undefined symbol: a call into another EL2 module must resolve",
+			    name);
+	return 0;
 }
 
 static int emit_relocs(const struct obj *o, unsigned int idx,
@@ -223,9 +266,14 @@ static int emit_relocs(const struct obj *o, unsigned int idx,
 				    sec_name(o, idx), i);
 		if (r[i].r_offset > o->sh[s->sh_info].sh_size ||
 		    (type == R_AARCH64_ABS64 &&
-		     o->sh[s->sh_info].sh_size - r[i].r_offset < 8))
+		     o->sh[s->sh_info].sh_size - r[i].r_offset < 8) ||
+		    (is_branch(type) &&
+		     o->sh[s->sh_info].sh_size - r[i].r_offset < 4))
 			return fail(o, "%s: relocation %zu lies outside %s",
 				    sec_name(o, idx), i, target);
+		if (is_undefined(st, sym) &&
+		    check_undefined_ref(o, st, target, &r[i]))
+			return -1;
 		if (type == R_AARCH64_ABS64) {
 			fprintf(out, "\t.reloc ., R_AARCH64_PREL32, __hyp_section_%s + %#llx\n\t.long 0\n",
 				target, (unsigned long long)r[i].r_offset);
@@ -237,6 +285,50 @@ static int emit_relocs(const struct obj *o, unsigned int idx,
 				    (unsigned long long)r[i].r_offset);
 	}
 	return 0;
+}
+
+/*
+ * The imports of one relocation section, already checked by emit_relocs(),
+ * as struct pkvm_el2_import { s32 place; s32 name; u64 target; }.
+ */
+static void emit_imports(const struct obj *o, unsigned int idx,
+			 const struct symtab *st, FILE *out, unsigned int *nr)
+{
+	const Elf64_Shdr *s = &o->sh[idx];
+	const Elf64_Rela *r = (const void *)(o->buf + s->sh_offset);
+	const char *target = sec_name(o, s->sh_info);
+	size_t i, n = s->sh_size / sizeof(Elf64_Rela);
+
+	for (i = 0; i < n; i++) {
+		uint64_t sym = ELF64_R_SYM(r[i].r_info);
+		const char *name;
+
+		if (!is_import(target, ELF64_R_TYPE(r[i].r_info)) ||
+		    !is_undefined(st, sym))
+			continue;
+		name = sym_name(st, sym);
+		fprintf(out, "\t.reloc ., R_AARCH64_PREL32, __hyp_section_%s + %#llx\n\t.long 0\n",
+			target, (unsigned long long)r[i].r_offset);
+		fprintf(out, "\t.long .Lhypimport_name_%u - .\n\t.quad %s + %lld\n",
+			*nr, name, (long long)r[i].r_addend);
+		fprintf(out, "\t.pushsection .hyp.import.names, \"a\", %%progbits\n");
+		fprintf(out, ".Lhypimport_name_%u:\n\t.asciz \"%s\"\n\t.popsection\n",
+			*nr, name);
+		(*nr)++;
+	}
+}
+
+static void emit_import_list(const struct obj *o, const struct symtab *st,
+			     FILE *out)
+{
+	unsigned int i, nr = 0;
+
+	fprintf(out, "\t.section .hyp.import, \"a\", %%progbits\n\t.balign 8\n");
+	fprintf(out, "\t.global __hypimport_start\n__hypimport_start:\n");
+	for (i = 0; i < o->eh->e_shnum; i++)
+		if (o->sh[i].sh_type == SHT_RELA)
+			emit_imports(o, i, st, out, &nr);
+	fprintf(out, "\t.global __hypimport_end\n__hypimport_end:\n");
 }
 
 int gen_hyprel(const void *buf, size_t len, const char *path, FILE *out,
@@ -260,8 +352,6 @@ int gen_hyprel(const void *buf, size_t len, const char *path, FILE *out,
 	}
 	if (!have_symtab)
 		return fail(&o, "no symbol table");
-	if (check_undefined(&o, &st))
-		return -1;
 
 	fprintf(out, "/* generated by pkvmkit-gen-hyprel from %s */\n", path);
 	fprintf(out, "\t.section .hyp.reloc, \"a\", %%progbits\n\t.balign 4\n");
@@ -274,6 +364,7 @@ int gen_hyprel(const void *buf, size_t len, const char *path, FILE *out,
 			return -1;
 	}
 	fprintf(out, "\t.global __hyprel_end\n__hyprel_end:\n");
+	emit_import_list(&o, &st, out);
 	return 0;
 }
 

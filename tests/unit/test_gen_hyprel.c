@@ -203,13 +203,93 @@ TEST(movw_absolute_refused)
 
 TEST(undefined_symbol_refused_naming_it)
 {
-	struct obj *o = make_obj(NULL, 0, 1);
+	Elf64_Rela r[] = { rela(0x10, 2, R_AARCH64_ABS64) };
+	struct obj *o = make_obj(r, 1, 1);
 	struct result res = run(o, sizeof(*o));
 
 	EXPECT_EQ(res.ret, -1);
 	EXPECT(strstr(res.err, "'ext'"));
 	EXPECT(strstr(res.err, "not part of the module's EL2 code"));
 	EXPECT(strstr(res.err, "pkvm_module_ops"));
+	done(&res, o);
+}
+
+/* The relocations of make_obj() apply to .hyp.text instead. */
+static struct obj *make_text_obj(const Elf64_Rela *r, int n)
+{
+	struct obj *o = make_obj(r, n, 1);
+
+	o->sh[S_RELA].sh_info = S_TEXT;
+	return o;
+}
+
+TEST(call_to_undefined_symbol_listed_as_import)
+{
+	Elf64_Rela r[] = { rela(0x8, 2, R_AARCH64_CALL26),
+			   rela(0x20, 2, R_AARCH64_JUMP26),
+			   rela(0x30, 1, R_AARCH64_CALL26) };
+	struct obj *o = make_text_obj(r, 3);
+	struct result res = run(o, sizeof(*o));
+	const char *list = strstr(res.out, "__hypimport_start:");
+
+	EXPECT_EQ(res.ret, 0);
+	EXPECT(list && list < strstr(res.out, "__hypimport_end:"));
+	EXPECT(strstr(res.out, ".section .hyp.import,"));
+	EXPECT(list && strstr(list, "__hyp_section_.hyp.text + 0x8"));
+	EXPECT(list && strstr(list, "__hyp_section_.hyp.text + 0x20"));
+	/* a call to the module's own fn is no import */
+	EXPECT(list && !strstr(list, "+ 0x30"));
+	EXPECT_EQ(count(res.out, ".quad ext + 0"), 2);
+	EXPECT_EQ(count(res.out, ".asciz \"ext\""), 2);
+	EXPECT_EQ(strlen(res.err), 0);
+	done(&res, o);
+}
+
+TEST(no_imports_gives_an_empty_list)
+{
+	struct obj *o = make_obj(NULL, 0, 0);
+	struct result res = run(o, sizeof(*o));
+	const char *list = strstr(res.out, "__hypimport_start:");
+
+	EXPECT_EQ(res.ret, 0);
+	EXPECT(list && !strstr(list, ".quad"));
+	done(&res, o);
+}
+
+TEST(address_of_undefined_symbol_refused)
+{
+	Elf64_Rela r[] = { rela(0x8, 2, R_AARCH64_ADR_PREL_PG_HI21) };
+	struct obj *o = make_text_obj(r, 1);
+	struct result res = run(o, sizeof(*o));
+
+	EXPECT_EQ(res.ret, -1);
+	EXPECT(strstr(res.err, "'ext'"));
+	EXPECT(strstr(res.err, ".hyp.text+0x8"));
+	done(&res, o);
+}
+
+TEST(call_from_outside_the_text_refused)
+{
+	/* a branch relocation in .hyp.data is no call from EL2 code */
+	Elf64_Rela r[] = { rela(0x8, 2, R_AARCH64_CALL26) };
+	struct obj *o = make_obj(r, 1, 1);
+	struct result res = run(o, sizeof(*o));
+
+	EXPECT_EQ(res.ret, -1);
+	EXPECT(strstr(res.err, "'ext'"));
+	done(&res, o);
+}
+
+TEST(weak_undefined_call_refused)
+{
+	Elf64_Rela r[] = { rela(0x8, 2, R_AARCH64_CALL26) };
+	struct obj *o = make_text_obj(r, 1);
+	struct result res;
+
+	o->syms[2].st_info = ELF64_ST_INFO(STB_WEAK, STT_NOTYPE);
+	res = run(o, sizeof(*o));
+	EXPECT_EQ(res.ret, -1);
+	EXPECT(strstr(res.err, "'ext', a weak undefined symbol"));
 	done(&res, o);
 }
 
@@ -365,6 +445,11 @@ int main(void)
 	RUN(absolute_32_bit_refused_naming_the_symbol);
 	RUN(movw_absolute_refused);
 	RUN(undefined_symbol_refused_naming_it);
+	RUN(call_to_undefined_symbol_listed_as_import);
+	RUN(no_imports_gives_an_empty_list);
+	RUN(address_of_undefined_symbol_refused);
+	RUN(call_from_outside_the_text_refused);
+	RUN(weak_undefined_call_refused);
 	RUN(relocations_of_other_sections_ignored);
 	RUN(rel_sections_refused);
 	RUN(malformed_objects_refused);
