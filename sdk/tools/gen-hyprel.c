@@ -20,11 +20,12 @@
  *    anything else); the driver points each branch at that function's
  *    hypervisor address.
  *
- * Fails (exit 1, message naming the symbol) on: any other reference to an
- * undefined symbol (EL2 code reaches the hypervisor only through struct
- * pkvm_module_ops, other EL2 modules only by calling them), a relocation
- * that cannot work once the code runs at another address, an SHT_REL
- * section, or a malformed object.
+ * Fails (exit 1, message naming the symbol) on: a call to a function the
+ * kernel exports (when given the kernel's Module.symvers), any other
+ * reference to an undefined symbol (EL2 code reaches the hypervisor only
+ * through struct pkvm_module_ops, other EL2 modules only by calling them),
+ * a relocation that cannot work once the code runs at another address,
+ * an SHT_REL section, or a malformed object.
  */
 #include <elf.h>
 #include <errno.h>
@@ -50,6 +51,7 @@ struct obj {
 	size_t shstr_len;
 	FILE *err;
 	const char *path;
+	const struct gen_hyprel_kernel *kernel;	/* or NULL */
 };
 
 static int fail(const struct obj *o, const char *fmt, ...)
@@ -208,6 +210,18 @@ static bool is_import(const char *target, uint32_t type)
 	return !strcmp(target, ".hyp.text") && is_branch(type);
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool is_kernel_symbol(const struct obj *o, const char *name)
+{
+	return o->kernel && o->kernel->nr &&
+	       bsearch(&name, o->kernel->names, o->kernel->nr,
+		       sizeof(*o->kernel->names), cmp_name);
+}
+
 /* A name the assembler takes as it is: a C identifier. */
 static bool plain_name(const char *n)
 {
@@ -231,6 +245,9 @@ static int check_undefined_ref(const struct obj *o, const struct symtab *st,
 		return fail(o, "EL2 code references '%s' (relocation type %u at %s+%#llx), which is not part of the module's EL2 code: EL2 code reaches the hypervisor only through struct pkvm_module_ops, and another EL2 module only by calling its functions",
 			    name, type, target,
 			    (unsigned long long)r->r_offset);
+	if (is_kernel_symbol(o, name))
+		return fail(o, "EL2 code references '%s', which is not part of the module's EL2 code but a kernel function: EL2 code cannot call the kernel, it reaches the hypervisor only through struct pkvm_module_ops",
+			    name);
 	if (!plain_name(name))
 		return fail(o, "EL2 code calls '%s': not a C identifier, cannot be an EL2 module's export",
 			    name);
@@ -334,7 +351,14 @@ static void emit_import_list(const struct obj *o, const struct symtab *st,
 int gen_hyprel(const void *buf, size_t len, const char *path, FILE *out,
 	       FILE *err)
 {
-	struct obj o = { .buf = buf, .len = len, .err = err, .path = path };
+	return gen_hyprel_for(buf, len, path, NULL, out, err);
+}
+
+int gen_hyprel_for(const void *buf, size_t len, const char *path,
+		   const struct gen_hyprel_kernel *kernel, FILE *out, FILE *err)
+{
+	struct obj o = { .buf = buf, .len = len, .err = err, .path = path,
+			 .kernel = kernel };
 	struct symtab st = { 0 };
 	bool have_symtab = false;
 	unsigned int i;
@@ -369,38 +393,99 @@ int gen_hyprel(const void *buf, size_t len, const char *path, FILE *out,
 }
 
 #ifndef GEN_HYPREL_NO_MAIN
-int main(int argc, char **argv)
+static uint8_t *read_file(const char *path, size_t *len)
 {
-	FILE *f;
-	uint8_t *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	int ret;
+	uint8_t *buf = NULL, *more;
+	size_t cap = 0, n;
+	FILE *f = fopen(path, "rb");
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s kvm_nvhe.tmp.o > hyp-reloc.S\n", argv[0]);
-		return 2;
-	}
-	f = fopen(argv[1], "rb");
+	*len = 0;
 	if (!f) {
-		fprintf(stderr, "pkvmkit-gen-hyprel: %s: %s\n", argv[1],
+		fprintf(stderr, "pkvmkit-gen-hyprel: %s: %s\n", path,
 			strerror(errno));
-		return 1;
+		return NULL;
 	}
 	do {
-		if (len == cap) {
+		if (*len == cap) {
 			cap = cap ? 2 * cap : 1 << 16;
-			buf = realloc(buf, cap);
-			if (!buf) {
+			more = realloc(buf, cap + 1);
+			if (!more) {
 				fprintf(stderr, "pkvmkit-gen-hyprel: out of memory\n");
-				return 1;
+				free(buf);
+				fclose(f);
+				return NULL;
 			}
+			buf = more;
 		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
+		n = fread(buf + *len, 1, cap - *len, f);
+		*len += n;
 	} while (n);
 	fclose(f);
-	ret = gen_hyprel(buf, len, argv[1], stdout, stderr);
+	buf[*len] = 0;
+	return buf;
+}
+
+/*
+ * The names in a Module.symvers ("crc<TAB>name<TAB>module<TAB>export..."
+ * per line), sorted; they point into @text, which this edits.
+ */
+static int load_symvers(char *text, struct gen_hyprel_kernel *k)
+{
+	const char **names = NULL, **more;
+	size_t cap = 0;
+	char *line, *save = NULL;
+
+	k->nr = 0;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *name = strchr(line, '\t'), *end;
+
+		if (!name)
+			continue;
+		end = strchr(++name, '\t');
+		if (end)
+			*end = 0;
+		if (k->nr == cap) {
+			cap = cap ? 2 * cap : 1024;
+			more = realloc(names, cap * sizeof(*names));
+			if (!more) {
+				free(names);
+				return -1;
+			}
+			names = more;
+		}
+		names[k->nr++] = name;
+	}
+	qsort(names, k->nr, sizeof(*names), cmp_name);
+	k->names = names;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct gen_hyprel_kernel kernel = { NULL, 0 };
+	char *symvers = NULL;
+	uint8_t *buf;
+	size_t len;
+	int ret;
+
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: %s kvm_nvhe.tmp.o [kernel Module.symvers] > hyp-reloc.S\n",
+			argv[0]);
+		return 2;
+	}
+	if (argc == 3) {
+		symvers = (char *)read_file(argv[2], &len);
+		if (!symvers || load_symvers(symvers, &kernel)) {
+			free(symvers);
+			return 1;
+		}
+	}
+	buf = read_file(argv[1], &len);
+	ret = buf ? gen_hyprel_for(buf, len, argv[1], &kernel, stdout, stderr) : -1;
 	free(buf);
+	free((void *)kernel.names);
+	free(symvers);
 	return ret ? 1 : 0;
 }
 #endif

@@ -11,4 +11,17 @@
 int gen_hyprel(const void *buf, size_t len, const char *path, FILE *out,
 	       FILE *err);
 
+/* The kernel's exported symbols (Module.symvers), sorted by strcmp(). */
+struct gen_hyprel_kernel {
+	const char *const *names;
+	size_t nr;
+};
+
+/*
+ * The same, and a call to one of @kernel's symbols fails naming it as the
+ * kernel's (instead of becoming an import that modpost then refuses).
+ */
+int gen_hyprel_for(const void *buf, size_t len, const char *path,
+		   const struct gen_hyprel_kernel *kernel, FILE *out, FILE *err);
+
 #endif

@@ -112,17 +112,23 @@ struct result {
 	char *out, *err;
 };
 
-static struct result run(const void *buf, size_t len)
+static struct result run_for(const void *buf, size_t len,
+			     const struct gen_hyprel_kernel *kernel)
 {
 	struct result r;
 	size_t ol, el;
 	FILE *out = open_memstream(&r.out, &ol);
 	FILE *err = open_memstream(&r.err, &el);
 
-	r.ret = gen_hyprel(buf, len, "t.o", out, err);
+	r.ret = gen_hyprel_for(buf, len, "t.o", kernel, out, err);
 	fclose(out);
 	fclose(err);
 	return r;
+}
+
+static struct result run(const void *buf, size_t len)
+{
+	return run_for(buf, len, NULL);
 }
 
 static void done(struct result *r, struct obj *o)
@@ -242,6 +248,28 @@ TEST(call_to_undefined_symbol_listed_as_import)
 	EXPECT_EQ(count(res.out, ".quad ext + 0"), 2);
 	EXPECT_EQ(count(res.out, ".asciz \"ext\""), 2);
 	EXPECT_EQ(strlen(res.err), 0);
+	done(&res, o);
+}
+
+/* With the kernel's exports known, a call to one is refused as such. */
+TEST(call_to_kernel_symbol_refused_as_the_kernels)
+{
+	static const char *const exports[] = { "_printk", "ext", "memcpy" };
+	const struct gen_hyprel_kernel kernel = { exports, 3 };
+	const struct gen_hyprel_kernel others = { exports, 1 };
+	Elf64_Rela r[] = { rela(0x8, 2, R_AARCH64_CALL26) };
+	struct obj *o = make_text_obj(r, 1);
+	struct result res = run_for(o, sizeof(*o), &kernel);
+
+	EXPECT_EQ(res.ret, -1);
+	EXPECT(strstr(res.err, "'ext'"));
+	EXPECT(strstr(res.err, "a kernel function"));
+	EXPECT(strstr(res.err, "pkvm_module_ops"));
+	free(res.out);
+	free(res.err);
+	res = run_for(o, sizeof(*o), &others);
+	EXPECT_EQ(res.ret, 0);
+	EXPECT_EQ(count(res.out, ".quad ext + 0"), 1);
 	done(&res, o);
 }
 
@@ -446,6 +474,7 @@ int main(void)
 	RUN(movw_absolute_refused);
 	RUN(undefined_symbol_refused_naming_it);
 	RUN(call_to_undefined_symbol_listed_as_import);
+	RUN(call_to_kernel_symbol_refused_as_the_kernels);
 	RUN(no_imports_gives_an_empty_list);
 	RUN(address_of_undefined_symbol_refused);
 	RUN(call_from_outside_the_text_refused);
