@@ -382,6 +382,10 @@ static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 		return res.a0 ? -EPERM : -ENOMEM;
 	}
 	hyp_va = res.a1;
+	/* its calls into modules loaded before it, while it is still ours */
+	ret = pk_el2_link_imports(m, this, start, hyp_va);
+	if (ret)
+		return ret;
 
 	pages = kvmalloc_array((end - start) >> PAGE_SHIFT, sizeof(*pages),
 			       GFP_KERNEL);
@@ -421,6 +425,7 @@ static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 	if (token)
 		*token = hyp_va;
 	record_pages(pages, nr);
+	pk_el2_link_add(m, this, start, hyp_va);
 	pr_info("%s: EL2 code loaded at %#lx (%lu pages, %s)\n", this->name,
 		hyp_va, (end - start) >> PAGE_SHIFT, api_name(m->api));
 	kvfree(pages);

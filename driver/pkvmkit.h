@@ -98,6 +98,14 @@ void pk_tracefs_remove(struct dentry *d);
 unsigned long pk_el2_module_pfn(unsigned int i);
 void pk_close_el2_loading(void);
 
+/* el2_link.c: calls from one module's EL2 code to another's */
+struct module;
+struct pkvm_el2_module;
+int pk_el2_link_imports(const struct pkvm_el2_module *m, struct module *this,
+			unsigned long start, unsigned long hyp_va);
+void pk_el2_link_add(const struct pkvm_el2_module *m, struct module *this,
+		     unsigned long start, unsigned long hyp_va);
+
 /* main.c */
 bool pk_deprivilege_started(void);
 

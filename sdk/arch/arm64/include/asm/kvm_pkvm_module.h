@@ -156,6 +156,18 @@ struct pkvm_module_section {
 	void *end;
 };
 
+/*
+ * A call from this module's EL2 text to another EL2 module's function
+ * (pkvmkit-gen-hyprel lists them in .hyp.import): the branch at @place
+ * calls @target, the kernel address of that function's EL1 copy, named
+ * @name. Both offsets are from the member that holds them.
+ */
+struct pkvm_el2_import {
+	s32 place;
+	s32 name;
+	u64 target;
+};
+
 struct pkvm_el2_module {
 	struct pkvm_module_section text;
 	struct pkvm_module_section bss;
@@ -171,6 +183,9 @@ struct pkvm_el2_module {
 	/* the EL2 events' ids (in .hyp.data), and their host side */
 	struct pkvm_module_section event_ids;
 	struct hyp_event *const *hyp_events;
+	/* its calls to other EL2 modules' functions */
+	const struct pkvm_el2_import *imports;
+	unsigned int nr_imports;
 };
 
 extern char __kvm_nvhe___hypmod_text_start[], __kvm_nvhe___hypmod_text_end[];
@@ -180,6 +195,8 @@ extern char __kvm_nvhe___hypmod_data_start[], __kvm_nvhe___hypmod_data_end[];
 extern kvm_nvhe_reloc_t __kvm_nvhe___hyprel_start[], __kvm_nvhe___hyprel_end[];
 extern const unsigned int __kvm_nvhe___hypmod_api;
 extern char __kvm_nvhe___hyp_event_ids_start[], __kvm_nvhe___hyp_event_ids_end[];
+extern const struct pkvm_el2_import __kvm_nvhe___hypimport_start[],
+	__kvm_nvhe___hypimport_end[];
 
 /*
  * The host side of the module's hyp events: asm/kvm_define_hypevents.h,
@@ -212,6 +229,9 @@ int __pkvm_register_el2_call(unsigned long hfn_hyp_va);
 	.event_ids = { __kvm_nvhe___hyp_event_ids_start,		\
 		       __kvm_nvhe___hyp_event_ids_end },		\
 	.hyp_events = __pkvm_module_hyp_events,				\
+	.imports = __kvm_nvhe___hypimport_start,			\
+	.nr_imports = __kvm_nvhe___hypimport_end -			\
+		      __kvm_nvhe___hypimport_start,			\
 })
 
 /*
