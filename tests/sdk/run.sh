@@ -90,6 +90,11 @@ for d in "$ROOT"/modules/*/; do
 done
 if [ -z "$warned" ]; then ok "every module in modules/ builds without a warning"
 else not_ok "every module in modules/ builds without a warning" "these did not:$warned"; fi
+IKO=$WORK/link_importer/link_importer.ko
+check "link_importer's call to link_exporter's EL2 code is kept (.hyp.import)" \
+	sh -c "aarch64-linux-gnu-readelf -SW '$IKO' | grep -q ' .hyp.import '"
+check "  modpost resolved it to link_exporter (depends=pkvmkit,link_exporter)" \
+	modinfo_has "$IKO" depends=pkvmkit,link_exporter
 
 # --- what the kernel would refuse or crash on ---------------------------
 check "the sample's .ko passes the kernel's checks (scripts/check-ko.sh)" \
@@ -147,6 +152,10 @@ if build pkvm_bad_symbol; then not_ok "EL2 code calling printk does not build"
 else ok "EL2 code calling printk does not build"; fi
 check "the error names it (_printk) and says why" grep -q \
 	"references '_printk', which is not part of the module's EL2 code" "$WORK/pkvm_bad_symbol.log"
+if build pkvm_bad_import; then not_ok "EL2 code calling an EL2 function no module exports does not build"
+else ok "EL2 code calling an EL2 function no module exports does not build"; fi
+check "  modpost names it (__kvm_nvhe_no_module_exports_this)" grep -q \
+	'"__kvm_nvhe_no_module_exports_this" .* undefined' "$WORK/pkvm_bad_import.log"
 if build pkvm_bad_reloc; then not_ok "a 32-bit absolute pointer in EL2 data does not build"
 else ok "a 32-bit absolute pointer in EL2 data does not build"; fi
 check "the error names the symbol and says why" grep -q \
