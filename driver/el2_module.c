@@ -468,6 +468,17 @@ int __pkvm_load_el2_module(const struct pkvm_el2_module *m,
 }
 EXPORT_SYMBOL(__pkvm_load_el2_module);
 
+/*
+ * is_protected_kvm_enabled() in modules built against the SDK
+ * (asm/kvm_pkvm_module.h): true once the hypervisor is installed, from
+ * before any vendor module can load.
+ */
+bool __pkvmkit_protected_kvm_enabled(void)
+{
+	return READ_ONCE(pk.installed);
+}
+EXPORT_SYMBOL(__pkvmkit_protected_kvm_enabled);
+
 int __pkvm_register_el2_call(unsigned long hfn_hyp_va)
 {
 	struct arm_smccc_res res;

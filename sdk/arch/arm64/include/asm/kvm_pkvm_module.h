@@ -20,8 +20,37 @@
 #include <linux/bug.h>
 #include <linux/types.h>
 #include <linux/version.h>
+#include <asm/hyp_image.h>	/* kvm_nvhe_sym() */
 #include <asm/kvm_pgtable.h>
 #include "pkvmkit_module_ops.h"
+
+/*
+ * is_protected_kvm_enabled(), as vendor modules test it ("if (!...)
+ * return 0;"). The kernel's own reads its pKVM capability, which a stock
+ * kernel running pkvmkit never has (kvm-arm.mode=none): it is renamed
+ * away here, whether asm/virt.h comes now or came before, and the name
+ * means "the pkvmkit hypervisor is installed" in whatever this module
+ * compiles after this header. EL2 code runs only under it.
+ */
+#define is_protected_kvm_enabled __kernel_is_protected_kvm_enabled
+#include <asm/virt.h>
+#undef is_protected_kvm_enabled
+#ifdef __KVM_NVHE_HYPERVISOR__
+#define is_protected_kvm_enabled()	true
+#else
+bool __pkvmkit_protected_kvm_enabled(void);
+#define is_protected_kvm_enabled()	__pkvmkit_protected_kvm_enabled()
+#endif
+
+/*
+ * EL2 code: the host's registers as pKVM's own EL2 code reads them
+ * (cpu_reg(), DECLARE_REG() on a struct kvm_cpu_context), from the
+ * kernel's nvhe/trap_handler.h, on the include path Makefile.module sets,
+ * so a module including that header too gets one definition.
+ */
+#ifdef __KVM_NVHE_HYPERVISOR__
+#include <nvhe/trap_handler.h>
+#endif
 
 #ifndef PKVM_MODULE_API
 #define PKVM_MODULE_API		PKVM_API_ANDROID14_6_1
@@ -49,11 +78,6 @@ struct user_pt_regs;
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 typedef unsigned int pkvm_handle_t;
-#endif
-
-/* The host's registers in a handler: x0..x30 first, as user_pt_regs. */
-#ifndef cpu_reg
-#define cpu_reg(ctxt, r)	(((struct user_pt_regs *)(ctxt))->regs[r])
 #endif
 
 #ifndef KVM_HOST_SMCCC_ID
