@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * early_map, EL1 half: fill a table, give the EL2 code its address and a
- * page for its copy (the vendor pattern: __kvm_nvhe_ variables written
- * before loading), load it and check the copy through its hypercall.
+ * page for its copy (the vendor pattern: kvm_nvhe_sym() variables
+ * written before loading), load it and check the copy through its hypercall.
  */
 #include <linux/gfp.h>
 #include <linux/init.h>
@@ -14,8 +14,8 @@
 
 int __kvm_nvhe_early_map_init(const struct pkvm_module_ops *ops);
 void __kvm_nvhe_early_map_read(struct kvm_cpu_context *ctxt);
-extern u64 __kvm_nvhe_table_pa, __kvm_nvhe_extra_pfn;
-extern bool __kvm_nvhe_leave_mapped;
+extern u64 kvm_nvhe_sym(table_pa), kvm_nvhe_sym(extra_pfn);
+extern bool kvm_nvhe_sym(leave_mapped);
 
 static bool leave_mapped;
 module_param(leave_mapped, bool, 0444);
@@ -42,9 +42,9 @@ static int __init early_map_load(void)
 		table[i] = (u64)i * i + 0x1000;
 		sum += table[i];
 	}
-	__kvm_nvhe_table_pa = page_to_phys(table_page);
-	__kvm_nvhe_extra_pfn = page_to_pfn(extra_page);
-	__kvm_nvhe_leave_mapped = leave_mapped;
+	kvm_nvhe_sym(table_pa) = page_to_phys(table_page);
+	kvm_nvhe_sym(extra_pfn) = page_to_pfn(extra_page);
+	kvm_nvhe_sym(leave_mapped) = leave_mapped;
 
 	/* the extra page is the hypervisor's from now on, even on failure */
 	ret = pkvm_load_el2_module(__kvm_nvhe_early_map_init, &token);

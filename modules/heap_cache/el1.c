@@ -44,6 +44,10 @@ static int __init heap_cache_load(void)
 	unsigned long token;
 	long ret;
 
+	if (!is_protected_kvm_enabled()) {
+		pr_info("heap_cache: pKVM is not enabled, nothing to do\n");
+		return 0;
+	}
 	ret = pkvm_load_el2_module(__kvm_nvhe_heap_cache_init, &token);
 	if (ret)
 		return ret;

@@ -28,6 +28,10 @@ static int __init smc_chain_load(void)
 	unsigned long token;
 	int ret;
 
+	if (!is_protected_kvm_enabled()) {
+		pr_info("smc_chain: pKVM is not enabled, nothing to do\n");
+		return 0;
+	}
 	__kvm_nvhe_fill_chain = fill_chain;
 	ret = pkvm_load_el2_module(__kvm_nvhe_smc_chain_init, &token);
 	if (ret)

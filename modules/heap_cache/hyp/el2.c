@@ -9,8 +9,12 @@
  * the result in x1 (0 or -errno). When hyp_alloc runs out, x1 is -ENOMEM
  * and x2 how many pages hyp_alloc_missing_donations() says would do: the
  * EL1 side donates them (__pkvm_topup_hyp_alloc) and calls again.
+ *
+ * The host may call on every CPU at once: one hyp spinlock (the kernel's
+ * nvhe/spinlock.h, as pKVM's own EL2 code uses it) keeps the store whole.
  */
 #include <asm/kvm_pkvm_module.h>
+#include <nvhe/spinlock.h>
 
 #define ENOMEM		12
 #define ENOENT		2
@@ -21,7 +25,8 @@ struct entry {
 };
 
 static const struct pkvm_module_ops *pkvm_ops;
-static struct entry *entries;	/* a sample: one caller at a time */
+static hyp_spinlock_t lock;		/* zero: unlocked */
+static struct entry *entries;	/* under lock */
 
 static void answer(struct user_pt_regs *regs, s64 ret, u64 x2)
 {
@@ -30,10 +35,11 @@ static void answer(struct user_pt_regs *regs, s64 ret, u64 x2)
 	regs->regs[2] = x2;
 }
 
-static struct entry **find(u64 key)
+static struct entry **find_locked(u64 key)
 {
 	struct entry **e;
 
+	hyp_assert_lock_held(&lock);
 	for (e = &entries; *e; e = &(*e)->next)
 		if ((*e)->key == key)
 			return e;
@@ -43,45 +49,56 @@ static struct entry **find(u64 key)
 /* put(x1 = key, x2 = value) -> x1 = 0 and x2 = the entry's hyp VA, or -ENOMEM and x2 = pages missing */
 void heap_cache_put(struct user_pt_regs *regs)
 {
-	struct entry **slot = find(regs->regs[1]), *e = *slot;
+	struct entry **slot, *e;
 
+	hyp_spin_lock(&lock);
+	slot = find_locked(regs->regs[1]);
+	e = *slot;
 	if (!e) {
 		e = pkvm_ops->hyp_alloc(sizeof(*e));
 		if (!e) {
+			hyp_spin_unlock(&lock);
 			answer(regs, pkvm_ops->hyp_alloc_errno(),
 			       pkvm_ops->hyp_alloc_missing_donations());
 			return;
 		}
 		e->key = regs->regs[1];
+		e->next = NULL;
 		*slot = e;
 	}
 	e->value = regs->regs[2];
+	hyp_spin_unlock(&lock);
 	answer(regs, 0, (u64)e);
 }
 
 /* get(x1 = key) -> x1 = 0 and x2 = value, or -ENOENT */
 void heap_cache_get(struct user_pt_regs *regs)
 {
-	struct entry *e = *find(regs->regs[1]);
+	struct entry *e;
+	u64 value = 0;
 
+	hyp_spin_lock(&lock);
+	e = *find_locked(regs->regs[1]);
 	if (e)
-		answer(regs, 0, e->value);
-	else
-		answer(regs, -ENOENT, 0);
+		value = e->value;
+	hyp_spin_unlock(&lock);
+	answer(regs, e ? 0 : -ENOENT, value);
 }
 
 /* drop(x1 = key) -> x1 = 0 or -ENOENT */
 void heap_cache_drop(struct user_pt_regs *regs)
 {
-	struct entry **slot = find(regs->regs[1]), *e = *slot;
+	struct entry **slot, *e;
 
-	if (!e) {
-		answer(regs, -ENOENT, 0);
-		return;
+	hyp_spin_lock(&lock);
+	slot = find_locked(regs->regs[1]);
+	e = *slot;
+	if (e) {
+		*slot = e->next;
+		pkvm_ops->hyp_free(e);
 	}
-	*slot = e->next;
-	pkvm_ops->hyp_free(e);
-	answer(regs, 0, 0);
+	hyp_spin_unlock(&lock);
+	answer(regs, e ? 0 : -ENOENT, 0);
 }
 
 int heap_cache_init(const struct pkvm_module_ops *ops)
