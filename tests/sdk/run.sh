@@ -147,6 +147,16 @@ check "an unknown PKVM_MODULE_API is refused, listing the known ones" sh -c \
 	"grep -q 'PKVM_MODULE_API=android13-5.10: unknown generation; known: android14-6.1 android15-6.6 android16-6.12' '$WORK/pkvm_module.log' &&
 	 [ ! -e '$WORK/pkvm_module/el1.o' ]"
 
+# --- the EL2 headers and EL1 helpers vendor modules use ------------------
+if build pkvm_el2_headers; then ok "nvhe/trap_handler.h, nvhe/spinlock.h, asm/kvm_hyp.h build at EL2 with the SDK's header"
+else not_ok "nvhe/trap_handler.h, nvhe/spinlock.h, asm/kvm_hyp.h build at EL2 with the SDK's header" "$(tail -n 20 "$WORK/pkvm_el2_headers.log")"; fi
+check "  without a warning (cpu_reg() defined once)" \
+	sh -c "test -e '$WORK/pkvm_el2_headers/pkvm_el2_headers.ko' && ! grep -qi warning '$WORK/pkvm_el2_headers.log'"
+check "  is_protected_kvm_enabled() at EL1 asks pkvmkit" sh -c \
+	"$NM '$WORK/pkvm_el2_headers/pkvm_el2_headers.ko' | grep -q ' U __pkvmkit_protected_kvm_enabled$'"
+check "  kvm_nvhe_sym() names the EL2 symbols (__kvm_nvhe_calls)" sh -c \
+	"$NM '$WORK/pkvm_el2_headers/pkvm_el2_headers.ko' | grep -q ' __kvm_nvhe_calls$'"
+
 # --- what must not build -----------------------------------------------
 if build pkvm_bad_symbol; then not_ok "EL2 code calling printk does not build"
 else ok "EL2 code calling printk does not build"; fi
