@@ -11,31 +11,53 @@
 #include <hyp/cpu.h>
 
 typedef struct {
-	u16 owner;
-	u16 next;
-	u32 holder;	/* CPU slot + 1 of the holder, 0 when free */
+	/* owner and next are taken together by one exclusive pair. */
+	union {
+		u32 tickets;
+		struct {
+			u16 owner;	/* the ticket being served */
+			u16 next;	/* the next ticket to hand out */
+		};
+	};
+	struct hyp_cpu *holder;	/* NULL when free */
 } hyp_spinlock_t;
 
 static inline void hyp_spin_lock(hyp_spinlock_t *lock)
 {
-	u16 ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
+	/*
+	 * Take a ticket and read the owner in one acquire load-exclusive:
+	 * when no one holds the lock (the common case) there is nothing to
+	 * wait for and no second load.
+	 */
+	u32 old = __atomic_fetch_add(&lock->tickets, 1U << 16, __ATOMIC_ACQUIRE);
+	u16 ticket = old >> 16;
 
-	while (__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) != ticket)
-		asm volatile("yield" ::: "memory");
-	__atomic_store_n(&lock->holder, (u32)this_cpu()->slot + 1,
-			 __ATOMIC_RELAXED);
+	if (__builtin_expect((u16)old != ticket, 0)) {
+		while (__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) != ticket)
+			asm volatile("yield" ::: "memory");
+	}
+	/* A plain store: the atomic builtin would not use an offset. */
+	*(struct hyp_cpu *volatile *)&lock->holder = this_cpu();
 }
 
 static inline void hyp_spin_unlock(hyp_spinlock_t *lock)
 {
-	__atomic_store_n(&lock->holder, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&lock->owner, (u16)(lock->owner + 1), __ATOMIC_RELEASE);
+	u32 owner;
+
+	*(struct hyp_cpu *volatile *)&lock->holder = NULL;
+	/*
+	 * Only the holder writes owner, so a plain read of it is stable; the
+	 * store-release truncates to 16 bits (no mask, as C would add).
+	 */
+	asm volatile("ldrh	%w0, %1\n"
+		     "add	%w0, %w0, #1\n"
+		     "stlrh	%w0, %1"
+		     : "=&r" (owner), "+Q" (lock->owner) : : "memory");
 }
 
 static inline bool hyp_spin_is_held_here(hyp_spinlock_t *lock)
 {
-	return __atomic_load_n(&lock->holder, __ATOMIC_RELAXED) ==
-	       (u32)this_cpu()->slot + 1;
+	return *(struct hyp_cpu *volatile *)&lock->holder == this_cpu();
 }
 
 #endif /* HYP_SPINLOCK_H */
