@@ -12,28 +12,37 @@
  * how many pages would have done; the module reports that to its EL1
  * side, which donates with __pkvm_topup_hyp_alloc() and calls again.
  *
- * heap_lock protects the heap and the window; it is taken on its own.
+ * el2_heap.lock protects the heap and the window; it is taken on its own.
+ *
+ * lib/heap.c is built into this unit, not linked, so that its fast
+ * halves of alloc and free inline into the ops below: their common path
+ * is then a leaf function (no call, no registers to save), and only what
+ * the fast halves decline takes the lock a second time, out of line.
  */
-#include <pkvmkit/heap.h>
+#include "../lib/heap.c"
 #include <hyp/hyp.h>
 #include <hyp/module_ops.h>
 #include <hyp/spinlock.h>
 
 #define HEAP_WINDOW_PAGES	16384	/* 64 MiB of VA, no memory */
 
-static hyp_spinlock_t heap_lock;
-static struct heap heap;
+/*
+ * The lock first, and this file built without section anchors (Makefile):
+ * the lock's exclusive accesses then need no offset from the address.
+ */
+static struct {
+	hyp_spinlock_t lock;
+	struct heap heap;
+} el2_heap;
 static u64 window_va, window_used;	/* pages mapped so far */
 static void *spare_pages;		/* donated, not the heap's yet */
-static int heap_errno[HYP_MAX_CPUS];
-static u8 heap_missing[HYP_MAX_CPUS];
 
 static void *take_spare_page_locked(void *arg)
 {
 	void **page = spare_pages;
 
 	(void)arg;
-	hyp_assert_lock_held(&heap_lock);
+	hyp_assert_lock_held(&el2_heap.lock);
 	if (page)
 		spare_pages = *page;
 	return page;
@@ -42,7 +51,7 @@ static void *take_spare_page_locked(void *arg)
 static void give_spare_page_locked(void *arg, void *page)
 {
 	(void)arg;
-	hyp_assert_lock_held(&heap_lock);
+	hyp_assert_lock_held(&el2_heap.lock);
 	*(void **)page = spare_pages;
 	spare_pages = page;
 }
@@ -54,11 +63,11 @@ static const struct heap_source heap_source = {
 
 static bool heap_ready_locked(void)
 {
-	hyp_assert_lock_held(&heap_lock);
+	hyp_assert_lock_held(&el2_heap.lock);
 	if (!window_va) {
 		window_va = hyp_alloc_private_va(HEAP_WINDOW_PAGES);
 		if (window_va)
-			heap_init(&heap, &heap_source);
+			heap_init(&el2_heap.heap, &heap_source);
 	}
 	return window_va;
 }
@@ -69,7 +78,7 @@ int hyp_heap_topup(u64 pfn)
 	u64 va;
 	int ret;
 
-	hyp_spin_lock(&heap_lock);
+	hyp_spin_lock(&el2_heap.lock);
 	if (!heap_ready_locked()) {
 		ret = -ENOMEM;
 	} else if (window_used == HEAP_WINDOW_PAGES) {
@@ -82,45 +91,70 @@ int hyp_heap_topup(u64 pfn)
 			give_spare_page_locked(NULL, (void *)va);
 		}
 	}
-	hyp_spin_unlock(&heap_lock);
+	hyp_spin_unlock(&el2_heap.lock);
 	return ret;
+}
+
+static noinline void *hyp_alloc_slow(size_t size)
+{
+	void *p = NULL;
+	int err = -ENOMEM;
+
+	hyp_spin_lock(&el2_heap.lock);
+	if (window_va)
+		p = heap_alloc(&el2_heap.heap, size, &err);
+	hyp_spin_unlock(&el2_heap.lock);
+	this_cpu()->heap_errno = err;
+	return p;
 }
 
 void *hyp_op_hyp_alloc(size_t size)
 {
-	u64 cpu = this_cpu()->slot;
-	void *p = NULL;
-	int err = -ENOMEM;
+	void *p;
 
-	hyp_spin_lock(&heap_lock);
-	if (window_va)
-		p = heap_alloc(&heap, size, &err);
-	hyp_spin_unlock(&heap_lock);
-	heap_errno[cpu] = err;
-	heap_missing[cpu] = err == -ENOMEM ? 1 : 0;	/* a page holds any size */
+	/* Before the first donation every class is empty: the slow path. */
+	hyp_spin_lock(&el2_heap.lock);
+	p = heap_alloc_fast(&el2_heap.heap, size);
+	hyp_spin_unlock(&el2_heap.lock);
+	if (unlikely(!p))
+		return hyp_alloc_slow(size);
+	this_cpu()->heap_errno = 0;
 	return p;
 }
 
 int hyp_op_hyp_alloc_errno(void)
 {
-	return heap_errno[this_cpu()->slot];
+	return this_cpu()->heap_errno;
 }
 
+/* One page holds any size: out of memory is one page missing. */
 u8 hyp_op_hyp_alloc_missing_donations(void)
 {
-	return heap_missing[this_cpu()->slot];
+	return this_cpu()->heap_errno == -ENOMEM;
+}
+
+static noinline void hyp_free_slow(void *addr)
+{
+	int ret;
+
+	hyp_spin_lock(&el2_heap.lock);
+	ret = window_va ? heap_free(&el2_heap.heap, addr) : (addr ? -EINVAL : 0);
+	hyp_spin_unlock(&el2_heap.lock);
+	if (ret)
+		hyp_log("pkvmkit: hyp_free(%lx): not an allocation of hyp_alloc\n",
+			(unsigned long)addr);
 }
 
 void hyp_op_hyp_free(void *addr)
 {
-	int ret;
+	int declined;
 
-	hyp_spin_lock(&heap_lock);
-	ret = window_va ? heap_free(&heap, addr) : (addr ? -EINVAL : 0);
-	hyp_spin_unlock(&heap_lock);
-	if (ret)
-		hyp_log("pkvmkit: hyp_free(%lx): not an allocation of hyp_alloc\n",
-			(unsigned long)addr);
+	/* A zeroed heap (no donation yet) holds no page: the slow path. */
+	hyp_spin_lock(&el2_heap.lock);
+	declined = heap_free_fast(&el2_heap.heap, addr);
+	hyp_spin_unlock(&el2_heap.lock);
+	if (unlikely(declined))
+		hyp_free_slow(addr);
 }
 
 /*
@@ -132,7 +166,7 @@ void hyp_op_hyp_free(void *addr)
  */
 int hyp_op_request_hyp_alloc(void)
 {
-	return heap_missing[this_cpu()->slot] ? 0 : -EINVAL;
+	return this_cpu()->heap_errno == -ENOMEM ? 0 : -EINVAL;
 }
 
 /* For status and tests: pages the heap holds, pages waiting, bytes in use. */
@@ -141,11 +175,11 @@ void hyp_heap_stats(u64 *pages, u64 *spare, u64 *bytes)
 	void **p;
 	u64 n = 0;
 
-	hyp_spin_lock(&heap_lock);
+	hyp_spin_lock(&el2_heap.lock);
 	for (p = spare_pages; p; p = *p)
 		n++;
-	*pages = window_va ? heap_nr_pages(&heap) : 0;
+	*pages = window_va ? heap_nr_pages(&el2_heap.heap) : 0;
 	*spare = n;
-	*bytes = window_va ? heap_bytes_in_use(&heap) : 0;
-	hyp_spin_unlock(&heap_lock);
+	*bytes = window_va ? heap_bytes_in_use(&el2_heap.heap) : 0;
+	hyp_spin_unlock(&el2_heap.lock);
 }

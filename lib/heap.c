@@ -9,10 +9,11 @@
  * first object never handed out, so a new page needs only its header
  * written. Offsets rather than pointers keep the header at 64 bytes.
  *
- * The bitmap has one bit per 16-byte granule of the object area, set
- * for the first granule of each live object. One layout thus serves every
- * class, an object's bit is found without a division, and heap_free()
- * needs nothing else to tell a live object's start from any other offset.
+ * The bitmap has one bit per 16-byte granule of the page (those of the
+ * header stay clear), set for the first granule of each live object. One
+ * layout thus serves every class, an object's bit is its page offset
+ * shifted, and heap_free() needs nothing else to tell a live object's
+ * start from any other offset.
  *
  * Pages with a free object sit on their class's doubly linked list; full
  * pages are on no list. A free moves its page to the head of the list, so
@@ -23,7 +24,7 @@
 #define HEAP_GRANULE		16
 #define HEAP_GRANULE_SHIFT	4
 #define HEAP_PAYLOAD		HEAP_MAX_ALLOC
-#define HEAP_NR_GRANULES	(HEAP_PAYLOAD / HEAP_GRANULE)
+#define HEAP_NR_GRANULES	(PKVMKIT_PAGE_SIZE / HEAP_GRANULE)
 #define HEAP_BITMAP_WORDS	((HEAP_NR_GRANULES + 63) / 64)
 #define HEAP_MAGIC		0x6865617070616765ULL	/* "heappage" */
 
@@ -98,21 +99,39 @@ static void heap_list_del(struct heap_page **head, struct heap_page *pg)
 		pg->next->prev = pg->prev;
 }
 
-static void heap_zero(void *p, size_t size)
+static inline void heap_zero(void *p, size_t size)
 {
 	u64 *w = p, *end = (u64 *)((u8 *)p + size);
 
 	/*
-	 * @size is a non-zero multiple of 16. The empty asm hides @w from the
-	 * optimiser, so it cannot turn the loop into a memset() call (at EL2
-	 * a byte loop) yet still stores both words with one stp.
+	 * @size is a non-zero multiple of 16: its 16 and 32 bits first, then
+	 * 64 bytes a turn. The empty asm hides @w from the optimiser, so it
+	 * cannot turn the loop into a memset() call (at EL2 a byte loop).
 	 */
-	do {
+	if (size & 16) {
 		w[0] = 0;
 		w[1] = 0;
 		w += 2;
+	}
+	if (size & 32) {
+		w[0] = 0;
+		w[1] = 0;
+		w[2] = 0;
+		w[3] = 0;
+		w += 4;
+	}
+	while (w != end) {
+		w[0] = 0;
+		w[1] = 0;
+		w[2] = 0;
+		w[3] = 0;
+		w[4] = 0;
+		w[5] = 0;
+		w[6] = 0;
+		w[7] = 0;
+		w += 8;
 		__asm__ ("" : "+r" (w));
-	} while (w != end);
+	}
 }
 
 void heap_init(struct heap *h, const struct heap_source *src)
@@ -128,7 +147,7 @@ void heap_init(struct heap *h, const struct heap_source *src)
 		h->spare[c] = NULL;
 	}
 	h->nr_pages = 0;
-	h->bytes_in_use = 0;
+	h->full_bytes = 0;
 	h->lo = ~0UL;
 	h->hi = 0;
 	/* Folded once here so that heap_free() only has to XOR it. */
@@ -175,21 +194,21 @@ static void heap_shrink(struct heap *h, struct heap_page *pg)
 
 static void heap_mark(struct heap_page *pg, u32 off)
 {
-	u32 g = (off - HEAP_PAGE_HDR_SIZE) >> HEAP_GRANULE_SHIFT;
+	u32 g = off >> HEAP_GRANULE_SHIFT;
 
 	pg->used[g / 64] |= 1ULL << (g % 64);
 }
 
 static void heap_unmark(struct heap_page *pg, u32 off)
 {
-	u32 g = (off - HEAP_PAGE_HDR_SIZE) >> HEAP_GRANULE_SHIFT;
+	u32 g = off >> HEAP_GRANULE_SHIFT;
 
 	pg->used[g / 64] &= ~(1ULL << (g % 64));
 }
 
 static bool heap_is_marked(const struct heap_page *pg, u32 off)
 {
-	u32 g = (off - HEAP_PAGE_HDR_SIZE) >> HEAP_GRANULE_SHIFT;
+	u32 g = off >> HEAP_GRANULE_SHIFT;
 
 	return pg->used[g / 64] & (1ULL << (g % 64));
 }
@@ -211,9 +230,10 @@ static inline void *heap_take(struct heap *h, struct heap_page *pg,
 	heap_mark(pg, off);
 	used = pg->nr_used + 1;		/* no u16 wrap: used <= capacity */
 	pg->nr_used = used;
-	if (used == pg->capacity)
+	if (used == pg->capacity) {
 		heap_list_del(&h->partial[c], pg);
-	h->bytes_in_use += pg->size;
+		h->full_bytes += (u64)used * pg->size;
+	}
 
 	obj = (u8 *)pg + off;
 	heap_zero(obj, pg->size);
@@ -221,30 +241,43 @@ static inline void *heap_take(struct heap *h, struct heap_page *pg,
 }
 
 /*
- * The class has no page with a free object: get one. Out of line so that
- * the common path of heap_alloc() stays a leaf function.
+ * Alloc and free are each split in two. The fast half does the common
+ * case, always inlined and with no call in it, or declines, having
+ * changed nothing; the slow half, out of line, does everything (and
+ * starts with no assumption, so a caller may drop its lock in between).
+ * heap_alloc() and heap_free() chain the two; hyp/heap.c, which builds
+ * this file into its own unit, calls the fast halves under its lock and
+ * so stays a leaf function in its common path.
  */
-static __attribute__((noinline)) void *
-heap_alloc_grow(struct heap *h, unsigned int c, int *err)
-{
-	struct heap_page *pg = heap_grow(h, c);
 
-	if (!pg) {
-		*err = -ENOMEM;
-		return NULL;
-	}
-	*err = 0;
-	return heap_take(h, pg, c);
-}
-
-void *heap_alloc(struct heap *h, size_t size, int *err)
+/*
+ * An object of 1 to 1024 bytes from a page of its class that has a free
+ * one, or NULL, with nothing changed: heap_alloc() then says why or grows.
+ */
+static __attribute__((always_inline)) inline void *
+heap_alloc_fast(struct heap *h, size_t size)
 {
 	struct heap_page *pg;
 	unsigned int c;
 
-	/* One compare for the common sizes, 1 to 1024 (0 wraps around). */
+	/* One compare for the common sizes (0 wraps around). */
+	if (size - 1 >= 1024)
+		return NULL;
+	/* Class c < 7 is 16 << c: the power of two at least @size. */
+	c = 60 - __builtin_clzll((size - 1) | (HEAP_GRANULE - 1));
+	pg = h->partial[c];
+	if (!pg)
+		return NULL;
+	return heap_take(h, pg, c);
+}
+
+static __attribute__((noinline)) void *
+heap_alloc_slow(struct heap *h, size_t size, int *err)
+{
+	struct heap_page *pg;
+	unsigned int c;
+
 	if (size - 1 < 1024) {
-		/* Class c < 7 is 16 << c: the power of two at least @size. */
 		c = 60 - __builtin_clzll((size - 1) | (HEAP_GRANULE - 1));
 	} else if (!size) {
 		*err = -EINVAL;
@@ -257,7 +290,11 @@ void *heap_alloc(struct heap *h, size_t size, int *err)
 	}
 	pg = h->partial[c];
 	if (!pg)
-		return heap_alloc_grow(h, c, err);
+		pg = heap_grow(h, c);
+	if (!pg) {
+		*err = -ENOMEM;
+		return NULL;
+	}
 	*err = 0;
 	return heap_take(h, pg, c);
 }
@@ -266,12 +303,12 @@ void *heap_alloc(struct heap *h, size_t size, int *err)
  * The header of the heap page @p is an object of, or NULL if @p is not an
  * object this heap handed out and has not freed since.
  */
-static struct heap_page *heap_page_of(const struct heap *h, const void *p,
-				      u32 *offp)
+static __attribute__((always_inline)) inline struct heap_page *
+heap_page_of(const struct heap *h, const void *p, u32 *offp)
 {
 	unsigned long addr = (unsigned long)p;
 	struct heap_page *pg;
-	u32 off, rel;
+	u32 off;
 
 	/* Outside every page the heap ever held: do not even read it. */
 	if (addr < h->lo || addr >= h->hi)
@@ -280,60 +317,132 @@ static struct heap_page *heap_page_of(const struct heap *h, const void *p,
 	if (pg->magic != heap_page_magic(h, pg) || pg->class >= HEAP_NR_CLASSES)
 		return NULL;
 	off = addr & (PKVMKIT_PAGE_SIZE - 1);
-	/* A granule of the object area (off < HDR_SIZE wraps around). */
-	rel = off - HEAP_PAGE_HDR_SIZE;
-	if (rel >= HEAP_PAYLOAD || rel % HEAP_GRANULE)
-		return NULL;
 	/*
 	 * Only the first granule of a live object has its bit set, so this
-	 * also rejects offsets inside an object or past the page's last
-	 * one, objects never handed out, and double frees.
+	 * also rejects offsets in the header, inside an object or past the
+	 * page's last one, objects never handed out, and double frees.
 	 */
-	if (!heap_is_marked(pg, off))
+	if (off % HEAP_GRANULE || !heap_is_marked(pg, off))
 		return NULL;
 	*offp = off;
 	return pg;
 }
 
-int heap_free(struct heap *h, void *p)
+/*
+ * Whether freeing an object of @pg gives the page back to the source:
+ * it is the page's last one and its class already keeps another empty
+ * page.
+ */
+static inline bool heap_free_shrinks(const struct heap *h,
+				     const struct heap_page *pg)
 {
-	struct heap_page *pg, *spare;
-	unsigned int c;
-	bool was_full;
-	u32 off, used;
+	const struct heap_page *spare = h->spare[pg->class];
+
+	return pg->nr_used == 1 && spare != pg && spare && !spare->nr_used;
+}
+
+/* Mark the object at @off of @pg free: whether @pg was full before. */
+static inline bool heap_put_object(struct heap *h, struct heap_page *pg,
+				   u32 off)
+{
+	u16 used = pg->nr_used, prev = pg->free;
+	bool was_full = used == pg->capacity;	/* then on no list */
+
+	/* Header fields first: the link below may alias nothing else. */
+	heap_unmark(pg, off);
+	pg->nr_used = used - 1;
+	pg->free = off;
+	if (was_full)
+		h->full_bytes -= (u64)used * pg->size;
+	*(heap_link_t *)((u8 *)pg + off) = prev;
+	return was_full;
+}
+
+/* Free the object at @off of @pg, a page the heap keeps. */
+static inline void heap_free_kept(struct heap *h, struct heap_page *pg,
+				  u32 off)
+{
+	unsigned int c = pg->class;
+
+	if (heap_put_object(h, pg, off)) {
+		heap_list_push(&h->partial[c], pg);
+	} else if (h->partial[c] != pg) {
+		/* The next allocation of this class gets the object back. */
+		heap_list_del(&h->partial[c], pg);
+		heap_list_push(&h->partial[c], pg);
+	}
+	if (!pg->nr_used)
+		h->spare[c] = pg;
+}
+
+/*
+ * Free @p if it is a live object whose page stays: 0. Otherwise 1, with
+ * nothing changed: heap_free() then rejects it or gives the page back.
+ */
+static __attribute__((always_inline)) inline int
+heap_free_fast(struct heap *h, void *p)
+{
+	struct heap_page *pg;
+	u32 off;
+
+	pg = heap_page_of(h, p, &off);
+	if (!pg || heap_free_shrinks(h, pg))
+		return 1;
+	heap_free_kept(h, pg, off);
+	return 0;
+}
+
+static __attribute__((noinline)) int heap_free_slow(struct heap *h, void *p)
+{
+	struct heap_page *pg;
+	u32 off;
 
 	if (!p)
 		return 0;
 	pg = heap_page_of(h, p, &off);
 	if (!pg)
 		return -EINVAL;
-	c = pg->class;
-
-	heap_unmark(pg, off);
-	*(heap_link_t *)p = pg->free;
-	pg->free = off;
-	h->bytes_in_use -= pg->size;
-	used = pg->nr_used;
-	was_full = used == pg->capacity;	/* then on no list */
-	pg->nr_used = --used;
-
-	if (!used) {
-		spare = h->spare[c];
-		if (spare != pg && spare && !spare->nr_used) {
-			/* The class already has its one empty page. */
-			if (!was_full)
-				heap_list_del(&h->partial[c], pg);
-			heap_shrink(h, pg);
-			return 0;
-		}
-		h->spare[c] = pg;
+	if (!heap_free_shrinks(h, pg)) {
+		heap_free_kept(h, pg, off);
+		return 0;
 	}
-	if (was_full) {
-		heap_list_push(&h->partial[c], pg);
-	} else if (h->partial[c] != pg) {
-		/* The next allocation of this class gets @p back. */
-		heap_list_del(&h->partial[c], pg);
-		heap_list_push(&h->partial[c], pg);
-	}
+	if (!heap_put_object(h, pg, off))
+		heap_list_del(&h->partial[pg->class], pg);
+	heap_shrink(h, pg);
 	return 0;
+}
+
+void *heap_alloc(struct heap *h, size_t size, int *err)
+{
+	void *p = heap_alloc_fast(h, size);
+
+	if (p) {
+		*err = 0;
+		return p;
+	}
+	return heap_alloc_slow(h, size, err);
+}
+
+int heap_free(struct heap *h, void *p)
+{
+	if (!heap_free_fast(h, p))
+		return 0;
+	return heap_free_slow(h, p);
+}
+
+/*
+ * Counted, not kept: the fast paths then touch no counter. Full pages
+ * are on no list, so they are summed as they fill and empty; the pages
+ * with a free object are walked.
+ */
+u64 heap_bytes_in_use(const struct heap *h)
+{
+	const struct heap_page *pg;
+	u64 bytes = h->full_bytes;
+	unsigned int c;
+
+	for (c = 0; c < HEAP_NR_CLASSES; c++)
+		for (pg = h->partial[c]; pg; pg = pg->next)
+			bytes += (u64)pg->nr_used * pg->size;
+	return bytes;
 }

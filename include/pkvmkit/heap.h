@@ -77,7 +77,7 @@ struct heap {
 	 */
 	struct heap_page *spare[HEAP_NR_CLASSES];
 	u64 nr_pages;		/* pages currently held from the source */
-	u64 bytes_in_use;	/* sum of the class sizes of live objects */
+	u64 full_bytes;		/* heap_bytes_in_use() of the full pages */
 	/* Lowest and one past the highest page ever held: bounds heap_free(). */
 	unsigned long lo, hi;
 	u32 key;		/* page header magic, less the page number */
@@ -109,9 +109,6 @@ static inline u64 heap_nr_pages(const struct heap *h)
 }
 
 /* Bytes taken by live objects, each counted at its class size. */
-static inline u64 heap_bytes_in_use(const struct heap *h)
-{
-	return h->bytes_in_use;
-}
+u64 heap_bytes_in_use(const struct heap *h);
 
 #endif /* PKVMKIT_HEAP_H */

@@ -41,7 +41,7 @@ struct hyp_cpu {
 	u32 power;		/* enum hyp_cpu_power, changed atomically */
 	u32 installed;
 	u32 stage2_on;
-	u32 pad;
+	s32 heap_errno;		/* of this CPU's last hyp_alloc (heap.c) */
 	u64 stack_lo;		/* VA range of the stack, for backtraces */
 	u64 stack_hi;
 	u64 boot_entry;		/* host entry point of a pending CPU_ON */

@@ -15,6 +15,8 @@
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define __noreturn		__attribute__((noreturn))
 #define noinline		__attribute__((noinline))
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
 
 extern const struct hyp_params *hyp_params;
 
