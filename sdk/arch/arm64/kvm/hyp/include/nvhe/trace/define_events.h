@@ -39,3 +39,56 @@
 #undef HYP_EVENT_MULTI_READ
 
 #undef HYP_EVENT
+
+/*
+ * The stubs trace.h's asm calls: tracing_reserve_entry() (its length
+ * and result in x17) and tracing_commit_entry(), saving every register
+ * the C functions may use (x0-x18; the asm saved x29 and x30; EL2 code
+ * uses no FP/SIMD registers). Weak, so that a module defining the events of
+ * several headers, in several files, has them once.
+ */
+#define __PKVMKIT_TRACE_SAVE_X1_X18					\
+	"	stp	x1, x2, [sp, #16]\n"				\
+	"	stp	x3, x4, [sp, #32]\n"				\
+	"	stp	x5, x6, [sp, #48]\n"				\
+	"	stp	x7, x8, [sp, #64]\n"				\
+	"	stp	x9, x10, [sp, #80]\n"				\
+	"	stp	x11, x12, [sp, #96]\n"				\
+	"	stp	x13, x14, [sp, #112]\n"			\
+	"	stp	x15, x16, [sp, #128]\n"			\
+	"	stp	x17, x18, [sp, #144]\n"
+#define __PKVMKIT_TRACE_RESTORE_X1_X18					\
+	"	ldp	x1, x2, [sp, #16]\n"				\
+	"	ldp	x3, x4, [sp, #32]\n"				\
+	"	ldp	x5, x6, [sp, #48]\n"				\
+	"	ldp	x7, x8, [sp, #64]\n"				\
+	"	ldp	x9, x10, [sp, #80]\n"				\
+	"	ldp	x11, x12, [sp, #96]\n"				\
+	"	ldp	x13, x14, [sp, #112]\n"			\
+	"	ldp	x15, x16, [sp, #128]\n"			\
+	"	ldp	x17, x18, [sp, #144]\n"
+#define __PKVMKIT_TRACE_STUB(stub, fn, before, after)		\
+	"	.pushsection .text.__pkvmkit_trace, \"ax\", %progbits\n"	\
+	"	.weak	" #stub "\n"					\
+	"	.type	" #stub ", %function\n"			\
+	"	.balign	4\n"						\
+	#stub ":\n"							\
+	"	stp	x29, x30, [sp, #-176]!\n"			\
+	"	mov	x29, sp\n"					\
+	__PKVMKIT_TRACE_SAVE_X1_X18					\
+	"	str	x0, [sp, #160]\n"				\
+	before								\
+	"	bl	" #fn "\n"					\
+	after								\
+	"	ldr	x0, [sp, #160]\n"				\
+	__PKVMKIT_TRACE_RESTORE_X1_X18					\
+	"	ldp	x29, x30, [sp], #176\n"			\
+	"	ret\n"							\
+	"	.size	" #stub ", . - " #stub "\n"			\
+	"	.popsection\n"
+
+/* reserve: x17 = tracing_reserve_entry(x17), through x17's saved slot */
+asm(__PKVMKIT_TRACE_STUB(__pkvmkit_trace_reserve, tracing_reserve_entry,
+			 "	mov	x0, x17\n", "	str	x0, [sp, #144]\n")
+    __PKVMKIT_TRACE_STUB(__pkvmkit_trace_commit, tracing_commit_entry,
+			 "", ""));

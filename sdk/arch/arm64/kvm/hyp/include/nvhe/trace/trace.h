@@ -4,7 +4,7 @@
  * header includes this (as <trace.h>, or <nvhe/trace.h>) when built for
  * EL2; each HYP_EVENT() in it then declares trace_<name>(), which writes
  * a record into this CPU's hyp ring when the host has enabled the event:
- * one load and a branch when it has not.
+ * one load and a branch when it has not (see __hyp_trace_reserve()).
  *
  * The module itself provides tracing_reserve_entry() and
  * tracing_commit_entry(), calling the members of pkvm_module_ops of the
@@ -20,6 +20,37 @@
 void *tracing_reserve_entry(unsigned long length);
 void tracing_commit_entry(void);
 
+/*
+ * The enabled path calls the two above through inline asm that saves the
+ * link register itself, and through stubs (written once per module by
+ * define_events.h) that save every other register the C functions may
+ * use. To the compiler a trace point is then a load and a branch around
+ * code that clobbers nothing: a leaf handler stays a leaf, with no frame
+ * and no registers saved, and a disabled event costs the load and the
+ * branch (and the load's page address when nothing near shares it).
+ * AArch64 keeps sp 16-byte aligned and has no red zone, so the asm may
+ * push below it.
+ */
+static __always_inline void *__hyp_trace_reserve(unsigned long length)
+{
+	/* In and out in x17 (IP1), so the handler keeps x0 for itself. */
+	register unsigned long x17 asm("x17") = length;
+
+	asm volatile("stp	x29, x30, [sp, #-16]!\n\t"
+		     "bl	__pkvmkit_trace_reserve\n\t"
+		     "ldp	x29, x30, [sp], #16"
+		     : "+r" (x17) : : "cc", "memory");
+	return (void *)x17;
+}
+
+static __always_inline void __hyp_trace_commit(void)
+{
+	asm volatile("stp	x29, x30, [sp, #-16]!\n\t"
+		     "bl	__pkvmkit_trace_commit\n\t"
+		     "ldp	x29, x30, [sp], #16"
+		     : : : "cc", "memory");
+}
+
 #define HYP_EVENT(__name, __proto, __struct, __assign, __printk)	\
 	HYP_EVENT_FORMAT(__name, __struct);				\
 	extern atomic_t __name##_enabled;				\
@@ -30,12 +61,12 @@ void tracing_commit_entry(void);
 									\
 		if (likely(!atomic_read(&__name##_enabled)))		\
 			return;						\
-		__entry = tracing_reserve_entry(sizeof(*__entry));	\
+		__entry = __hyp_trace_reserve(sizeof(*__entry));	\
 		if (!__entry)						\
 			return;						\
 		__entry->hdr.id = READ_ONCE(hyp_event_id_##__name.id);	\
 		__assign						\
-		tracing_commit_entry();					\
+		__hyp_trace_commit();					\
 	}
 
 #endif /* __PKVMKIT_NVHE_TRACE_H__ */
