@@ -66,7 +66,12 @@ static inline struct hyp_cpu *this_cpu(void)
 {
 	struct hyp_cpu *cpu;
 
-	asm volatile("mrs %0, tpidr_el2" : "=r" (cpu));
+	/*
+	 * Not volatile: TPIDR_EL2 is written once, by init.S before any C
+	 * runs, and EL2 code never moves to another CPU, so the compiler
+	 * may reuse one read for every this_cpu() in a function.
+	 */
+	asm("mrs %0, tpidr_el2" : "=r" (cpu));
 	return cpu;
 }
 #endif /* __ASSEMBLER__ */
