@@ -237,7 +237,8 @@ void hyp_enable_host_stage2(void)
  * Deprivilege (called under setup_lock, see hcall.c): build the host
  * stage-2 from the ownership state, publish it, enter it on this CPU, and
  * only then close the set-up calls for good. Every other CPU switches to
- * it on its next trap (the driver makes each CPU trap). A failure leaves
+ * it on its next trap (the driver makes each CPU trap), told by a new
+ * trap generation (hyp_reapply_host_traps()). A failure leaves
  * everything as it was: no stage-2, set-up calls still open, the error
  * reported to the driver.
  */
@@ -261,6 +262,7 @@ int hyp_prot_finalize(void)
 		return ret;
 	}
 	hyp_enable_host_stage2();
+	hyp_bump_host_traps_gen();	/* the other CPUs, on their next trap */
 	__atomic_store_n(&host_deprivileged, true, __ATOMIC_RELEASE);
 	hyp_log("pkvmkit: host deprivileged, stage-2 uses %lu table pages (%lu reserved)\n",
 		(unsigned long)host_s2.nr_tables, (unsigned long)own.s2_slots);

@@ -78,12 +78,6 @@ void handle_host_trap(struct host_ctxt *ctxt)
 			inject_host_undef(ctxt);
 		break;
 	}
+	/* Trap registers a module changed, or the new host stage-2. */
 	hyp_apply_host_traps();
-
-	/*
-	 * Once the host stage-2 exists, a CPU that was not at the
-	 * deprivilege call picks it up on its first trap.
-	 */
-	if (!this_cpu()->stage2_on && hyp_host_stage2_ready())
-		hyp_enable_host_stage2();
 }

@@ -73,6 +73,25 @@ void hyp_reapply_host_traps(void)
 	hyp_spin_lock(&traps_lock);
 	write_traps_locked();
 	hyp_spin_unlock(&traps_lock);
+	/*
+	 * The generation also announces the host stage-2: a CPU that was
+	 * not at the deprivilege call enters it here, on its first trap
+	 * after it (hyp_bump_host_traps_gen()).
+	 */
+	if (!this_cpu()->stage2_on && hyp_host_stage2_ready())
+		hyp_enable_host_stage2();
+}
+
+/*
+ * Make every CPU run hyp_reapply_host_traps() after its next host trap.
+ * Under traps_lock: a CPU that sees the new generation takes the lock
+ * before acting on it, and so sees whatever was published before this.
+ */
+void hyp_bump_host_traps_gen(void)
+{
+	hyp_spin_lock(&traps_lock);
+	__atomic_store_n(&hyp_traps_gen, hyp_traps_gen + 1, __ATOMIC_RELEASE);
+	hyp_spin_unlock(&traps_lock);
 }
 
 void hyp_op_update_hcr_el2(unsigned long set_mask, unsigned long clear_mask)

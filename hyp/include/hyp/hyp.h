@@ -165,15 +165,20 @@ void __hyp_forward_smc(struct host_ctxt *ctxt);
 /* trap_config.c */
 extern u32 hyp_traps_gen;
 void hyp_reapply_host_traps(void);
+void hyp_bump_host_traps_gen(void);
 
 /*
  * After a trap: write this CPU's trap registers again if a module changed
- * them (update_hcr_el2 ...) since. Inline: every host trap checks it.
+ * them (update_hcr_el2 ...) since, and enter the host stage-2 if it came
+ * since (hyp_bump_host_traps_gen()). Inline: every host trap checks it.
  */
 static inline void hyp_apply_host_traps(void)
 {
-	if (this_cpu()->traps_gen !=
-	    __atomic_load_n(&hyp_traps_gen, __ATOMIC_ACQUIRE))
+	/*
+	 * A plain load (one ldr, no address add): what the new generation
+	 * stands for is read under traps_lock, which orders it.
+	 */
+	if (this_cpu()->traps_gen != READ_ONCE(hyp_traps_gen))
 		hyp_reapply_host_traps();
 }
 
