@@ -194,8 +194,13 @@ static void restriction_note(bool restricted, const char *note[3])
  * path of an access a module's handler deals with stays short.
  */
 static noinline void refuse_host_access(struct host_ctxt *ctxt, u64 esr,
-					u64 far, u64 ipa, bool restricted)
+					u64 ipa, bool restricted)
 {
+	/*
+	 * Read again, not carried: the fault path then keeps one register
+	 * less. Nothing since the abort took an exception to EL2.
+	 */
+	u64 far = read_sysreg(far_el2);
 	bool dabt = ESR_EC(esr) == ESR_EC_DABT_LOW;
 	const char *note[3];
 	u64 ec, iss;
@@ -242,12 +247,12 @@ void handle_host_abort(struct host_ctxt *ctxt, u64 esr)
 	case OWN_ACCESS_RESTRICTED:
 		if (module_handles_fault(ctxt, esr, ipa))
 			return;
-		refuse_host_access(ctxt, esr, far, ipa, true);
+		refuse_host_access(ctxt, esr, ipa, true);
 		return;
 	case OWN_ACCESS_REFUSED:
 		break;
 	}
-	refuse_host_access(ctxt, esr, far, ipa, false);
+	refuse_host_access(ctxt, esr, ipa, false);
 }
 
 void inject_host_undef(struct host_ctxt *ctxt)
