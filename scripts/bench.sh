@@ -114,8 +114,8 @@ ctr=$(figure "$plain" "the same with a disabled hyp trace point")
 echo "  android15-6.6 beside android14-6.1: $(awk -v a="$c66" -v b="$c61" 'BEGIN { printf "%+.2f", a - b }') (target: within 3)"
 cout=$(figure "$plain" "handler calling the hypervisor")
 couttr=$(figure "$plain" "disabled hyp trace point (non-leaf)")
-echo "  a disabled hyp trace point adds $(awk -v a="$couttr" -v b="$cout" 'BEGIN { printf "%.2f", a - b }') to a handler that calls the hypervisor anyway (target: at most 3),"
-echo "    $(awk -v a="$ctr" -v b="$c66" 'BEGIN { printf "%.2f", a - b }') to a leaf handler (its call makes the handler build a frame);"
+echo "  a disabled hyp trace point adds $(awk -v a="$ctr" -v b="$c66" 'BEGIN { printf "%.2f", a - b }') to a leaf handler (target: at most 3),"
+echo "    $(awk -v a="$couttr" -v b="$cout" 'BEGIN { printf "%.2f", a - b }') to a handler that calls the hypervisor anyway (the event's argument is loaded before the check, as C evaluates it);"
 echo "  the hypervisor's own host_hcall events add nothing while off: enabling them swaps the handlers (hyp/module.c)"
 echo
 echo "EL2 heap, guest instructions per hyp_alloc(64) + hyp_free (200000 pairs, one page donated):"
