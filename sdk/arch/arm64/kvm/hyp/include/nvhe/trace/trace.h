@@ -51,6 +51,22 @@ static __always_inline void __hyp_trace_commit(void)
 		     : : : "cc", "memory");
 }
 
+/*
+ * An event's enabled flag, read once as atomic_read() would, in an adrp
+ * and a load whose offset holds the low address bits: what the compiler
+ * emits for it depends on section anchors (an adrp, an add and then the
+ * load, with them on, as the kernel builds).
+ */
+#define __hyp_event_enabled(flag) ({					\
+	unsigned long __page;						\
+	int __on;							\
+									\
+	asm volatile("adrp	%0, " #flag "\n\t"			\
+		     "ldr	%w1, [%0, :lo12:" #flag "]"		\
+		     : "=&r" (__page), "=r" (__on));			\
+	__on;								\
+})
+
 #define HYP_EVENT(__name, __proto, __struct, __assign, __printk)	\
 	HYP_EVENT_FORMAT(__name, __struct);				\
 	extern atomic_t __name##_enabled;				\
@@ -59,7 +75,7 @@ static __always_inline void __hyp_trace_commit(void)
 	{								\
 		struct trace_hyp_format_##__name *__entry;		\
 									\
-		if (likely(!atomic_read(&__name##_enabled)))		\
+		if (likely(!__hyp_event_enabled(__name##_enabled)))	\
 			return;						\
 		__entry = __hyp_trace_reserve(sizeof(*__entry));	\
 		if (!__entry)						\
