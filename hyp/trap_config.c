@@ -51,6 +51,13 @@ static void merge_mask(struct trap_mask *m, u64 set, u64 clear)
 	m->clear = (m->clear & ~set) | clear;
 }
 
+/* Every CPU rewrites its trap registers after its next host trap. */
+static void bump_traps_gen_locked(void)
+{
+	hyp_assert_lock_held(&traps_lock);
+	__atomic_store_n(&hyp_traps_gen, hyp_traps_gen + 1, __ATOMIC_RELEASE);
+}
+
 /* This CPU's registers, from what it has now plus the module masks. */
 static void write_traps_locked(void)
 {
@@ -90,7 +97,7 @@ void hyp_reapply_host_traps(void)
 void hyp_bump_host_traps_gen(void)
 {
 	hyp_spin_lock(&traps_lock);
-	__atomic_store_n(&hyp_traps_gen, hyp_traps_gen + 1, __ATOMIC_RELEASE);
+	bump_traps_gen_locked();
 	hyp_spin_unlock(&traps_lock);
 }
 
@@ -103,7 +110,7 @@ void hyp_op_update_hcr_el2(unsigned long set_mask, unsigned long clear_mask)
 	hyp_spin_lock(&traps_lock);
 	merge_mask(&hcr_mask, set_mask & ~HCR_MODULE_FIXED,
 		   clear_mask & ~HCR_MODULE_FIXED);
-	__atomic_store_n(&hyp_traps_gen, hyp_traps_gen + 1, __ATOMIC_RELEASE);
+	bump_traps_gen_locked();
 	write_traps_locked();
 	hyp_spin_unlock(&traps_lock);
 }
@@ -118,7 +125,7 @@ void hyp_op_update_hfgwtr_el2(unsigned long set_mask, unsigned long clear_mask)
 	}
 	hyp_spin_lock(&traps_lock);
 	merge_mask(&hfgwtr_mask, set_mask, clear_mask);
-	__atomic_store_n(&hyp_traps_gen, hyp_traps_gen + 1, __ATOMIC_RELEASE);
+	bump_traps_gen_locked();
 	write_traps_locked();
 	hyp_spin_unlock(&traps_lock);
 }
