@@ -250,6 +250,12 @@ static inline void *heap_take(struct heap *h, struct heap_page *pg,
  * so stays a leaf function in its common path.
  */
 
+/* The class of @size, 1 to 1024: 16 << c, the power of two at least @size. */
+static inline unsigned int heap_small_class(size_t size)
+{
+	return 60 - __builtin_clzll((size - 1) | (HEAP_GRANULE - 1));
+}
+
 /*
  * An object of 1 to 1024 bytes from a page of its class that has a free
  * one, or NULL, with nothing changed: heap_alloc() then says why or grows.
@@ -263,8 +269,7 @@ heap_alloc_fast(struct heap *h, size_t size)
 	/* One compare for the common sizes (0 wraps around). */
 	if (size - 1 >= 1024)
 		return NULL;
-	/* Class c < 7 is 16 << c: the power of two at least @size. */
-	c = 60 - __builtin_clzll((size - 1) | (HEAP_GRANULE - 1));
+	c = heap_small_class(size);
 	pg = h->partial[c];
 	if (!pg)
 		return NULL;
@@ -278,7 +283,7 @@ heap_alloc_slow(struct heap *h, size_t size, int *err)
 	unsigned int c;
 
 	if (size - 1 < 1024) {
-		c = 60 - __builtin_clzll((size - 1) | (HEAP_GRANULE - 1));
+		c = heap_small_class(size);
 	} else if (!size) {
 		*err = -EINVAL;
 		return NULL;
