@@ -8,14 +8,17 @@
  * Conventions of the output: HC_<call> is the full SMCCC function id
  * (HC_ID(n)), as the debugfs hvc file takes it; HC_NR_STATIC,
  * HC_FIRST_DYNAMIC and HC_MAX_DYNAMIC are call numbers n, as in the header;
- * HC_{SETUP,ONCE,ALWAYS}_{NAMES,IDS} list the calls of each kind.
+ * HC_{SETUP,ONCE,ALWAYS}_{NAMES,IDS} list the calls of each kind; HC_HOOK_<kind>
+ * is a hook kind, as HC_HOOK_INFO takes it.
  *
  * Exits 1 (and prints nothing useful) if the list breaks the header's
  * rule that n counts up from 1 without gaps, since hyp/hcall.c relies on it.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <pkvmkit/hypercall.h>
+#include <pkvmkit/ownership.h>
 
 struct hc_desc {
 	const char *name;
@@ -30,6 +33,35 @@ static const struct hc_desc hcalls[] = {
 };
 
 #define NR_HCALLS	(sizeof(hcalls) / sizeof(hcalls[0]))
+
+struct named_value {
+	const char *name;
+	unsigned int value;
+};
+
+#define NAMED(x)	{ #x, x }
+
+/* the errors the hypervisor's calls return (Linux numbers on both sides) */
+static const struct named_value errnos[] = {
+	NAMED(EPERM), NAMED(ENOENT), NAMED(ENOMEM), NAMED(EFAULT),
+	NAMED(EBUSY), NAMED(EEXIST), NAMED(ENODEV), NAMED(EINVAL),
+	NAMED(ENOSPC), NAMED(ERANGE), NAMED(ENOSYS), NAMED(EOPNOTSUPP),
+};
+
+#define PAGE_STATE(x)	{ #x, PAGE_##x }
+
+static const struct named_value page_states[] = {
+	PAGE_STATE(HOST_OWNED), PAGE_STATE(HOST_SHARED),
+	PAGE_STATE(HYP_OWNED), PAGE_STATE(HYP_SHARED),
+};
+_Static_assert(sizeof(page_states) / sizeof(page_states[0]) == PAGE_STATE_COUNT,
+	       "every enum page_state has its ST_ name");
+
+#define HOOK_NAME(name, what)	#name,
+
+static const char *const hooks[] = {
+	PKVMKIT_HOOK_LIST(HOOK_NAME)
+};
 
 static int check_numbering(void)
 {
@@ -99,5 +131,15 @@ int main(void)
 	printf("HC_CPU_STAGE2=%#lx\n", HC_CPU_STAGE2);
 	printf("HC_CPU_HOST_DEPRIV=%#lx\n", HC_CPU_HOST_DEPRIV);
 	printf("HYP_INIT_MAGIC=%#lx\n", HYP_INIT_MAGIC);
+	/* SMCCC's NOT_SUPPORTED and -errno results, as x0..x3 print (%#lx) */
+	printf("NOT_SUPPORTED=%#lx\n", (unsigned long)SMCCC_RET_NOT_SUPPORTED);
+	for (i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+		printf("R_%s=%#lx\n", errnos[i].name, -(unsigned long)errnos[i].value);
+	/* enum page_state, as HC_PAGE_STATE answers */
+	for (i = 0; i < sizeof(page_states) / sizeof(page_states[0]); i++)
+		printf("ST_%s=0x%x\n", page_states[i].name, page_states[i].value);
+	/* the hook kinds HC_HOOK_INFO takes, by their place in the list */
+	for (i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
+		printf("%s=%u\n", hooks[i], i);
 	return 0;
 }

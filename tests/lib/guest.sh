@@ -151,17 +151,8 @@ PK_DBG=/sys/kernel/debug/pkvmkit
 PK_HC_IDS=/root/hc-ids.sh
 # shellcheck source=/dev/null
 [ -r "$PK_HC_IDS" ] && . "$PK_HC_IDS"
-# Results as debugfs prints them (x0..x3 in %#lx).
-NOT_SUPPORTED=0xffffffffffffffff
-R_EPERM=0xffffffffffffffff
-R_EBUSY=0xfffffffffffffff0
-R_EINVAL=0xffffffffffffffea
-R_ENOENT=0xfffffffffffffffe
-# enum page_state
-ST_HOST_OWNED=0x0
-ST_HOST_SHARED=0x1
-ST_HYP_OWNED=0x2
-ST_HYP_SHARED=0x3
+# Results as debugfs prints them (x0..x3 in %#lx) come from there too:
+# NOT_SUPPORTED, R_<errno> (R_EPERM, R_EINVAL, ...) and ST_<page state>.
 
 # pk_load [MODULE PARAMS]: insmod the driver; ok/not ok test point.
 pk_load() {
