@@ -69,12 +69,13 @@ sdk: driver
 # Vendor modules (modules/*/), built as a vendor would: make -C KDIR M=dir
 # (through scripts/kbuild, for the kernel's compiler and the .ko checks).
 # Each with the generation of ACK's module interface its own Makefile
-# names (PKVM_MODULE_API=, android14-6.1 if none: scripts/module-api).
+# names (PKVM_MODULE_API=: scripts/module-api; the SDK's default if none).
 MODULE_DIRS	:= $(wildcard modules/*/)
 modules: sdk
 	@for d in $(MODULE_DIRS); do \
+		api=$$($(ROOT)/scripts/module-api $$d); \
 		(cd $$d && $(KBUILD) -s M=$$PWD \
-		 PKVM_MODULE_API=$$($(ROOT)/scripts/module-api .) modules) || exit 1; \
+		 $${api:+PKVM_MODULE_API=$$api} modules) || exit 1; \
 	done
 
 # Test kernel modules scenarios insmod from /root (not vendor modules):

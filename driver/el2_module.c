@@ -253,18 +253,15 @@ static struct arm_smccc_res alloc_module_va(unsigned long nr_pages,
 	return res;
 }
 
+/* The generation's name (PKVM_API_GENERATIONS), or NULL: not one we know. */
 static const char *api_name(unsigned int api)
 {
-	switch (PKVM_API_GENERATION(api)) {
-	case PKVM_API_ANDROID14_6_1:
-		return "android14-6.1";
-	case PKVM_API_ANDROID15_6_6:
-		return "android15-6.6";
-	case PKVM_API_ANDROID16_6_12:
-		return "android16-6.12";
-	default:
-		return NULL;
-	}
+#define PK_API_NAME(code, name)					\
+	if (PKVM_API_GENERATION(api) == (code))			\
+		return #name;
+	PKVM_API_GENERATIONS(PK_API_NAME)
+#undef PK_API_NAME
+	return NULL;
 }
 
 /*

@@ -23,8 +23,10 @@ build() {
 		mkdir -p "$WORK/$1/$(dirname "${f#"$src"/}")"
 		cp "$ROOT/$f" "$WORK/$1/${f#"$src"/}"
 	done
+	local api
+	api=$("$ROOT/scripts/module-api" "$WORK/$1")
 	(cd "$WORK/$1" && "$ROOT/scripts/kbuild" M="$PWD" \
-		PKVM_MODULE_API="$("$ROOT/scripts/module-api" .)" "${@:2}" modules) \
+		${api:+PKVM_MODULE_API="$api"} "${@:2}" modules) \
 		>"$WORK/$1.log" 2>&1
 }
 

@@ -55,11 +55,10 @@ bool __pkvmkit_protected_kvm_enabled(void);
 #ifndef PKVM_MODULE_API
 #define PKVM_MODULE_API		PKVM_API_ANDROID14_6_1
 #endif
-#if PKVM_MODULE_API != PKVM_API_ANDROID14_6_1 && \
-    PKVM_MODULE_API != PKVM_API_ANDROID15_6_6 && \
-    PKVM_MODULE_API != PKVM_API_ANDROID16_6_12
-#error "PKVM_MODULE_API: not a generation pkvmkit knows (601, 606, 612)"
-#endif
+#define __PKVM_API_IS(code, name)	|| (PKVM_MODULE_API) == (code)
+_Static_assert(0 PKVM_API_GENERATIONS(__PKVM_API_IS),
+	       "PKVM_MODULE_API: not a generation pkvmkit knows (PKVM_API_GENERATIONS)");
+#undef __PKVM_API_IS
 
 /* What this module's EL2 image and its loader record (pkvm_el2_module.api) */
 #ifdef CONFIG_LIST_HARDENED

@@ -46,6 +46,18 @@
 #define PKVM_API_LIST_HARDENED		0x10000
 #define PKVM_API_GENERATION(api)	((api) & 0xffff)
 
+/*
+ * Every generation, once, by its code and its name as PKVM_MODULE_API=
+ * spells it, the default first: the build's names (pkvmkit-api.mk, which
+ * scripts/install-sdk.sh writes from this list), the modinfo line
+ * (pkvmkit-sections.S), the check of PKVM_MODULE_API (kvm_pkvm_module.h)
+ * and the driver's messages all come from here.
+ */
+#define PKVM_API_GENERATIONS(X)				\
+	X(PKVM_API_ANDROID14_6_1, android14-6.1)	\
+	X(PKVM_API_ANDROID15_6_6, android15-6.6)	\
+	X(PKVM_API_ANDROID16_6_12, android16-6.12)
+
 #ifndef __ASSEMBLER__
 struct arm_smccc_1_2_regs;
 struct arm_smccc_res;

@@ -8,17 +8,17 @@
 #   make -C $KDIR M=$PWD PKVM_MODULE_API=android15-6.6
 #
 # android14-6.1 (the default: the layout the Android page's sample is
-# written for), android15-6.6 or android16-6.12. The code each name
-# becomes is the one asm/pkvmkit_module_ops.h defines (PKVM_API_*); the
-# header refuses any other.
+# written for), android15-6.6 or android16-6.12: the names and codes of
+# PKVM_API_GENERATIONS in asm/pkvmkit_module_ops.h; the header refuses
+# any other.
 
 ifneq ($(KBUILD_EXTMOD),)
-pkvm-api-android14-6.1	:= 601
-pkvm-api-android15-6.6	:= 606
-pkvm-api-android16-6.12	:= 612
-pkvm-api-known		:= android14-6.1 android15-6.6 android16-6.12
+# pkvm-api-<name> := <code> for each generation, and pkvm-api-known, the
+# names, the default first: written by scripts/install-sdk.sh from
+# PKVM_API_GENERATIONS in asm/pkvmkit_module_ops.h.
+include $(srctree)/arch/arm64/kvm/hyp/nvhe/pkvmkit-api-list.mk
 
-PKVM_MODULE_API ?= android14-6.1
+PKVM_MODULE_API ?= $(firstword $(pkvm-api-known))
 ifneq ($(words $(PKVM_MODULE_API)),1)
 $(error PKVM_MODULE_API='$(PKVM_MODULE_API)': give one of: $(pkvm-api-known))
 endif

@@ -33,13 +33,15 @@
 __hypmod_api:
 	.long	PKVM_API_LAYOUT
 
+/* "pkvm_module_api=<name>", the name from PKVM_API_GENERATIONS */
+#define PKVM_API_MODINFO(code, name)					\
+	.if PKVM_MODULE_API == code ;					\
+	.ascii "pkvm_module_api=" ; .asciz #name ;			\
+	.set __pkvmkit_api_known, 1 ;					\
+	.endif ;
+
 	.section .modinfo, "a", %progbits
-#if PKVM_MODULE_API == PKVM_API_ANDROID14_6_1
-	.asciz	"pkvm_module_api=android14-6.1"
-#elif PKVM_MODULE_API == PKVM_API_ANDROID15_6_6
-	.asciz	"pkvm_module_api=android15-6.6"
-#elif PKVM_MODULE_API == PKVM_API_ANDROID16_6_12
-	.asciz	"pkvm_module_api=android16-6.12"
-#else
-#error "PKVM_MODULE_API: not a generation pkvmkit knows (601, 606, 612)"
-#endif
+	PKVM_API_GENERATIONS(PKVM_API_MODINFO)
+	.ifndef __pkvmkit_api_known
+	.error "PKVM_MODULE_API: not a generation pkvmkit knows (PKVM_API_GENERATIONS)"
+	.endif
