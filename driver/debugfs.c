@@ -77,7 +77,11 @@ static void print_log_line(const char *level, const char *line)
 	char name[KSYM_SYMBOL_LEN];
 
 	if (frame && sscanf(frame, "[<%lx>]", &va) == 1) {
-		pk_el2_symbol(va, name, sizeof(name));
+		/* every frame but the faulting PC is a return address */
+		if (strstr(frame, "(faulting pc)"))
+			pk_el2_symbol(va, name, sizeof(name));
+		else
+			pk_el2_symbol_return(va, name, sizeof(name));
 		printk("%shyp: %s %s\n", level, line, name);
 	} else {
 		printk("%shyp: %s\n", level, line);

@@ -208,11 +208,19 @@ static void wait_for_hooks_in_flight(void)
 	cpus_read_unlock();
 }
 
-static void unmap_pages(struct mapped *pages, unsigned int n)
+/*
+ * Everything the hypervisor holds of a module whose loading failed (its
+ * pages, its VA, mappings its init made) goes in one call; the pages are
+ * the host's again when it returns. Only once no CPU can be in the
+ * module's EL2 code (wait_for_hooks_in_flight() after an init ran).
+ */
+static void drop_module(const char *name, unsigned long hyp_va)
 {
-	while (n--)
-		pk_hvc(HC_ID(HC_UNMAP_MODULE_PAGE), pages[n].pfn,
-		       pages[n].hyp_va, 0);
+	struct arm_smccc_res res = pk_hvc(HC_ID(HC_DROP_MODULE), hyp_va, 0, 0);
+
+	if (res.a0 != SMCCC_RET_SUCCESS || res.a1)
+		pr_err("%s: the hypervisor did not give the module's pages back: %ld\n",
+		       name, res.a0 ? -EPERM : (long)res.a1);
 }
 
 static int map_pages(const struct el2_section *s, int nr_sec,
@@ -382,17 +390,18 @@ static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 	/* its calls into modules loaded before it, while it is still ours */
 	ret = pk_el2_link_imports(m, this, start, hyp_va);
 	if (ret)
-		return ret;
-
+		goto drop;
+	ret = -ENOMEM;
 	pages = kvmalloc_array((end - start) >> PAGE_SHIFT, sizeof(*pages),
 			       GFP_KERNEL);
 	if (!pages)
-		return -ENOMEM;
+		goto drop;
 	/* its hyp events' ids, while their names are still kernel pointers */
 	events = pk_trace_bind_module(m, this->name, &events_end);
 	if (events < 0) {
 		kvfree(pages);
-		return events;
+		ret = events;
+		goto drop;
 	}
 	ret = apply_relocs(m, start, hyp_va);
 	if (!ret)
@@ -413,6 +422,7 @@ static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 	ret = res.a0 ? -EPERM : (int)res.a1;
 	if (ret) {
 		pr_err("%s: failed to init EL2 module: %d\n", this->name, ret);
+		/* its hooks are withdrawn: wait for calls already in them */
 		wait_for_hooks_in_flight();
 		pk_el2_range_drop(hyp_va);
 		module_put(this);
@@ -428,10 +438,11 @@ static int load_locked(const struct pkvm_el2_module *m, struct module *this,
 	kvfree(pages);
 	return 0;
 undo:
-	/* the pages go back to the host; the VA range stays reserved */
-	unmap_pages(pages, nr);
 	kvfree(pages);
 	pk_trace_unbind_module(events, events_end);
+drop:
+	/* the pages go back to the host, the VA is free again */
+	drop_module(this->name, hyp_va);
 	return ret;
 }
 
@@ -443,6 +454,17 @@ void pk_close_el2_loading(void)
 {
 	mutex_lock(&load_lock);
 	WRITE_ONCE(pk.deprivilege_started, true);
+	mutex_unlock(&load_lock);
+}
+
+/*
+ * A deprivilege the hypervisor refused changed nothing there (module
+ * registration and set-up calls are still open): loading is open again.
+ */
+void pk_reopen_el2_loading(void)
+{
+	mutex_lock(&load_lock);
+	WRITE_ONCE(pk.deprivilege_started, false);
 	mutex_unlock(&load_lock);
 }
 

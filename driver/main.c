@@ -40,6 +40,8 @@ int pk_request_deprivilege(void)
 	if (!ret)
 		pr_info("load to deprivileged: %llu ns of guest time\n",
 			ktime_get_ns() - load_start_ns);
+	else if (!pk.deprivileged)
+		pk_reopen_el2_loading();
 	mutex_unlock(&deprivilege_lock);
 	return ret;
 }

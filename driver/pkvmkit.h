@@ -97,6 +97,7 @@ void pk_tracefs_remove(struct dentry *d);
 /* el2_module.c */
 unsigned long pk_el2_module_pfn(unsigned int i);
 void pk_close_el2_loading(void);
+void pk_reopen_el2_loading(void);
 
 /* el2_link.c: calls from one module's EL2 code to another's */
 struct module;
@@ -123,6 +124,7 @@ void pk_el2_range_add(const char *name, unsigned long hyp_va,
 		      unsigned long size, unsigned long el1_va);
 void pk_el2_range_drop(unsigned long hyp_va);
 void pk_el2_symbol(unsigned long va, char *buf, size_t len);
+void pk_el2_symbol_return(unsigned long va, char *buf, size_t len);
 void pk_esr_describe(u64 esr, char *buf, size_t len);
 struct seq_file;
 void pk_el2_ranges_show(struct seq_file *m);

@@ -77,12 +77,19 @@ void pk_el2_ranges_show(struct seq_file *m)
 		seq_puts(m, "  none\n");
 }
 
-static bool name_hyp_code(unsigned long va, char *buf, size_t len)
+/*
+ * @back: how far before @va the instruction to name lies: 0 for a PC,
+ * 4 for a return address (the call before it, which a call to a
+ * noreturn function at the end of its caller leaves past the caller's
+ * last instruction). The offset printed is @va's all the same.
+ */
+static bool name_hyp_code(unsigned long va, unsigned long back, char *buf,
+			  size_t len)
 {
-	unsigned long off = va - HYP_IMAGE_VA;
+	unsigned long off = va - back - HYP_IMAGE_VA;
 	int lo = 0, hi = ARRAY_SIZE(hyp_syms) - 1, best = -1;
 
-	if (va < HYP_IMAGE_VA || off >= HYP_SYM__hyp_text_end)
+	if (va - back < HYP_IMAGE_VA || off >= HYP_SYM__hyp_text_end)
 		return false;
 	while (lo <= hi) {	/* the last symbol at or below off */
 		int mid = (lo + hi) / 2;
@@ -97,24 +104,29 @@ static bool name_hyp_code(unsigned long va, char *buf, size_t len)
 	if (best < 0)
 		return false;
 	snprintf(buf, len, "pkvmkit:%s+%#lx", hyp_syms[best].name,
-		 off - hyp_syms[best].off);
+		 off + back - hyp_syms[best].off);
 	return true;
 }
 
-/* "__kvm_nvhe_fn+0x10/0x40 [mod]" -> "mod:fn+0x10" */
+/* "__kvm_nvhe_fn+0x10/0x40 [mod]" -> "mod:fn+0x(10 + @back)" */
 static void tidy_module_symbol(const char *ksym, const char *module,
-			       char *buf, size_t len)
+			       unsigned long back, char *buf, size_t len)
 {
 	const char *fn = ksym;
+	unsigned long off;
 	size_t n;
 
 	if (!strncmp(fn, "__kvm_nvhe_", 11))
 		fn += 11;
-	n = strcspn(fn, "/ ");
-	snprintf(buf, len, "%s:%.*s", module, (int)n, fn);
+	n = strcspn(fn, "+/ ");
+	if (fn[n] == '+' && sscanf(fn + n, "+%lx", &off) == 1)
+		snprintf(buf, len, "%s:%.*s+%#lx", module, (int)n, fn, off + back);
+	else
+		snprintf(buf, len, "%s:%.*s", module, (int)n, fn);
 }
 
-static bool name_module_code(unsigned long va, char *buf, size_t len)
+static bool name_module_code(unsigned long va, unsigned long back,
+			     char *buf, size_t len)
 {
 	unsigned int i, n = smp_load_acquire(&nr_ranges);
 	char ksym[KSYM_SYMBOL_LEN];
@@ -122,13 +134,13 @@ static bool name_module_code(unsigned long va, char *buf, size_t len)
 	for (i = 0; i < n; i++) {
 		const struct el2_range *r = &ranges[i];
 
-		if (va - r->hyp_va >= r->size)
+		if (va - back - r->hyp_va >= r->size)
 			continue;
-		sprint_symbol(ksym, r->el1_va + (va - r->hyp_va));
+		sprint_symbol(ksym, r->el1_va + (va - back - r->hyp_va));
 		if (ksym[0] == '0' && ksym[1] == 'x')	/* no symbol there */
 			snprintf(buf, len, "%s:+%#lx", r->name, va - r->hyp_va);
 		else
-			tidy_module_symbol(ksym, r->name, buf, len);
+			tidy_module_symbol(ksym, r->name, back, buf, len);
 		return true;
 	}
 	return false;
@@ -136,7 +148,14 @@ static bool name_module_code(unsigned long va, char *buf, size_t len)
 
 void pk_el2_symbol(unsigned long va, char *buf, size_t len)
 {
-	if (!name_hyp_code(va, buf, len) && !name_module_code(va, buf, len))
+	if (!name_hyp_code(va, 0, buf, len) && !name_module_code(va, 0, buf, len))
+		snprintf(buf, len, "?");
+}
+
+/* A return address of a call trace: named by the call before it. */
+void pk_el2_symbol_return(unsigned long va, char *buf, size_t len)
+{
+	if (!name_hyp_code(va, 4, buf, len) && !name_module_code(va, 4, buf, len))
 		snprintf(buf, len, "?");
 }
 

@@ -3,7 +3,7 @@
  * The CPU-local members of pkvm_module_ops (android15-6.6 on): which CPU
  * the module runs on, and a busy wait.
  */
-#include <hyp/hyp.h>
+#include <hyp/cpu.h>
 #include <hyp/module_ops.h>
 #include <hyp/sysreg.h>
 

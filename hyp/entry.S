@@ -7,6 +7,7 @@
  */
 #include <pkvmkit/hypercall.h>
 #include <hyp/cpu.h>
+#include <asm-offsets.h>
 
 	.text
 
@@ -90,14 +91,14 @@ __host_trap_entry:
 	movz	w3, #0x5a00, lsl #16
 	cmp	w1, w3
 	b.ne	__host_trap_slow
-	movz	w1, #0x0080
-	movk	w1, #0xc600, lsl #16
+	movz	w1, #(HC_FIRST_DYNAMIC_ID & 0xffff)
+	movk	w1, #(HC_FIRST_DYNAMIC_ID >> 16), lsl #16
 	sub	x1, x2, x1
-	cmp	x1, #HC_MAX_DYNAMIC
+	cmp	x1, #HC_MAX_DYNAMIC_SLOTS
 	b.hs	__host_trap_slow
 	adrp	x3, dyn_hcalls		/* page aligned */
-	add	x3, x3, x1, lsl #HC_DYN_ENTRY_SHIFT
-	ldp	x3, x4, [x3]
+	add	x3, x3, x1, lsl #DYN_HCALL_SHIFT
+	ldp	x3, x4, [x3, #DYN_HCALL_FN]	/* fn, then x0 */
 	str	x4, [x0, #8 * 0]	/* x0 as the generation has it */
 	blr	x3			/* handler(ctxt, slot in x1) */
 	mrs	x0, tpidr_el2

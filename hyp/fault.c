@@ -6,7 +6,12 @@
  * instruction, so the kernel reports it for the context that did it (a
  * SIGBUS for a user task, an oops for kernel code) and carries on.
  */
-#include <hyp/hyp.h>
+#include <hyp/compiler.h>
+#include <hyp/hooks.h>
+#include <hyp/log.h>
+#include <hyp/mem_protect.h>
+#include <hyp/module.h>
+#include <hyp/trap.h>
 #include <hyp/module_ops.h>
 #include <hyp/sysreg.h>
 

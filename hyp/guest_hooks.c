@@ -7,7 +7,8 @@
  * a function of its text, withdrawn if the init fails) and are called by
  * nothing until protected VMs run; guest_stage2_pa finds no guest.
  */
-#include <hyp/hyp.h>
+#include <hyp/hooks.h>
+#include <hyp/module.h>
 #include <hyp/module_ops.h>
 
 /* Guest SMC handlers: up to 16, in registration order. */

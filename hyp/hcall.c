@@ -6,22 +6,35 @@
  * go to the PSCI relay, as SMCs do.
  */
 #include <pkvmkit/hypercall.h>
-#include <hyp/hyp.h>
+#include <hyp/deprivilege.h>
+#include <hyp/hcall.h>
+#include <hyp/heap.h>
+#include <hyp/hooks.h>
+#include <hyp/lock_order.h>
+#include <hyp/log.h>
+#include <hyp/mem_protect.h>
+#include <hyp/module.h>
+#include <hyp/module_calls.h>
+#include <hyp/psci.h>
+#include <hyp/pvm.h>
+#include <hyp/setup.h>
 #include <hyp/spinlock.h>
 #include <hyp/sysreg.h>
 #include <hyp/trace.h>
 
 typedef void (*hcall_t)(struct host_ctxt *ctxt);
 
-/* One way: set by hyp_prot_finalize() under setup_lock. */
-bool host_deprivileged;
+/* Every handler the list names (a name the list gives twice, twice). */
+#define HC_DECLARE_HANDLER(name, n, when, handler)	\
+	static void handler(struct host_ctxt *ctxt);
+PKVMKIT_HC_LIST(HC_DECLARE_HANDLER)
 
 /*
- * Every set-up call runs under this lock and re-checks host_deprivileged
- * inside it, so none can still be running, or start, once finalize (itself
- * a set-up call) has closed them. Outermost lock: see mem.c.
+ * Every set-up call runs under this lock and re-checks that the host is
+ * not deprivileged inside it, so none can still be running, or start,
+ * once finalize (itself a set-up call) has closed them.
  */
-static hyp_spinlock_t setup_lock;
+static hyp_spinlock_t setup_lock = HYP_LOCK_INIT(setup_lock);
 
 static void handle_ping(struct host_ctxt *ctxt)
 {
@@ -39,7 +52,7 @@ static void handle_cpu_state(struct host_ctxt *ctxt)
 		flags |= HC_CPU_INSTALLED;
 	if (cpu->stage2_on)
 		flags |= HC_CPU_STAGE2;
-	if (READ_ONCE(host_deprivileged))
+	if (hyp_host_deprivileged())
 		flags |= HC_CPU_HOST_DEPRIV;
 	ctxt->regs[1] = flags;
 }
@@ -52,6 +65,11 @@ static void handle_test_panic(struct host_ctxt *ctxt)
 		ctxt->regs[1] = -EINVAL;
 		return;
 	}
+	if (ctxt->regs[2] == HC_TEST_LOCK_ORDER) {
+		hyp_log("lock-order violation requested by the host\n");
+		ctxt->regs[1] = hyp_test_lock_order();
+		return;
+	}
 	hyp_log("test panic requested by the host\n");
 	/* a real EL2 data abort, so the panic path is the genuine one */
 	ctxt->regs[1] = *unmapped;
@@ -59,7 +77,6 @@ static void handle_test_panic(struct host_ctxt *ctxt)
 
 static void handle_prot_finalize(struct host_ctxt *ctxt)
 {
-	hyp_close_module_registration();
 	ctxt->regs[1] = hyp_prot_finalize();
 }
 
@@ -110,9 +127,9 @@ static void handle_map_module_page(struct host_ctxt *ctxt)
 					    ctxt->regs[3]);
 }
 
-static void handle_unmap_module_page(struct host_ctxt *ctxt)
+static void handle_drop_module(struct host_ctxt *ctxt)
 {
-	ctxt->regs[1] = hyp_unmap_module_page(ctxt->regs[1], ctxt->regs[2]);
+	ctxt->regs[1] = hyp_drop_module(ctxt->regs[1]);
 }
 
 static void handle_init_module(struct host_ctxt *ctxt)
@@ -163,43 +180,41 @@ static void handle_trace_event(struct host_ctxt *ctxt)
 	ctxt->regs[1] = hyp_trace_enable_event(ctxt->regs[1], ctxt->regs[2]);
 }
 
-struct hcall {
-	hcall_t fn;
-	bool setup;	/* only before deprivilege */
+/* When a call is taken: the kinds PKVMKIT_HC_LIST names. */
+enum hc_when {
+	HC_WHEN_always,
+	HC_WHEN_setup,	/* only before deprivilege */
+	HC_WHEN_once,	/* HC_PROT_FINALIZE: only before deprivilege, too */
 };
 
-static const struct hcall host_hcalls[HC_NR_STATIC] = {
-	[HC_SETUP_PING]		= { handle_ping, true },
-	[HC_ALLOC_MODULE_VA]	= { handle_alloc_module_va, true },
-	[HC_MAP_MODULE_PAGE]	= { handle_map_module_page, true },
-	[HC_UNMAP_MODULE_PAGE]	= { handle_unmap_module_page, true },
-	[HC_INIT_MODULE]	= { handle_init_module, true },
-	[HC_REGISTER_HCALL]	= { handle_register_hcall, true },
-	[HC_TEST_PANIC]		= { handle_test_panic, true },
-	[HC_PROT_FINALIZE]	= { handle_prot_finalize, true },
-	[HC_PING]		= { handle_ping },
-	[HC_CPU_STATE]		= { handle_cpu_state },
-	[HC_HOST_DONATE_HYP]	= { handle_host_donate_hyp },
-	[HC_HOST_RECLAIM]	= { handle_host_reclaim },
-	[HC_HOST_SHARE_HYP]	= { handle_host_share_hyp },
-	[HC_HOST_UNSHARE_HYP]	= { handle_host_unshare_hyp },
-	[HC_PAGE_STATE]		= { handle_page_state },
-	[HC_STATE_COUNT]	= { handle_state_count },
-	[HC_MEM_STATS]		= { handle_mem_stats },
-	[HC_MARK_INSECURE]	= { handle_mark_insecure, true },
-	[HC_PVM_CREATE]		= { handle_pvm_create },
-	[HC_SECURITY_STATE]	= { handle_security_state },
-	[HC_HOOK_INFO]		= { handle_hook_info },
-	[HC_HEAP_TOPUP]		= { handle_heap_topup },
-	[HC_HEAP_STATS]		= { handle_heap_stats },
-	[HC_TRACE_EVENT]	= { handle_trace_event },
+struct hcall {
+	hcall_t fn;
+	enum hc_when when;
 };
+
+/* The table, from the one list: n indexes it, each call's kind and handler. */
+#define HC_TABLE_ENTRY(name, n, when, handler)	[name] = { handler, HC_WHEN_##when },
+#define HC_COUNT(name, n, when, handler)	+ 1
+
+static const struct hcall host_hcalls[HC_NR_STATIC] = {
+	PKVMKIT_HC_LIST(HC_TABLE_ENTRY)
+};
+
+/*
+ * n counts up from 1 without gaps: as many calls as numbers (a number
+ * given twice is an overwritten initializer, an error with -Wextra).
+ */
+_Static_assert(HC_NR_STATIC == 1 PKVMKIT_HC_LIST(HC_COUNT),
+	       "PKVMKIT_HC_LIST: n must count up from 1 without gaps");
+_Static_assert(HC_NR_STATIC <= HC_FIRST_DYNAMIC &&
+	       HC_FIRST_DYNAMIC + HC_MAX_DYNAMIC <= 0x10000,
+	       "dynamic ids follow the static calls and fit SMCCC's 16 bits");
 
 /* Set-up calls, and finalize itself, only until the host is deprivileged. */
 static void run_setup_hcall(hcall_t fn, struct host_ctxt *ctxt)
 {
 	hyp_spin_lock(&setup_lock);
-	if (__atomic_load_n(&host_deprivileged, __ATOMIC_ACQUIRE)) {
+	if (hyp_host_deprivileged()) {
 		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
 	} else {
 		ctxt->regs[0] = SMCCC_RET_SUCCESS;
@@ -230,7 +245,7 @@ static void dispatch_host_hcall(struct host_ctxt *ctxt)
 		ctxt->regs[0] = SMCCC_RET_NOT_SUPPORTED;
 		return;
 	}
-	if (host_hcalls[nr].setup) {
+	if (host_hcalls[nr].when != HC_WHEN_always) {
 		run_setup_hcall(fn, ctxt);
 		return;
 	}

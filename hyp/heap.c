@@ -12,7 +12,8 @@
  * how many pages would have done; the module reports that to its EL1
  * side, which donates with __pkvm_topup_hyp_alloc() and calls again.
  *
- * el2_heap.lock protects the heap and the window; it is taken on its own.
+ * el2_heap.lock (heap_lock) protects the heap and the window; mem_lock
+ * may be taken under it (donating a page).
  *
  * lib/heap.c is built into this unit, not linked, so that its fast
  * halves of alloc and free inline into the ops below: their common path
@@ -20,7 +21,12 @@
  * the fast halves decline takes the lock a second time, out of line.
  */
 #include "../lib/heap.c"
-#include <hyp/hyp.h>
+#include <hyp/bug.h>
+#include <hyp/compiler.h>
+#include <hyp/heap.h>
+#include <hyp/log.h>
+#include <hyp/mem_protect.h>
+#include <hyp/mm.h>
 #include <hyp/module_ops.h>
 #include <hyp/spinlock.h>
 
@@ -33,7 +39,7 @@
 static struct {
 	hyp_spinlock_t lock;
 	struct heap heap;
-} el2_heap;
+} el2_heap = { .lock = HYP_LOCK_INIT(heap_lock) };
 static u64 window_va, window_used;	/* pages mapped so far */
 static void *spare_pages;		/* donated, not the heap's yet */
 
@@ -64,11 +70,8 @@ static const struct heap_source heap_source = {
 static bool heap_ready_locked(void)
 {
 	hyp_assert_lock_held(&el2_heap.lock);
-	if (!window_va) {
-		window_va = hyp_alloc_private_va(HEAP_WINDOW_PAGES);
-		if (window_va)
-			heap_init(&el2_heap.heap, &heap_source);
-	}
+	if (!window_va && !hyp_private_va_reserve(HEAP_WINDOW_PAGES, &window_va))
+		heap_init(&el2_heap.heap, &heap_source);
 	return window_va;
 }
 

@@ -8,14 +8,7 @@
  */
 #include <pkvmkit/hypercall.h>
 #include <hyp/cpu.h>
-
-#define BOOT_TTBR0	0
-#define BOOT_TCR	8
-#define BOOT_MAIR	16
-#define BOOT_SCTLR	24
-#define BOOT_VBAR	32
-#define BOOT_SP		40
-#define BOOT_SLOT	48
+#include <asm-offsets.h>
 
 	.macro mov_q, reg, val
 	movz	\reg, :abs_g3:\val

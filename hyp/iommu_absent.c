@@ -10,7 +10,6 @@
  * pkvm_unuse_dma are of this family too. docs/vendor-modules.md lists
  * them.
  */
-#include <hyp/hyp.h>
 #include <hyp/module_ops.h>
 
 void *hyp_op_iommu_donate_pages_66(u8 order, bool request)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The two C library routines the compiler may call in a freestanding build. */
 #include <pkvmkit/types.h>
+#include <hyp/lib.h>
 #include <hyp/module_ops.h>
 
 void *memset(void *dst, int c, size_t n);

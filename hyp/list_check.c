@@ -7,7 +7,7 @@
  * __list_*_valid_or_report: say what is wrong and return false, so that
  * the list operation is skipped instead of corrupting memory further.
  */
-#include <hyp/hyp.h>
+#include <hyp/log.h>
 #include <hyp/module_ops.h>
 
 /* struct list_head as <linux/types.h> lays it out */
@@ -15,8 +15,8 @@ struct list_head {
 	struct list_head *next, *prev;
 };
 
-#define LIST_POISON1	((void *)0x100 + 0xdead000000000000UL)
-#define LIST_POISON2	((void *)0x122 + 0xdead000000000000UL)
+#define LIST_POISON1	((void *)(0x100 + 0xdead000000000000UL))
+#define LIST_POISON2	((void *)(0x122 + 0xdead000000000000UL))
 
 static bool list_report(const char *what, const void *a, const void *b)
 {

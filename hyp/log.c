@@ -5,11 +5,14 @@
  * A small vsnprintf covers what the hypervisor prints.
  */
 #include <stdarg.h>
-#include <hyp/hyp.h>
+#include <hyp/compiler.h>
+#include <hyp/hooks.h>
+#include <hyp/lib.h>
+#include <hyp/log.h>
 #include <hyp/module_ops.h>
 #include <hyp/spinlock.h>
 
-static hyp_spinlock_t log_lock;
+static hyp_spinlock_t log_lock = HYP_LOCK_INIT(log_lock);
 static struct hyp_log_header *log_hdr;
 static char *log_text;
 

@@ -4,7 +4,11 @@
  * backtrace) where the host can read it, then leave EL2 for the host
  * driver's panic entry, which prints the log and panics the kernel.
  */
-#include <hyp/hyp.h>
+#include <hyp/entry.h>
+#include <hyp/hooks.h>
+#include <hyp/log.h>
+#include <hyp/panic.h>
+#include <hyp/setup.h>
 #include <hyp/module_ops.h>
 #include <hyp/sysreg.h>
 
@@ -63,6 +67,8 @@ void __noreturn hyp_panic(u64 esr, u64 elr, u64 far, u64 fp)
 		(unsigned long)cpu->slot, (unsigned long)esr,
 		(unsigned long)elr, (unsigned long)far);
 	log_backtrace(cpu, elr, fp);
+	/* the locks held stay held: a notifier's own are checked alone */
+	cpu->locks_held = 0;
 	notify_module(cpu);
 	if (!hyp_params || !hyp_params->host_panic_entry)
 		for (;;)

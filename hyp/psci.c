@@ -30,7 +30,11 @@
  * Other SMCs: smc.c.
  */
 #include <pkvmkit/hypercall.h>
-#include <hyp/hyp.h>
+#include <hyp/compiler.h>
+#include <hyp/entry.h>
+#include <hyp/hooks.h>
+#include <hyp/psci.h>
+#include <hyp/setup.h>
 #include <hyp/module_ops.h>
 #include <hyp/sysreg.h>
 

@@ -5,15 +5,22 @@
  * Linux set up at boot, so CPUs started through us get the same.
  */
 #include <pkvmkit/hypercall.h>
-#include <hyp/hyp.h>
+#include <hyp/compiler.h>
+#include <hyp/log.h>
+#include <hyp/mem_protect.h>
+#include <hyp/mm.h>
 #include <hyp/module_ops.h>
+#include <hyp/psci.h>
+#include <hyp/setup.h>
 #include <hyp/spinlock.h>
 #include <hyp/sysreg.h>
+#include <hyp/trace.h>
+#include <hyp/trap.h>
 
 struct hyp_cpu hyp_cpus[HYP_MAX_CPUS];
 const struct hyp_params *hyp_params;
 
-static hyp_spinlock_t init_lock;
+static hyp_spinlock_t init_lock = HYP_LOCK_INIT(init_lock);
 static bool global_ready;
 static int global_err;
 
@@ -102,9 +109,11 @@ static int global_init(const struct hyp_params *params)
 		return -EINVAL;
 	hyp_params = params;
 	save_host_el2_state();
-	ret = hyp_mem_init(params);
+	ret = hyp_mm_init(params) ?: hyp_mem_protect_init(params);
 	if (ret)
 		return ret;
+	hyp_log_init(params->log_pa, params->log_size);
+	hyp_trace_init(params->trace_pa, params->nr_slots);
 	hyp_psci_init();
 	hyp_log("pkvmkit: hypervisor up, %lu CPU slots, %lu pool pages\n",
 		(unsigned long)params->nr_slots,

@@ -16,7 +16,10 @@
  * trap.c then steps the host past the SMC.
  */
 #include <pkvmkit/hypercall.h>
-#include <hyp/hyp.h>
+#include <hyp/entry.h>
+#include <hyp/hooks.h>
+#include <hyp/psci.h>
+#include <hyp/trap.h>
 #include <hyp/module_ops.h>
 #include <hyp/sysreg.h>
 #include <hyp/trace.h>

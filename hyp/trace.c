@@ -12,7 +12,9 @@
  * reservation needs no lock; one that is still open (an event traced
  * while another is being written) gets NULL, which callers handle.
  */
-#include <hyp/hyp.h>
+#include <hyp/bug.h>
+#include <hyp/module.h>
+#include <hyp/module_calls.h>
 #include <hyp/module_ops.h>
 #include <hyp/spinlock.h>
 #include <hyp/sysreg.h>
@@ -35,10 +37,11 @@ struct trace_ring {
 struct event_range {
 	struct hyp_event_id *start;
 	struct hyp_event_id *end;
+	s32 module;		/* whose image holds the array and the flags */
 };
 
 static struct trace_ring rings[HYP_MAX_CPUS];
-static hyp_spinlock_t events_lock;
+static hyp_spinlock_t events_lock = HYP_LOCK_INIT(events_lock);
 static struct event_range ranges[MAX_EVENT_RANGES];
 static u32 nr_ranges;
 
@@ -131,37 +134,57 @@ static bool range_registered_locked(u64 start, u64 end)
 
 /*
  * A module's struct hyp_event_id array [@start, @end): inside one
- * module's image, whole entries. Registering the same range again (an
- * android15-6.6 module's register_hyp_event_ids() after its loader's)
- * is a no-op.
+ * module's image (live, or whose init runs), whole entries. Registering
+ * the same range again (an android15-6.6 module's
+ * register_hyp_event_ids() after its loader's) is a no-op.
  */
 int hyp_trace_register_ids(u64 start, u64 end)
 {
 	u64 size = end - start;
+	s32 module;
 	int ret = 0;
 
 	if (end < start || start % 8 || size % sizeof(struct hyp_event_id))
 		return -EINVAL;
 	if (!size)
 		return 0;
-	if (!hyp_module_owns(start, size))
-		return -EINVAL;
 	hyp_spin_lock(&events_lock);
-	if (range_registered_locked(start, end))
+	module = hyp_module_owner_of(start, size);
+	if (module == HYP_NO_MODULE)
+		ret = -EINVAL;
+	else if (range_registered_locked(start, end))
 		ret = 0;
 	else if (nr_ranges == MAX_EVENT_RANGES)
 		ret = -ENOMEM;
 	else
 		ranges[nr_ranges++] = (struct event_range) {
-			(void *)start, (void *)end };
+			(void *)start, (void *)end, module };
 	hyp_spin_unlock(&events_lock);
 	return ret;
 }
 
 /*
+ * A module's init failed: its ranges go, before the host gets its pages
+ * back, so that no HC_TRACE_EVENT reads them any more.
+ */
+void hyp_trace_forget_module(s32 module)
+{
+	u32 i = 0;
+
+	hyp_spin_lock(&events_lock);
+	while (i < nr_ranges) {
+		if (ranges[i].module == module)
+			ranges[i] = ranges[--nr_ranges];
+		else
+			i++;
+	}
+	hyp_spin_unlock(&events_lock);
+}
+
+/*
  * entry.S serves module calls without C: with host_hcall(_ret) on, the
  * dynamic table's handlers are swapped for one that traces around them
- * (hyp/module.c), so the fast path costs nothing while they are off.
+ * (module_calls.c), so the fast path costs nothing while they are off.
  */
 static void update_hcall_fast_path_locked(void)
 {
@@ -183,7 +206,8 @@ static u32 *module_event_flag_locked(u64 id)
 			if (e->id != id)
 				continue;
 			flag = (u64)e->data;
-			if (flag % 4 || !hyp_module_owns(flag, 4))
+			if (flag % 4 ||
+			    hyp_module_owner_of(flag, 4) != ranges[i].module)
 				return NULL;
 			return (u32 *)flag;
 		}

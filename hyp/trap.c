@@ -5,11 +5,12 @@
  * stage-2 aborts (the host touched memory it does not own).
  */
 #include <pkvmkit/hypercall.h>
-#include <hyp/hyp.h>
+#include <hyp/hooks.h>
+#include <hyp/hcall.h>
+#include <hyp/module.h>
+#include <hyp/trap.h>
 #include <hyp/module_ops.h>
 #include <hyp/sysreg.h>
-
-void handle_host_trap(struct host_ctxt *ctxt);
 
 /*
  * Traps the hypervisor does not handle itself (e.g. system-register

@@ -13,10 +13,13 @@
  * with the host) and SWIO. A request touching them is logged and those
  * bits ignored.
  */
-#include <hyp/hyp.h>
+#include <hyp/bug.h>
+#include <hyp/log.h>
+#include <hyp/mem_protect.h>
 #include <hyp/module_ops.h>
 #include <hyp/spinlock.h>
 #include <hyp/sysreg.h>
+#include <hyp/trap.h>
 
 #define HCR_FMO			BIT(3)
 #define HCR_IMO			BIT(4)
@@ -30,7 +33,7 @@ struct trap_mask {
 	u64 clear;
 };
 
-static hyp_spinlock_t traps_lock;
+static hyp_spinlock_t traps_lock = HYP_LOCK_INIT(traps_lock);
 static struct trap_mask hcr_mask, hfgwtr_mask;	/* under traps_lock */
 u32 hyp_traps_gen;			/* bumped by each update */
 static bool fgt_missing_logged;

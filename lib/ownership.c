@@ -177,6 +177,16 @@ int own_page_state(const struct ownership *o, u64 pfn, enum page_state *state)
 	return 0;
 }
 
+bool own_page_private(const struct ownership *o, u64 pfn)
+{
+	const struct hyp_page *p;
+
+	if (!own_range_is_ram(o, pfn, 1))
+		return false;
+	p = own_page(o, pfn);
+	return p->state == PAGE_HYP_OWNED && p->priv;
+}
+
 /* ---- host stage-2 table slots (see ownership.h) ------------------------ */
 
 #define OWN_UNIT512G_SHIFT	27	/* a level-0 entry, in pfns */

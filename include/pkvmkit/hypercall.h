@@ -34,42 +34,45 @@
 #define SMCCC_RET_NOT_SUPPORTED		-1
 
 /*
- * The static calls, one X(name, n, when) per call, in order of n: @when is
- * setup (refused once the host is deprivileged), once (HC_PROT_FINALIZE:
- * refused the second time) or always. One list, so that the enum below and
- * tools that need the names (tests/guest/hc-ids.c, which writes the ids for
- * the guest scripts) cannot drift apart. n must count up from 1 without
- * gaps: hyp/hcall.c indexes its table by it, and hc-ids checks it.
+ * The static calls, one X(name, n, when, handler) per call, in order of
+ * n: @when is setup (refused once the host is deprivileged), once
+ * (HC_PROT_FINALIZE: refused the second time) or always; @handler is the
+ * hypervisor's function for it (hyp/hcall.c). One list, so that the
+ * enum below, the hypervisor's table with each call's kind and handler,
+ * and tools that need the names (tests/guest/hc-ids.c, which writes the
+ * ids for the guest scripts) cannot drift apart: a call without its kind
+ * or handler does not build. n must count up from 1 without gaps:
+ * hyp/hcall.c indexes its table by it, and checks it at build time.
  */
 #define PKVMKIT_HC_LIST(X)						\
 	/* set-up calls: only before deprivilege */			\
-	X(HC_SETUP_PING,	 1, setup)	/* -> x1 = HC_PING_MAGIC */ \
-	X(HC_ALLOC_MODULE_VA,	 2, setup)	/* x1 = pages, x2..x3 = name, x4 = PKVM_API_* -> x1 = hyp VA or 0 */ \
-	X(HC_MAP_MODULE_PAGE,	 3, setup)	/* x1 = pfn, x2 = hyp VA, x3 = prot -> x1 */ \
-	X(HC_UNMAP_MODULE_PAGE,	 4, setup)	/* x1 = pfn, x2 = hyp VA -> x1 */ \
-	X(HC_INIT_MODULE,	 5, setup)	/* x1 = hyp VA of init, x2 = HC_SECTIONS, x3..x4 = its hyp_event_ids -> x1 = its result */ \
-	X(HC_REGISTER_HCALL,	 6, setup)	/* x1 = hyp VA of handler -> x1 = id / -errno */ \
-	X(HC_TEST_PANIC,	 7, setup)	/* x1 = HC_PING_MAGIC: panic the hypervisor */ \
-	X(HC_PROT_FINALIZE,	 8, once)	/* deprivilege the host (one way) */ \
+	X(HC_SETUP_PING,	 1, setup, handle_ping)	/* -> x1 = HC_PING_MAGIC */ \
+	X(HC_ALLOC_MODULE_VA,	 2, setup, handle_alloc_module_va)	/* x1 = pages, x2..x3 = name, x4 = PKVM_API_* -> x1 = hyp VA or 0 */ \
+	X(HC_MAP_MODULE_PAGE,	 3, setup, handle_map_module_page)	/* x1 = pfn, x2 = hyp VA, x3 = prot -> x1 */ \
+	X(HC_DROP_MODULE,	 4, setup, handle_drop_module)	/* x1 = hyp VA in a module whose init failed or never ran: all of it goes -> x1 */ \
+	X(HC_INIT_MODULE,	 5, setup, handle_init_module)	/* x1 = hyp VA of init, x2 = HC_SECTIONS, x3..x4 = its hyp_event_ids -> x1 = its result */ \
+	X(HC_REGISTER_HCALL,	 6, setup, handle_register_hcall)	/* x1 = hyp VA of handler -> x1 = id / -errno */ \
+	X(HC_TEST_PANIC,	 7, setup, handle_test_panic)	/* x1 = HC_PING_MAGIC, x2 = HC_TEST_*: panic the hypervisor */ \
+	X(HC_PROT_FINALIZE,	 8, once, handle_prot_finalize)	/* deprivilege the host (one way) */ \
 	/* always available */						\
-	X(HC_PING,		 9, always)	/* -> x1 = magic, x2 = cpu slot, x3 = MPIDR */ \
-	X(HC_CPU_STATE,		10, always)	/* -> x1 = HC_CPU_* flags */ \
-	X(HC_HOST_DONATE_HYP,	11, always)	/* x1 = pfn, x2 = nr -> x1 = 0 / -errno */ \
-	X(HC_HOST_RECLAIM,	12, always)	/* x1 = pfn, x2 = nr: take back donated pages */ \
-	X(HC_HOST_SHARE_HYP,	13, always)	/* x1 = pfn, x2 = nr */ \
-	X(HC_HOST_UNSHARE_HYP,	14, always)	/* x1 = pfn, x2 = nr */ \
-	X(HC_PAGE_STATE,	15, always)	/* x1 = pfn -> x1 = state / -errno */ \
-	X(HC_STATE_COUNT,	16, always)	/* x1 = enum page_state -> x1 = pages */ \
-	X(HC_MEM_STATS,		17, always)	/* -> x1 = pool free pages, x2 = table pages */ \
-	X(HC_MARK_INSECURE,	18, setup)	/* a protected module failed to load */ \
-	X(HC_PVM_CREATE,	19, always)	/* x1 = pfn to donate -> x1 = handle / -errno */ \
-	X(HC_SECURITY_STATE,	20, always)	/* -> x1 = 1 if protected VMs may run */ \
-	X(HC_HOOK_INFO,		21, always)	/* x1 = HC_HOOK_* -> x1 = handler's hyp VA, 0: none */ \
-	X(HC_HEAP_TOPUP,	22, always)	/* x1 = pfn: a page for the EL2 heap, for good -> x1 = 0 / -errno */ \
-	X(HC_HEAP_STATS,	23, always)	/* -> x1 = heap pages, x2 = donated unused, x3 = bytes in use */ \
-	X(HC_TRACE_EVENT,	24, always)	/* x1 = hyp event id, x2 = 1 on / 0 off -> x1 = 0 / -errno */
+	X(HC_PING,		 9, always, handle_ping)	/* -> x1 = magic, x2 = cpu slot, x3 = MPIDR */ \
+	X(HC_CPU_STATE,		10, always, handle_cpu_state)	/* -> x1 = HC_CPU_* flags */ \
+	X(HC_HOST_DONATE_HYP,	11, always, handle_host_donate_hyp)	/* x1 = pfn, x2 = nr -> x1 = 0 / -errno */ \
+	X(HC_HOST_RECLAIM,	12, always, handle_host_reclaim)	/* x1 = pfn, x2 = nr: take back donated pages */ \
+	X(HC_HOST_SHARE_HYP,	13, always, handle_host_share_hyp)	/* x1 = pfn, x2 = nr */ \
+	X(HC_HOST_UNSHARE_HYP,	14, always, handle_host_unshare_hyp)	/* x1 = pfn, x2 = nr */ \
+	X(HC_PAGE_STATE,	15, always, handle_page_state)	/* x1 = pfn -> x1 = state / -errno */ \
+	X(HC_STATE_COUNT,	16, always, handle_state_count)	/* x1 = enum page_state -> x1 = pages */ \
+	X(HC_MEM_STATS,		17, always, handle_mem_stats)	/* -> x1 = pool free pages, x2 = table pages */ \
+	X(HC_MARK_INSECURE,	18, setup, handle_mark_insecure)	/* a protected module failed to load */ \
+	X(HC_PVM_CREATE,	19, always, handle_pvm_create)	/* x1 = pfn to donate -> x1 = handle / -errno */ \
+	X(HC_SECURITY_STATE,	20, always, handle_security_state)	/* -> x1 = 1 if protected VMs may run */ \
+	X(HC_HOOK_INFO,		21, always, handle_hook_info)	/* x1 = HC_HOOK_* -> x1 = handler's hyp VA, 0: none */ \
+	X(HC_HEAP_TOPUP,	22, always, handle_heap_topup)	/* x1 = pfn: a page for the EL2 heap, for good -> x1 = 0 / -errno */ \
+	X(HC_HEAP_STATS,	23, always, handle_heap_stats)	/* -> x1 = heap pages, x2 = donated unused, x3 = bytes in use */ \
+	X(HC_TRACE_EVENT,	24, always, handle_trace_event)	/* x1 = hyp event id, x2 = 1 on / 0 off -> x1 = 0 / -errno */
 
-#define PKVMKIT_HC_ENUM(name, n, when)	name = n,
+#define PKVMKIT_HC_ENUM(name, n, when, handler)	name = n,
 
 enum pkvmkit_hc {
 	PKVMKIT_HC_LIST(PKVMKIT_HC_ENUM)
@@ -79,10 +82,12 @@ enum pkvmkit_hc {
 
 #define HC_FIRST_DYNAMIC	128
 #define HC_MAX_DYNAMIC		128
-/* hyp/module.c's dyn_hcalls[]: { handler, x0 as it runs }, 16 bytes each */
-#define HC_DYN_ENTRY_SHIFT	4
 
 #define HC_PING_MAGIC		PK_UL(0x706b766d6b6974)	/* "pkvmkit" */
+
+/* HC_TEST_PANIC x2: how (a data abort at EL2, a lock taken out of order) */
+#define HC_TEST_DATA_ABORT	0
+#define HC_TEST_LOCK_ORDER	1
 
 /*
  * The vendor-module hooks, one slot each (HC_HOOK_INFO reports them):

@@ -249,6 +249,12 @@ int own_unpin_shared(struct ownership *o, u64 pfn, u64 nr);
 int own_page_state(const struct ownership *o, u64 pfn, enum page_state *state);
 
 /*
+ * True if @pfn is RAM the hypervisor owns as a private page (donated with
+ * OWN_HOST_DONATE_HYP_PRIVATE: mapped only where its user mapped it).
+ */
+bool own_page_private(const struct ownership *o, u64 pfn);
+
+/*
  * Restrict the host's stage-2 access to [pfn, pfn + nr) to @prot, one of
  * 0 (no access), PGT_PROT_R, PGT_PROT_RW, PGT_PROT_RX; PGT_PROT_RWX lifts
  * the restriction. For vendor modules at EL2 (host_stage2_mod_prot).

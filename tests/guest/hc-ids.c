@@ -26,7 +26,7 @@ struct hc_desc {
 	const char *when;
 };
 
-#define HC_DESC(name, n, when)	{ #name, n, #when },
+#define HC_DESC(name, n, when, handler)	{ #name, n, #when },
 
 static const struct hc_desc hcalls[] = {
 	PKVMKIT_HC_LIST(HC_DESC)
@@ -130,6 +130,8 @@ int main(void)
 	printf("HC_CPU_INSTALLED=%#lx\n", HC_CPU_INSTALLED);
 	printf("HC_CPU_STAGE2=%#lx\n", HC_CPU_STAGE2);
 	printf("HC_CPU_HOST_DEPRIV=%#lx\n", HC_CPU_HOST_DEPRIV);
+	printf("HC_TEST_DATA_ABORT=%d\nHC_TEST_LOCK_ORDER=%d\n", HC_TEST_DATA_ABORT,
+	       HC_TEST_LOCK_ORDER);
 	printf("HYP_INIT_MAGIC=%#lx\n", HYP_INIT_MAGIC);
 	/* SMCCC's NOT_SUPPORTED and -errno results, as x0..x3 print (%#lx) */
 	printf("NOT_SUPPORTED=%#lx\n", (unsigned long)SMCCC_RET_NOT_SUPPORTED);

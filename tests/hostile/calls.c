@@ -742,7 +742,6 @@ static void fz_shape_args(struct fz_thread *t, struct fz_call *c,
 		break;
 	case HC_HOST_RECLAIM:
 	case HC_HOST_UNSHARE_HYP:
-	case HC_UNMAP_MODULE_PAGE:
 		fz_giving_range(t, x);
 		break;
 	case HC_PVM_CREATE:
@@ -754,6 +753,7 @@ static void fz_shape_args(struct fz_thread *t, struct fz_call *c,
 			c->x[1] = HC_PING_MAGIC;
 		return;
 	case HC_INIT_MODULE:
+	case HC_DROP_MODULE:
 	case HC_REGISTER_HCALL:	/* somewhere in the hypervisor's text */
 		if (fz_chance(t, 50))
 			c->x[1] = (1UL << 47) + (fz_rand32(t) & ~3U) % SZ_1M;

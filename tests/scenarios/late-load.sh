@@ -17,7 +17,7 @@ t_check "the log says why" \
 t_check "a late modprobe fails too" sh -c "! modprobe pkvm_hcall_limits"
 for call in "$HC_ALLOC_MODULE_VA 1" \
 	    "$HC_MAP_MODULE_PAGE 0x40000 0x800200000000 5" \
-	    "$HC_UNMAP_MODULE_PAGE 0x40000 0x800200000000" \
+	    "$HC_DROP_MODULE 0x800200000000" \
 	    "$HC_INIT_MODULE 0x800200000000" \
 	    "$HC_REGISTER_HCALL 0x800200000000" "$HC_MARK_INSECURE" \
 	    "$HC_ALLOC_MODULE_VA 0xffffffffffffffff"; do

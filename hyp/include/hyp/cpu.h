@@ -3,10 +3,11 @@
 #ifndef HYP_CPU_H
 #define HYP_CPU_H
 
-#define HYP_CPU_SIZE		384
-#define HYP_CPU_CTXT_PC		256
-#define HYP_CPU_STACK_LO	304
-#define HYP_CPU_STACK_HI	312
+/*
+ * Offsets and the size of struct hyp_cpu that the assembly uses come
+ * from asm-offsets.c (build/hyp/asm-offsets.h), not from here.
+ */
+
 /* stack the panic path needs below the faulting frame (entry.S) */
 #define HYP_PANIC_STACK_NEED	1024
 
@@ -48,17 +49,16 @@ struct hyp_cpu {
 	u64 boot_ctx;		/* and its context id */
 	u32 traps_gen;		/* module trap updates applied (trap_config.c) */
 	u32 in_panic;		/* the panic path runs on this CPU */
-	u64 reserved[5];
+	u32 locks_held;		/* a bit per lock level held (spinlock.h) */
 };
 
-/* entry.S computes TPIDR_EL2 as hyp_cpus + slot * HYP_CPU_SIZE. */
-_Static_assert(sizeof(struct hyp_cpu) == HYP_CPU_SIZE, "HYP_CPU_SIZE");
-_Static_assert(__builtin_offsetof(struct hyp_cpu, ctxt.pc) == HYP_CPU_CTXT_PC,
-	       "HYP_CPU_CTXT_PC");
-_Static_assert(__builtin_offsetof(struct hyp_cpu, stack_lo) == HYP_CPU_STACK_LO,
-	       "HYP_CPU_STACK_LO");
-_Static_assert(__builtin_offsetof(struct hyp_cpu, stack_hi) == HYP_CPU_STACK_HI,
-	       "HYP_CPU_STACK_HI");
+/*
+ * What entry.S's layout rests on, not copies of it: the host's x0..x30
+ * are saved at TPIDR_EL2 + 8 * n, x0 first.
+ */
+_Static_assert(__builtin_offsetof(struct hyp_cpu, ctxt) == 0 &&
+	       __builtin_offsetof(struct host_ctxt, regs) == 0,
+	       "entry.S saves the host's registers at TPIDR_EL2 + 8 * n");
 
 extern struct hyp_cpu hyp_cpus[HYP_MAX_CPUS];
 

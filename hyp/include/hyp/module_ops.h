@@ -107,6 +107,9 @@ struct pkvm_module_trng_ops {
 	u64 android_kabi_reserved[2];
 };
 
+/* The table for generation and layout @api (PKVM_API_*), or NULL. */
+const void *hyp_ops_table_of(u32 api);
+
 /* Hook types, as the list gives them */
 typedef bool (*hyp_bool_hook_t)(struct host_ctxt *ctxt);
 typedef void (*hyp_void_hook_t)(struct host_ctxt *ctxt);

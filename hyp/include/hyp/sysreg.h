@@ -8,15 +8,16 @@
 #define __stringify_1(x)	#x
 #define __stringify(x)		__stringify_1(x)
 
+/* Distinct local names: write_sysreg(read_sysreg(a), b) nests them. */
 #define read_sysreg(r) ({					\
-	u64 __val;						\
-	asm volatile("mrs %0, " __stringify(r) : "=r" (__val));	\
-	__val;							\
+	u64 __rval;						\
+	asm volatile("mrs %0, " __stringify(r) : "=r" (__rval));	\
+	__rval;							\
 })
 
 #define write_sysreg(v, r) do {					\
-	u64 __val = (u64)(v);					\
-	asm volatile("msr " __stringify(r) ", %x0" : : "rZ" (__val)); \
+	u64 __wval = (u64)(v);					\
+	asm volatile("msr " __stringify(r) ", %x0" : : "rZ" (__wval)); \
 } while (0)
 
 #define isb()		asm volatile("isb" : : : "memory")

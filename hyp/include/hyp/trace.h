@@ -16,6 +16,7 @@ void hyp_trace_init(u64 pa, u64 nr_slots);
 void *hyp_trace_reserve(unsigned long length);
 void hyp_trace_commit(void);
 int hyp_trace_register_ids(u64 start, u64 end);
+void hyp_trace_forget_module(s32 module);
 int hyp_trace_enable_event(u64 id, u64 enable);
 
 /*
