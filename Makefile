@@ -2,13 +2,14 @@
 #
 # pkvmkit: the commands that do everything on a fresh machine are
 #   make demo    boot the system under QEMU, show the hypervisor at work
-#   make test-all  make test on both supported kernels (6.1, 6.12); one
-#                "N passed, N failed" line for both
+#   make test-all  make check, then make test on both supported kernels
+#                (6.1, 6.12); one "N passed, N failed" line for all
 #   make test    on the selected kernel (PKVMKIT_KERNEL=6.1 or 6.12, kept):
 #                unit tests, a bounded run of each libFuzzer target (FUZZ_TIME
 #                seconds each, default 20), SDK build tests, then every QEMU
 #                scenario; ends with "N passed, N failed"
-# Also: make bench (figures), make all (build only), make setup, make clean,
+# Also: make check (static checks: docs/checks.md), make bench (figures),
+#   make all (build only), make setup, make clean,
 #   make run M="DIR..." (vendor modules at EL2 under QEMU: scripts/pkvmkit),
 #   make fuzz [CALLS=N FUZZ_CPU=max FUZZ_SMP=4 FUZZ_MEM=1G FUZZ_SEED=N]
 #                one long hostile-host run (scripts/fuzz.sh)
@@ -22,7 +23,7 @@ KBUILD		:= $(ROOT)/scripts/kbuild
 KMAKE		:= $(KBUILD) PKVMKIT_ROOT=$(ROOT) PKVMKIT_BUILD=$(BUILD)
 GUEST		:= $(BUILD)/guest
 
-.PHONY: all setup hyp driver sdk modules guest unit fuzz-smoke test test-all scenarios demo \
+.PHONY: all setup hyp driver sdk modules guest unit fuzz-smoke test test-all scenarios demo check \
 	run bench \
 	fuzz clean
 
@@ -125,10 +126,16 @@ test: guest
 	@tests/run-scenarios.sh | tee $(TAP_DIR)/scenarios.tap || true
 	@scripts/tap-summary.sh $(TAP_DIR)/*.tap
 
-# The suite on every supported kernel (6.1 and 6.12); the selected kernel
-# is run last and stays selected. One summary line counts both.
+# The suite on every supported kernel (6.1 and 6.12), after the static
+# checks; the selected kernel is run last and stays selected. One summary
+# line counts all.
 test-all:
 	@scripts/test-all.sh
+
+# Static checks (docs/checks.md): warnings, headers, shellcheck,
+# checkpatch, docs, ABI experiments. TAP, ends with "N passed, N failed".
+check: setup
+	@scripts/check.sh
 
 demo: guest
 	@scripts/demo.sh

@@ -40,6 +40,7 @@ static size_t snapshot_log(char *dst, size_t cap)
 
 	if (READ_ONCE(hdr->magic) != HYP_LOG_MAGIC)
 		return 0;
+	/* pairs with hyp_log()'s release: the text before head is there */
 	head = smp_load_acquire(&hdr->head);
 	n = min3(head, size, (u64)cap);
 	start = head - n;
@@ -68,38 +69,6 @@ static const struct file_operations log_fops = {
 	.read = log_read,
 	.llseek = default_llseek,
 };
-
-/* A line with an EL2 address "[<...>]" (a call trace) gets its name too. */
-static void print_log_line(const char *level, const char *line)
-{
-	const char *frame = strstr(line, "[<");
-	unsigned long va;
-	char name[KSYM_SYMBOL_LEN];
-
-	if (frame && sscanf(frame, "[<%lx>]", &va) == 1) {
-		/* every frame but the faulting PC is a return address */
-		if (strstr(frame, "(faulting pc)"))
-			pk_el2_symbol(va, name, sizeof(name));
-		else
-			pk_el2_symbol_return(va, name, sizeof(name));
-		printk("%shyp: %s %s\n", level, line, name);
-	} else {
-		printk("%shyp: %s\n", level, line);
-	}
-}
-
-/* Print the log ring to the kernel log, line by line. */
-void pk_print_hyp_log(const char *level)
-{
-	static char buf[16384];
-	size_t n = snapshot_log(buf, sizeof(buf) - 1);
-	char *line, *cur = buf;
-
-	buf[n] = '\0';
-	while ((line = strsep(&cur, "\n")))
-		if (*line)
-			print_log_line(level, line);
-}
 
 static int parse_hvc(char *s, int *cpu, unsigned long *args)
 {
@@ -302,4 +271,43 @@ void pk_debugfs_init(void)
 	if (alloc_scratch())
 		debugfs_create_file_unsafe("scratch", 0600, dir, NULL,
 					   &scratch_fops);
+}
+
+/*
+ * The rest of this file prints the hypervisor's log lines: "hyp: <line>",
+ * each line naming its author itself ("pkvmkit: ", a module's name).
+ */
+#undef pr_fmt
+#define pr_fmt(fmt) "hyp: " fmt
+
+/* A line with an EL2 address "[<...>]" (a call trace) gets its name too. */
+static void print_log_line(const char *line)
+{
+	const char *frame = strstr(line, "[<");
+	unsigned long va;
+	char name[KSYM_SYMBOL_LEN];
+
+	if (frame && sscanf(frame, "[<%lx>]", &va) == 1) {
+		/* every frame but the faulting PC is a return address */
+		if (strstr(frame, "(faulting pc)"))
+			pk_el2_symbol(va, name, sizeof(name));
+		else
+			pk_el2_symbol_return(va, name, sizeof(name));
+		pr_emerg("%s %s\n", line, name);
+	} else {
+		pr_emerg("%s\n", line);
+	}
+}
+
+/* Print the log ring to the kernel log, line by line, at KERN_EMERG. */
+void pk_print_hyp_log(void)
+{
+	static char buf[16384];
+	size_t n = snapshot_log(buf, sizeof(buf) - 1);
+	char *line, *cur = buf;
+
+	buf[n] = '\0';
+	while ((line = strsep(&cur, "\n")))
+		if (*line)
+			print_log_line(line);
 }

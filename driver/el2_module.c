@@ -264,11 +264,19 @@ static struct arm_smccc_res alloc_module_va(unsigned long nr_pages,
 /* The generation's name (PKVM_API_GENERATIONS), or NULL: not one we know. */
 static const char *api_name(unsigned int api)
 {
-#define PK_API_NAME(code, name)					\
-	if (PKVM_API_GENERATION(api) == (code))			\
-		return #name;
-	PKVM_API_GENERATIONS(PK_API_NAME)
+#define PK_API_NAME(code, name)	{ code, #name },
+	static const struct {
+		unsigned int code;
+		const char *name;
+	} names[] = {
+		PKVM_API_GENERATIONS(PK_API_NAME)
+	};
 #undef PK_API_NAME
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (PKVM_API_GENERATION(api) == names[i].code)
+			return names[i].name;
 	return NULL;
 }
 

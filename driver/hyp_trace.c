@@ -93,8 +93,10 @@ static int take_records(unsigned int slot, u64 *pos, struct rec_copy *out,
 	u64 head, start, p, base;
 	int n = 0;
 
+	/* pairs with hyp_trace_init()'s release: the header is set up */
 	if (smp_load_acquire(&hdr->magic) != HYP_TRACE_MAGIC)
 		return 0;
+	/* pairs with publish_head()'s release: records before head are there */
 	head = smp_load_acquire(&hdr->head);
 	start = max(*pos, oldest_intact(head));
 	if (start >= head) {
@@ -103,6 +105,7 @@ static int take_records(unsigned int slot, u64 *pos, struct rec_copy *out,
 	}
 	base = start;
 	copy_out(snap, ring_data(slot), base, head - base);
+	/* the copy, then a second look at head (as a seqcount reader does) */
 	smp_rmb();
 	/* what the writer may have overwritten while we copied */
 	p = max(start, oldest_intact(READ_ONCE(hdr->head)));
@@ -218,8 +221,10 @@ static int trace_open(struct inode *inode, struct file *f)
 
 	if ((f->f_mode & FMODE_WRITE) && (f->f_flags & O_TRUNC)) {
 		mutex_lock(&trace_lock);
-		for (cpu = 0; cpu < pk.nr_slots; cpu++)
+		for (cpu = 0; cpu < pk.nr_slots; cpu++) {
+			/* pairs with publish_head()'s release */
 			consumed[cpu] = smp_load_acquire(&ring_header(cpu)->head);
+		}
 		mutex_unlock(&trace_lock);
 	}
 	if (!(f->f_mode & FMODE_READ))

@@ -29,7 +29,6 @@ static DEFINE_MUTEX(deprivilege_lock);
  */
 static u64 load_start_ns;
 
-int pk_request_deprivilege(void);
 int pk_request_deprivilege(void)
 {
 	int ret;

@@ -18,6 +18,6 @@ void pk_hyp_panic_entry(u64 esr, u64 elr, u64 far)
 	pr_emerg("HYP PANIC: ESR_EL2 %#llx ELR_EL2 %#llx FAR_EL2 %#llx\n",
 		 esr, elr, far);
 	pr_emerg("HYP PANIC: %s at %s\n", what, where);
-	pk_print_hyp_log(KERN_EMERG);
+	pk_print_hyp_log();
 	panic("pkvmkit: hypervisor panic");
 }

@@ -8,6 +8,7 @@
 #include <linux/types.h>
 #include <linux/cpumask.h>
 #include <linux/arm-smccc.h>
+#include <linux/fs.h>
 #include <pkvmkit/boot.h>
 #include <pkvmkit/hypercall.h>
 
@@ -74,13 +75,12 @@ int pk_smc_args(int cpu, const unsigned long a[8], struct arm_smccc_res *res);
 int pk_sysfs_init(void);
 const char *pk_page_state_name(int state);
 void pk_debugfs_init(void);
-void pk_print_hyp_log(const char *level);
+void pk_print_hyp_log(void);
 
 /* hyp_trace.c, hyp_events.c, tracefs.c */
 struct pkvm_el2_module;
 struct hyp_event;
 struct dentry;
-struct file_operations;
 void pk_trace_init(void);
 void pk_trace_start_tracefs(void);
 int pk_trace_bind_module(const struct pkvm_el2_module *m, const char *name,
@@ -109,6 +109,7 @@ void pk_el2_link_add(const struct pkvm_el2_module *m, struct module *this,
 
 /* main.c */
 bool pk_deprivilege_started(void);
+int pk_request_deprivilege(void);
 
 /* protected_modules.c */
 void pk_load_protected_modules(void);

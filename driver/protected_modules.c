@@ -43,11 +43,12 @@ static void parse_bootargs(void)
 	kfree(list);
 }
 
-static int modprobe(const char *name)
+static int run_modprobe(const char *name)
 {
-	char *argv[] = { "/sbin/modprobe", "-q", "--", (char *)name, NULL };
-	static char *envp[] = { "HOME=/", "TERM=linux",
-				"PATH=/sbin:/usr/sbin:/bin:/usr/bin", NULL };
+	/* not const: call_usermodehelper() takes char ** */
+	char *argv[5] = { "/sbin/modprobe", "-q", "--", (char *)name, NULL };
+	static char *envp[4] = { "HOME=/", "TERM=linux",
+				 "PATH=/sbin:/usr/sbin:/bin:/usr/bin", NULL };
 	int ret = call_usermodehelper(argv[0], argv, envp, UMH_WAIT_PROC);
 
 	/* > 0: modprobe's wait status (the module's own log says why) */
@@ -85,7 +86,7 @@ void pk_load_protected_modules(void)
 
 	parse_bootargs();
 	for (i = 0; i < nr_modules; i++) {
-		ret = modprobe(modules[i].name);
+		ret = run_modprobe(modules[i].name);
 		modules[i].status = ret;
 		if (ret) {
 			pr_err("failed to load protected module %s: %d\n",

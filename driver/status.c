@@ -66,7 +66,8 @@ static void show_calls(struct seq_file *m)
 
 static void show_hooks(struct seq_file *m)
 {
-#define HOOK_NAME(name, what)	[name] = what,
+#define HOOK_NAME(name, what)	\
+	[name] = what,
 	static const char *const what[HC_NR_HOOKS] = {
 		PKVMKIT_HOOK_LIST(HOOK_NAME)
 	};

@@ -49,6 +49,7 @@ void pk_el2_range_add(const char *name, unsigned long hyp_va,
 		r->hyp_va = hyp_va;
 		r->size = size;
 		r->el1_va = el1_va;
+		/* the range, then the count: a lockless reader sees it whole */
 		smp_store_release(&nr_ranges, nr_ranges + 1);
 	}
 	spin_unlock(&ranges_lock);
@@ -58,13 +59,16 @@ void pk_el2_range_add(const char *name, unsigned long hyp_va,
 void pk_el2_range_drop(unsigned long hyp_va)
 {
 	spin_lock(&ranges_lock);
-	if (nr_ranges && ranges[nr_ranges - 1].hyp_va == hyp_va)
+	if (nr_ranges && ranges[nr_ranges - 1].hyp_va == hyp_va) {
+		/* pairs with the readers' acquire, as pk_el2_range_add()'s */
 		smp_store_release(&nr_ranges, nr_ranges - 1);
+	}
 	spin_unlock(&ranges_lock);
 }
 
 void pk_el2_ranges_show(struct seq_file *m)
 {
+	/* pairs with pk_el2_range_add(): the first n ranges are whole */
 	unsigned int i, n = smp_load_acquire(&nr_ranges);
 
 	seq_puts(m, "EL2 modules:\n");
@@ -128,6 +132,7 @@ static void tidy_module_symbol(const char *ksym, const char *module,
 static bool name_module_code(unsigned long va, unsigned long back,
 			     char *buf, size_t len)
 {
+	/* pairs with pk_el2_range_add(): the first n ranges are whole */
 	unsigned int i, n = smp_load_acquire(&nr_ranges);
 	char ksym[KSYM_SYMBOL_LEN];
 

@@ -28,8 +28,6 @@
 #include <linux/mm.h>
 #include <pkvmkit/ownership.h>
 
-int pk_request_deprivilege(void);
-
 static ssize_t cpus_with_flag(char *buf, unsigned long flag)
 {
 	struct arm_smccc_res res;

@@ -15,9 +15,7 @@
 	asm volatile("\n.ascii \"->" #sym " %0 " #val "\"" : : "i" (val))
 #define OFFSET(sym, type, member)	DEFINE(sym, __builtin_offsetof(type, member))
 
-void asm_offsets(void);
-
-void asm_offsets(void)
+static void __attribute__((used)) asm_offsets(void)
 {
 	/* struct hyp_cpu: TPIDR_EL2 points at it (entry.S, init.S) */
 	DEFINE(HYP_CPU_SIZE, sizeof(struct hyp_cpu));

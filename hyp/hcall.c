@@ -193,7 +193,8 @@ struct hcall {
 };
 
 /* The table, from the one list: n indexes it, each call's kind and handler. */
-#define HC_TABLE_ENTRY(name, n, when, handler)	[name] = { handler, HC_WHEN_##when },
+#define HC_TABLE_ENTRY(name, n, when, handler)			\
+	[name] = { handler, HC_WHEN_##when },
 #define HC_COUNT(name, n, when, handler)	+ 1
 
 static const struct hcall host_hcalls[HC_NR_STATIC] = {
@@ -206,9 +207,10 @@ static const struct hcall host_hcalls[HC_NR_STATIC] = {
  */
 _Static_assert(HC_NR_STATIC == 1 PKVMKIT_HC_LIST(HC_COUNT),
 	       "PKVMKIT_HC_LIST: n must count up from 1 without gaps");
-_Static_assert(HC_NR_STATIC <= HC_FIRST_DYNAMIC &&
-	       HC_FIRST_DYNAMIC + HC_MAX_DYNAMIC <= 0x10000,
-	       "dynamic ids follow the static calls and fit SMCCC's 16 bits");
+_Static_assert(HC_FIRST_DYNAMIC >= HC_NR_STATIC,
+	       "dynamic ids follow the static calls");
+_Static_assert(HC_MAX_DYNAMIC <= 0x10000 - HC_FIRST_DYNAMIC,
+	       "dynamic ids fit SMCCC's 16-bit function number");
 
 /* Set-up calls, and finalize itself, only until the host is deprivileged. */
 static void run_setup_hcall(hcall_t fn, struct host_ctxt *ctxt)

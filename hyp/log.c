@@ -155,7 +155,7 @@ int hyp_op_register_serial_driver(void (*cb)(char))
 /* android15-6.6 on: one character, to the log and the module's serial */
 void hyp_op_putc(char c)
 {
-	void (*putc)(char) = hyp_hook_get(serial_putc);
+	void (*putc)(char ch) = hyp_hook_get(serial_putc);
 
 	hyp_log("%c", c);
 	if (putc)
@@ -164,7 +164,7 @@ void hyp_op_putc(char c)
 
 void hyp_op_puts(const char *str)
 {
-	void (*putc)(char) = hyp_hook_get(serial_putc);
+	void (*putc)(char ch) = hyp_hook_get(serial_putc);
 	const char *s;
 
 	hyp_log("%s\n", str);

@@ -282,17 +282,14 @@ heap_alloc_slow(struct heap *h, size_t size, int *err)
 	struct heap_page *pg;
 	unsigned int c;
 
-	if (size - 1 < 1024) {
-		c = heap_small_class(size);
-	} else if (!size) {
-		*err = -EINVAL;
+	if (!size || size > HEAP_MAX_ALLOC) {
+		*err = size ? -E2BIG : -EINVAL;
 		return NULL;
-	} else if (size > HEAP_MAX_ALLOC) {
-		*err = -E2BIG;
-		return NULL;
-	} else {
-		c = size <= heap_classes[7].size ? 7 : 8;
 	}
+	if (size - 1 < 1024)
+		c = heap_small_class(size);
+	else
+		c = size <= heap_classes[7].size ? 7 : 8;
 	pg = h->partial[c];
 	if (!pg)
 		pg = heap_grow(h, c);

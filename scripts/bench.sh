@@ -74,10 +74,10 @@ for mem in 1G 4G; do
 		--log "$log" >/dev/null </dev/null
 	bytes=$(value "$log" memory_bytes)
 	ns=$(value "$log" load_ns)
-	[ -n "$bytes" ] && [ -n "$ns" ] || {
+	if [ -z "$bytes" ] || [ -z "$ns" ]; then
 		echo "bench: no figures for $mem (see $log)" >&2
 		exit 1
-	}
+	fi
 	case $mem in
 	1G) mtarget="<= 4096" itarget="<= 5000000" ;;
 	4G) mtarget="<= 6144" itarget="-" ;;
@@ -100,10 +100,10 @@ plain=$(call_boot "$ROOT/build/logs/bench-call.log" \
 	kvm-arm.protected_modules=pkvm_bench,pkvm_bench_66)
 hooked=$(call_boot "$ROOT/build/logs/bench-hooks.log" \
 	"kvm-arm.protected_modules=smc_filter,page_guard,pkvm_bench pkvm_bench.guard_call=129")
-[ -n "$plain" ] && [ -n "$hooked" ] || {
+if [ -z "$plain" ] || [ -z "$hooked" ]; then
 	echo "bench: no module-call figures (see build/logs/bench-call.log, bench-hooks.log)" >&2
 	exit 1
-}
+fi
 echo
 echo "vendor-module call round trip, guest instructions per call (1G, cortex-a72, 100000 calls):"
 grep -v 'host SMC\|hyp_alloc' <<<"$plain" | sed 's/^/  /'

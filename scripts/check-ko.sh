@@ -79,6 +79,7 @@ for ko in "$@"; do
 	esac
 	[ "$CALL_OPS" -eq 1 ] || continue
 	sites=$(misaligned_sites "$ko")
+	# shellcheck disable=SC2086,SC2116 # one line: the sites split into words
 	[ -z "$sites" ] ||
 		problem "$ko" "ftrace patch sites not 8-byte aligned, which $ABI" \
 			"(CONFIG_DYNAMIC_FTRACE_WITH_CALL_OPS) needs; loading it can crash the kernel" \

@@ -1,6 +1,7 @@
 #!/bin/sh
 # /init of the demo guest (scripts/demo.sh): shows the hypervisor at work.
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
+# shellcheck source=tests/lib/guest.sh
 . /lib/pkvmkit/guest.sh
 guest_setup >/dev/null
 
@@ -13,7 +14,7 @@ run "dmesg | grep -m1 'CPU(s) started at EL2'"
 say "Load the pkvmkit driver: it takes EL2 on every CPU, loads the protected modules, deprivileges the host"
 run "insmod /root/pkvmkit.ko"
 i=0
-while [ "$(cat $PK_SYS/deprivileged)" != 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+while [ "$(cat "$PK_SYS/deprivileged")" != 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 run "dmesg | grep 'pkvm' | grep -v taints | grep -v verification"
 run "cat $PK_SYS/installed_cpus $PK_SYS/stage2_cpus $PK_SYS/deprivileged"
 
@@ -21,7 +22,7 @@ say "The page's sample module (kvm-arm.protected_modules=pkvm_module): its EL2 i
 run "cat $PK_SYS/protected_modules"
 run "grep 'module init' $PK_DBG/log"
 say "Its handler, id 128, called from the host (x1 = 5 in, the handler sets x1 = 0)"
-run "echo '$(pk_hc_id $HC_FIRST_DYNAMIC) 5' > $PK_DBG/hvc; cat $PK_DBG/hvc"
+run "echo '$(pk_hc_id "$HC_FIRST_DYNAMIC") 5' > $PK_DBG/hvc; cat $PK_DBG/hvc"
 say "Protected VMs may run: the system is secure, a VM's hypervisor record can be created"
 run "cat $PK_SYS/secure; echo 1 > $PK_SYS/create_pvm && dmesg | tail -n 1"
 

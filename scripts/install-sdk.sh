@@ -31,7 +31,9 @@ die() { echo "install-sdk: $*" >&2; exit 1; }
 # The arm64 headers' Makefile is one line including the -common Makefile.
 common=$(sed -n 's|^include .*\.\./\(linux-headers-[^/]*-common\)/Makefile)*$|\1|p' "$KDIR/Makefile")
 SRCTREE=$(readlink -f "$KDIR/../$common")
-[ -n "$common" ] && [ -f "$SRCTREE/Makefile" ] || die "cannot find the -common tree from $KDIR/Makefile"
+if [ -z "$common" ] || [ ! -f "$SRCTREE/Makefile" ]; then
+	die "cannot find the -common tree from $KDIR/Makefile"
+fi
 
 # Each file is written only when its content changes: kbuild rebuilds every
 # module whose build reads a file newer than its output, which would make
@@ -47,6 +49,7 @@ done
 # of the module's own includes: the arch Makefile, read by every build of
 # the headers, includes pkvmkit-api.mk (one line, added once).
 archmk=$SRCTREE/arch/arm64/Makefile
+# shellcheck disable=SC2016 # $(...) here is make syntax, not shell
 apiline='-include $(srctree)/arch/arm64/kvm/hyp/nvhe/pkvmkit-api.mk # pkvmkit'
 grep -qxF -- "$apiline" "$archmk" || printf '\n%s\n' "$apiline" >>"$archmk"
 

@@ -69,8 +69,9 @@ declare -A SUITE_OF=([6.1]=bookworm [6.12]=trixie)
 # clang-14 builds the libFuzzer targets of make test; libFuzzer itself (and
 # clang's sanitizer runtimes) are in libclang-rt-14-dev, which clang-14 only
 # recommends, and we install without recommends. gdb-multiarch is the
-# debugger of scripts/pkvmkit run --gdb; debootstrap makes toolchain roots.
-HOST_PKGS=(gcc make bc kmod cpio gzip xz-utils
+# debugger of scripts/pkvmkit run --gdb; debootstrap makes toolchain roots;
+# shellcheck and perl (checkpatch.pl) run in make check.
+HOST_PKGS=(gcc make bc kmod cpio gzip xz-utils shellcheck perl
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
 	qemu-system-arm device-tree-compiler debian-archive-keyring debootstrap
 	clang-14 libclang-rt-14-dev gdb-multiarch)
@@ -270,10 +271,11 @@ resolve_packages() {
 	have_lists || apt_update
 	if [ -z "${PKVMKIT_KERNEL_ABI:-}" ]; then
 		ABI=$(resolve_abi)
-		[ -n "$ABI" ] && [ "$(kernel_of_abi "$ABI")" = "$KERNEL" ] ||
+		if [ -z "$ABI" ] || [ "$(kernel_of_abi "$ABI")" != "$KERNEL" ]; then
 			die "could not resolve a $KERNEL kernel ABI from $SUITE's linux-image-arm64 (got '$ABI')" \
 				"try: APT_CONFIG=$APT_CONFIG apt-cache depends linux-image-arm64:arm64," \
 				"or set PKVMKIT_KERNEL_ABI"
+		fi
 	fi
 	# The kbuild host tools the headers depend on: linux-kbuild-6.1
 	# (>= ...) on bookworm, linux-kbuild-<ver>+debNN on trixie.

@@ -9,6 +9,9 @@
 #                           none means one "cortex-a72 2 1G" boot
 #   #@ append TEXT          extra kernel command line (every boot)
 #   #@ timeout SECONDS      per boot, default 120
+#   #@ kernel K             run only on kernel K (6.1 or 6.12): elsewhere the
+#                           scenario is one skipped point; the header says
+#                           why one kernel is enough (default: every kernel)
 #   #@ expect-console ERE   the console log must match ERE (grep -E); one
 #                           test point each, added after the guest's. A
 #                           scenario with such lines is expected to end
@@ -111,6 +114,8 @@ EOF
 
 # --- collect the boots --------------------------------------------------------
 B_NAME=() B_CPU=() B_SMP=() B_MEM=() B_APPEND=() B_TIMEOUT=() B_INITRD=() B_LOG=()
+S_NAME=() S_WHY=()	# scenarios for another kernel only
+KERNEL=$(cat "$ROOT/.deps/current/kernel")
 B_EXPECT=()
 for f in "${SCEN_FILES[@]}"; do
 	name=$(basename "$f" .sh)
@@ -118,6 +123,11 @@ for f in "${SCEN_FILES[@]}"; do
 	tmo=$(sed -n 's/^#@[[:space:]]*timeout[[:space:]]\{1,\}\([0-9]\{1,\}\).*/\1/p' "$f" | tail -n1)
 	tmo=${tmo:-$DEFAULT_TIMEOUT}
 	expect=$(sed -n 's/^#@[[:space:]]*expect-console[[:space:]]\{1,\}//p' "$f")
+	only=$(sed -n 's/^#@[[:space:]]*kernel[[:space:]]\{1,\}\([0-9.]*\).*/\1/p' "$f" | tail -n1)
+	if [ -n "$only" ] && [ "$only" != "$KERNEL" ]; then
+		S_NAME+=("$name") S_WHY+=("runs on kernel $only only")
+		continue
+	fi
 	boots=$(sed -n 's/^#@[[:space:]]*boot[[:space:]]\{1,\}//p' "$f")
 	[ -n "$boots" ] || boots="cortex-a72 2 1G"
 
@@ -243,7 +253,7 @@ report() {
 }
 
 echo "TAP version 13"
-echo "1..$NB"
+echo "1..$((NB + ${#S_NAME[@]}))"
 
 started=0 reported=0
 # Print every finished boot, in order, as soon as all earlier ones are done.
@@ -275,6 +285,10 @@ while [ "$reported" -lt "$NB" ]; do
 	[ "$reported" -lt "$NB" ] && sleep 0.2
 done
 wait
+for ((k = 0; k < ${#S_NAME[@]}; k++)); do
+	echo "ok $((NB + k + 1)) - ${S_NAME[$k]} # SKIP ${S_WHY[$k]}"
+	SKIP=$((SKIP + 1))
+done
 
 summary="$PASS passed, $FAIL failed"
 [ "$SKIP" -eq 0 ] || summary+=", $SKIP skipped"

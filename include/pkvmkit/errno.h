@@ -16,7 +16,6 @@
 #define EINVAL		22
 #define ENOSPC		28
 #define ERANGE		34
-#define ENOSYS		38
 #define EOVERFLOW	75
 #define EOPNOTSUPP	95
 

@@ -14,8 +14,8 @@
 
 int __kvm_nvhe_early_map_init(const struct pkvm_module_ops *ops);
 void __kvm_nvhe_early_map_read(struct kvm_cpu_context *ctxt);
-extern u64 kvm_nvhe_sym(table_pa), kvm_nvhe_sym(extra_pfn);
-extern bool kvm_nvhe_sym(leave_mapped);
+extern u64 __kvm_nvhe_table_pa, __kvm_nvhe_extra_pfn;
+extern bool __kvm_nvhe_leave_mapped;
 
 static bool leave_mapped;
 module_param(leave_mapped, bool, 0444);

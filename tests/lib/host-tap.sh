@@ -2,6 +2,7 @@
 # (tests/sdk/run.sh, tests/run/run.sh), sourced by bash. Counts in N,
 # PASS, FAIL, SKIP; tap_end prints the plan and "N passed, N failed" and
 # returns non-zero if anything failed. (Guest scenarios: tests/lib/guest.sh.)
+# shellcheck shell=bash
 N=0 PASS=0 FAIL=0 SKIP=0
 
 ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $1"; }

@@ -35,6 +35,7 @@ STATS=$1 LIMITS=$2 LEAVE=$3
 ids=$(dmesg | sed -n 's/.*heap_cache: calls put \([0-9]*\) get \([0-9]*\) drop \([0-9]*\).*/\1 \2 \3/p')
 set -- $ids
 PUT=$1 GET=$2 DROP=$3
+# shellcheck disable=SC2116 # echo joins the ids with one space each
 t_eq "the ids are handed out in load order" "128 129 130 131 132 133 134" \
 	"$(echo 128 $STATS $LIMITS $LEAVE $PUT $GET $DROP)"
 

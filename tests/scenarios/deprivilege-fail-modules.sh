@@ -3,9 +3,10 @@
 # hypervisor builds the stage-2 before it closes module registration, so
 # an early mapping a loaded module left is not yet taken away (nor the
 # system marked insecure for it), and a module that registers a hook
-# still loads afterwards. One kernel (6.1 by default): the order is the
+# still loads afterwards. 6.1 only: the order is the
 # hypervisor's.
 #@ boot cortex-a72 2 1G
+#@ kernel 6.1
 #@ append kvm-arm.protected_modules=early_map early_map.leave_mapped=1
 . /lib/pkvmkit/guest.sh
 guest_setup

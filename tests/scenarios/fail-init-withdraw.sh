@@ -10,9 +10,10 @@
 #  - its early mapping: removed at once, not found left over at
 #    deprivilege;
 #  - its VA: the next module loaded gets the same hypervisor VA.
-# One kernel (6.1 by default): the path is the hypervisor's, the same on
+# 6.1 only: the path is the hypervisor's, the same on
 # both.
 #@ boot cortex-a72 2 1G
+#@ kernel 6.1
 #@ append kvm-arm.protected_modules=fail_registers
 . /lib/pkvmkit/guest.sh
 guest_setup

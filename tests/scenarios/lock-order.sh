@@ -2,9 +2,10 @@
 # hypercall (before deprivilege only) takes module_lock while holding
 # mem_lock, the wrong way round. The check catches it before the lock is
 # taken: a hypervisor panic that names both locks reaches the host
-# console, and the kernel panics. One kernel (6.1 by default): the check
+# console, and the kernel panics. 6.1 only: the check
 # is the hypervisor's.
 #@ boot cortex-a72 2 1G
+#@ kernel 6.1
 #@ expect-console hyp: pkvmkit: BUG: lock order: taking module_lock while holding mem_lock
 #@ expect-console HYP PANIC on cpu slot [0-9]+: ESR f2000801 ELR 8000000[0-9a-f]{5}
 #@ expect-console hyp: pkvmkit:  \[<8000000[0-9a-f]{5}>\] pkvmkit:hyp_test_lock_order\+0x[0-9a-f]+$

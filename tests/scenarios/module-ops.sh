@@ -75,6 +75,7 @@ t_eq "after init: hooks, alloc_module_va, map_module_page, linear_map_early refu
 	"0x0 0x5" "$(call 14 | cut -d' ' -f1-2)"
 
 # host_stage2_mod_prot(_range): x2 = pfn, x3 = enum kvm_pgtable_prot, x4 = nr
+# shellcheck disable=SC2034 # RW is unused, listed for the whole enum
 R=0x4 RW=0x6 RX=0x5 RWX=0x7
 prot() { pk_hvc "$(pk_hc_id $HC_FIRST_DYNAMIC)" 15 "$1" "$2" "${3:-1}" | cut -d' ' -f2; }
 leaf() { pk_hvc "$(pk_hc_id $HC_FIRST_DYNAMIC)" 16 "$(printf '%#x' $(($1 * 4096)))" | cut -d' ' -f2-4; }

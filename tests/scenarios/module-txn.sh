@@ -2,9 +2,10 @@
 # (modules/module_txn, android16-6.12, loaded after the sample): a
 # mapping that fails keeps no VA; map_module_pages whose last page cannot
 # be mapped leaves nothing mapped and every page the host's; a module
-# cannot unmap another module's text (whose call must still answer). One
-# kernel (6.1 by default): the paths are the hypervisor's.
+# cannot unmap another module's text (whose call must still answer).
+# Kernel 6.1 only: the paths are the hypervisor's, the same on both.
 #@ boot cortex-a72 2 1G
+#@ kernel 6.1
 #@ append kvm-arm.protected_modules=pkvm_module
 . /lib/pkvmkit/guest.sh
 guest_setup

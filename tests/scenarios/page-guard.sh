@@ -32,7 +32,7 @@ t_eq "a host write to A goes on, the store skipped: A still reads 0" "ok 0" \
 	"$($TOUCH $SCRATCH write 0)"
 t_eq "  the module counted one skipped write, nothing refused" "0x1 0x0" \
 	"$(guard 5 | cut -d' ' -f1-2)"
-for i in 1 2 3 4; do $TOUCH $SCRATCH write 0 >/dev/null; done
+for _ in 1 2 3 4; do $TOUCH $SCRATCH write 0 >/dev/null; done
 t_eq "  five writes, five skipped" 0x5 "$(guard 5 | cut -d' ' -f1)"
 t_eq "the hypervisor's own abort path did not run" 0x0 "$(guard 5 | cut -d' ' -f3)"
 

@@ -16,6 +16,7 @@ P=/sys/kernel/debug/pool_probe/cmd
 # probe CMD: run CMD, keep its report in $REPORT
 probe() {
 	echo "$*" >$P && REPORT=$(cat $P)
+	# shellcheck disable=SC2116 # echo puts the report on one line
 	t_diag "$*: $(echo $REPORT)"
 }
 val() { echo "$REPORT" | sed -n "s/^$1 //p"; }

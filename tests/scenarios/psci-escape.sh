@@ -84,6 +84,7 @@ psci_call() {
 cpu1_is_ours() {
 	t_eq "$1: cpu1 answers HC_PING" "0x0 $PING_MAGIC" \
 		"$(pk_hvc_x0x1 cpu 1 $HC_PING)"
+	# shellcheck disable=SC2153 # HC_CPU_STATE comes from hc-ids.sh
 	_state=$(pk_hvc cpu 1 $HC_CPU_STATE | cut -d' ' -f2)
 	t_eq "$1: cpu1 is under the host stage-2" "$HC_CPU_STAGE2" \
 		"$(printf '%#x' $((${_state:-0} & HC_CPU_STAGE2)))"

@@ -74,7 +74,7 @@ t_eq "  the PSCI notifier saw it, on cpu1" \
 
 entries=$(($(counters | cut -d' ' -f2)))
 ok=1
-for i in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
 	echo 0 > /sys/devices/system/cpu/cpu1/online || ok=0
 	echo 1 > /sys/devices/system/cpu/cpu1/online || ok=0
 done

@@ -61,6 +61,7 @@ echo "# kernel $(cat "$ROOT/.deps/current/kernel") ($(cat "$ROOT/.deps/current/a
 check "the sample has the page's files: Makefile, el1.c, hyp/Makefile, hyp/el2.c" \
 	diff <(printf '%s\n' Makefile el1.c hyp/Makefile hyp/el2.c) \
 	<(git -C "$ROOT" ls-files modules/pkvm_module | sed 's|^modules/pkvm_module/||' | sort)
+# shellcheck disable=SC2016 # $(...) here is make syntax, not shell
 check "hyp/Makefile is the page's two lines" diff \
 	<(printf '%s\n' 'hyp-obj-y := el2.o' 'include $(srctree)/arch/arm64/kvm/hyp/nvhe/Makefile.module') \
 	"$ROOT/modules/pkvm_module/hyp/Makefile"

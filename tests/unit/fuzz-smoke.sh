@@ -56,6 +56,7 @@ for t in "$@"; do
 	rc=$?
 	secs=$(($(date +%s) - start))
 	runs=$(runs_of "$log")
+	# shellcheck disable=SC2012 # libFuzzer's artifact names are plain
 	repro=$(ls "$art" 2>/dev/null | head -n1)
 	if [ "$rc" -eq 0 ] && [ -z "$repro" ]; then
 		echo "ok $nr - $t: $SECS s, $runs runs, no crash"

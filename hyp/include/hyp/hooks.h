@@ -27,12 +27,13 @@ u64 hyp_hook_info(u64 kind);
 void hyp_withdraw_init_hooks_locked(void);
 void hyp_start_init_hooks_locked(void);
 
-/* Each hook of @chain in order, as @type, until @stop(its result) */
+/* Each hook of @chain that is set, in order, in @hook (its place in @i) */
 #define hyp_for_each_hook(chain, i, hook)				\
 	for (u32 __n = __atomic_load_n(&(chain)->nr, __ATOMIC_ACQUIRE),	\
-	     i = 0; i < __n; i++)					\
-		if (((hook) = __atomic_load_n(&(chain)->fn[i],		\
-					      __ATOMIC_ACQUIRE)))
+	     i = 0; i < __n &&						\
+	     ((hook) = __atomic_load_n(&(chain)->fn[i], __ATOMIC_ACQUIRE), 1); \
+	     i++)							\
+		if (hook)
 
 /* A module hook: load it once, call it between hyp_hook_enter/exit. */
 #define hyp_hook_get(slot)	__atomic_load_n(&(slot), __ATOMIC_ACQUIRE)
@@ -59,7 +60,7 @@ static inline void hyp_hook_exit(struct host_ctxt *ctxt, u64 pc_before)
 
 /* Run a bool (*)(struct host_ctxt *) hook if one is set; false if none. */
 #define hyp_run_bool_hook(slot, ctxt) ({				\
-	bool (*__hook)(struct host_ctxt *) = hyp_hook_get(slot);	\
+	bool (*__hook)(struct host_ctxt *c) = hyp_hook_get(slot);	\
 	bool __handled = false;						\
 	u64 __pc;							\
 									\

@@ -55,15 +55,15 @@ static bool wait_for_handler(void)
 }
 
 /* Nothing is mapped at EL2 VA 0x10: a data abort at EL2, here. */
-static noinline u64 read_unmapped(volatile u64 *p)
+static noinline u64 read_unmapped(u64 *p)
 {
-	return *p;
+	return READ_ONCE(*p);
 }
 
 static noinline void crash_in_init(const struct pkvm_module_ops *ops)
 {
 	ops->puts("pkvm_fail_init: reading an unmapped address at EL2");
-	ops->putx64(read_unmapped((volatile u64 *)0x10));
+	ops->putx64(read_unmapped((u64 *)0x10));
 }
 
 int fail_hyp_init(const struct pkvm_module_ops *ops)

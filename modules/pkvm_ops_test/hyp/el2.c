@@ -7,6 +7,7 @@
  * on demand: x1 = test, x2.. = arguments -> x1 = result, x2 (and x3) values.
  */
 #include <linux/errno.h>
+#include <asm/io.h>
 #include <asm/kvm_arm.h>
 #include <asm/kvm_pkvm_module.h>
 #include <asm/page-def.h>
@@ -35,12 +36,11 @@ static unsigned long uart;
 
 static void uart_putc(char c)
 {
-	volatile u32 *fr = (volatile u32 *)(uart + PL011_FR);
-	volatile u32 *dr = (volatile u32 *)(uart + PL011_DR);
+	void __iomem *base = (void __iomem *)uart;
 
-	while (*fr & PL011_FR_TXFF)
+	while (readl_relaxed(base + PL011_FR) & PL011_FR_TXFF)
 		;
-	*dr = c;
+	writel_relaxed(c, base + PL011_DR);
 }
 
 static void *page_va(u64 pfn)

@@ -22,7 +22,7 @@ static const char *const names[] = { "alpha", "beta", "gamma", "delta" };
  */
 static volatile struct {
 	const char *name;
-	u64 (*fn)(u64, u64);
+	u64 (*fn)(u64 a, u64 b);
 } data_table[] = {
 	{ "add", op_add }, { "sub", op_sub }, { "mul", op_mul }, { "xor", op_xor },
 };

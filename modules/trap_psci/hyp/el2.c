@@ -47,17 +47,39 @@ static struct user_pt_regs *host_regs(struct kvm_cpu_context *ctxt)
 static bool write_el1_reg(u32 enc, u64 val)
 {
 	switch (enc) {
-	case ENC(1, 0, 0):  write_sysreg(val, sctlr_el1); break;
-	case ENC(2, 0, 0):  write_sysreg(val, ttbr0_el1); break;
-	case ENC(2, 0, 1):  write_sysreg(val, ttbr1_el1); break;
-	case ENC(2, 0, 2):  write_sysreg(val, tcr_el1); break;
-	case ENC(5, 1, 0):  write_sysreg(val, afsr0_el1); break;
-	case ENC(5, 1, 1):  write_sysreg(val, afsr1_el1); break;
-	case ENC(5, 2, 0):  write_sysreg(val, esr_el1); break;
-	case ENC(6, 0, 0):  write_sysreg(val, far_el1); break;
-	case ENC(10, 2, 0): write_sysreg(val, mair_el1); break;
-	case ENC(10, 3, 0): write_sysreg(val, amair_el1); break;
-	case ENC(13, 0, 1): write_sysreg(val, contextidr_el1); break;
+	case ENC(1, 0, 0):
+		write_sysreg(val, sctlr_el1);
+		break;
+	case ENC(2, 0, 0):
+		write_sysreg(val, ttbr0_el1);
+		break;
+	case ENC(2, 0, 1):
+		write_sysreg(val, ttbr1_el1);
+		break;
+	case ENC(2, 0, 2):
+		write_sysreg(val, tcr_el1);
+		break;
+	case ENC(5, 1, 0):
+		write_sysreg(val, afsr0_el1);
+		break;
+	case ENC(5, 1, 1):
+		write_sysreg(val, afsr1_el1);
+		break;
+	case ENC(5, 2, 0):
+		write_sysreg(val, esr_el1);
+		break;
+	case ENC(6, 0, 0):
+		write_sysreg(val, far_el1);
+		break;
+	case ENC(10, 2, 0):
+		write_sysreg(val, mair_el1);
+		break;
+	case ENC(10, 3, 0):
+		write_sysreg(val, amair_el1);
+		break;
+	case ENC(13, 0, 1):
+		write_sysreg(val, contextidr_el1);
+		break;
 	default:
 		return false;
 	}

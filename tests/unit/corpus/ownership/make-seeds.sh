@@ -21,13 +21,14 @@ BUILD_S2=13 FAULT=14 SET_PROT=15
 # flags: a new range into slot 0 / reuse slot 0; undo at once or not
 NEW=0x10 SAME=0x18 NEW_UNDO=0x00
 
+# shellcheck disable=SC2059 # the format is the byte's octal escape
 byte() { printf "\\$(printf %03o $(($1 & 255)))"; }
 
 # op OP REGION OFFSET RANGE FLAGS [FAULT]: REGION of the layout's NR
 # regions (NR = region count + 1 means "anywhere near RAM").
 op() {
 	sel=$(($2 + NR * (8 + $3)))
-	byte $1; byte $sel; byte $((sel >> 8)); byte $4; byte $5; byte ${6:-1}
+	byte "$1"; byte $sel; byte $((sel >> 8)); byte "$4"; byte "$5"; byte "${6:-1}"
 }
 
 # few pages: 0x80 | (n - 1), n <= 8; many: 0x20 | k, 1 + 24 * k pages

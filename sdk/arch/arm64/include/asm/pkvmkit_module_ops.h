@@ -59,6 +59,12 @@
 	X(PKVM_API_ANDROID16_6_12, android16-6.12)
 
 #ifndef __ASSEMBLER__
+#ifdef PKVMKIT_HYP
+#include <pkvmkit/types.h>	/* the hypervisor's own build */
+#else
+#include <linux/types.h>	/* a module's EL1 or EL2 code */
+#endif
+
 struct arm_smccc_1_2_regs;
 struct arm_smccc_res;
 struct iommu_iotlb_gather;
