@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # scripts/bench.sh - the hypervisor's figures (make bench). Not a test: it
-# prints what it measures next to the targets.
+# prints what it measures next to the targets. make bench builds the
+# hypervisor without the lock order's run-time check (HYP_LOCK_CHECKS=0),
+# as a product would ship it; the tests run with it.
 #
 # For 1 GiB and 4 GiB of guest RAM (cortex-a72, 2 CPUs, -icount shift=0):
 #   - memory the driver gave the hypervisor (/sys/kernel/pkvmkit/memory_bytes)
@@ -64,6 +66,7 @@ mapfile -t mods < <("$ROOT/scripts/guest-modules-list.sh")
 	"$ROOT/build/guest/pkvmkit.ko:/root/pkvmkit.ko" \
 	"$ROOT/build/guest/hc-ids.sh:/root/hc-ids.sh" "${mods[@]}" >/dev/null
 
+echo "hypervisor built with $(cat "$ROOT/build/hyp/config") (the lock-order check: 1 on, 0 off)"
 echo "kernel $(cat "$ROOT/.deps/current/kernel") ($(cat "$ROOT/.deps/current/abi")), QEMU $(qemu-system-aarch64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')"
 printf '%-8s %18s %12s %26s %10s\n' RAM "hyp memory (KiB)" target \
 	"load->deprivileged (insn)" target
@@ -116,7 +119,7 @@ cout=$(figure "$plain" "handler calling the hypervisor")
 couttr=$(figure "$plain" "disabled hyp trace point (non-leaf)")
 echo "  a disabled hyp trace point adds $(awk -v a="$ctr" -v b="$c66" 'BEGIN { printf "%.2f", a - b }') to a leaf handler (target: at most 3),"
 echo "    $(awk -v a="$couttr" -v b="$cout" 'BEGIN { printf "%.2f", a - b }') to a handler that calls the hypervisor anyway (the event's argument is loaded before the check, as C evaluates it);"
-echo "  the hypervisor's own host_hcall events add nothing while off: enabling them swaps the handlers (hyp/module.c)"
+echo "  the hypervisor's own host_hcall events add nothing while off: enabling them swaps the handlers (hyp/module_calls.c)"
 echo
 echo "EL2 heap, guest instructions per hyp_alloc(64) + hyp_free (200000 pairs, one page donated):"
 echo "  $(figure "$plain" "hyp_alloc(64) + hyp_free") per pair; target <= 150"
