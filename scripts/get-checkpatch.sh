@@ -23,7 +23,7 @@ if [ -x "$OUT/checkpatch.pl" ] && [ -f "$OUT/spelling.txt" ] &&
 	echo "$OUT/checkpatch.pl"
 	exit 0
 fi
-APT_CONFIG= PKG=
+APT_CONFIG='' PKG=''
 for suite in bookworm:6.1 trixie:6.12; do
 	if [ -f "$ROOT/.deps/apt/${suite%%:*}/apt.conf" ]; then
 		APT_CONFIG=$ROOT/.deps/apt/${suite%%:*}/apt.conf

@@ -70,7 +70,7 @@ declare -A SUITE_OF=([6.1]=bookworm [6.12]=trixie)
 # clang's sanitizer runtimes) are in libclang-rt-14-dev, which clang-14 only
 # recommends, and we install without recommends. gdb-multiarch is the
 # debugger of scripts/pkvmkit run --gdb; debootstrap makes toolchain roots;
-# shellcheck and perl (checkpatch.pl) run in make check.
+# ShellCheck and perl (checkpatch.pl) run in make check.
 HOST_PKGS=(gcc make bc kmod cpio gzip xz-utils shellcheck perl
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
 	qemu-system-arm device-tree-compiler debian-archive-keyring debootstrap
