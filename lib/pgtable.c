@@ -6,11 +6,15 @@
  * through a wrapper that #includes this file) and for the native unit tests.
  * Everything environment-specific goes through struct pgt_mm_ops.
  *
- * One recursive walker (depth bounded by the four levels) serves map and
- * unmap. Every change of a valid entry is break-before-make: clear, call
- * mm->tlb_inval(), then write the new entry. Tables left without any valid
- * entry are freed, so nr_tables only ever counts tables that hold something
- * (plus the root).
+ * One recursive walker (depth bounded by the four levels) serves map,
+ * unmap and annotate. Every change of a valid entry is break-before-make:
+ * clear, call mm->tlb_inval(), then write the new entry. Tables left
+ * without any entry (valid, or an annotation) are freed, so nr_tables only
+ * ever counts tables that hold something (plus the root).
+ *
+ * An annotation is an invalid page entry that is not zero: the walker
+ * ignores it, this library keeps it (a table holding one is not empty),
+ * and its owner reads it back with pgt_get_annotation().
  */
 #include <pkvmkit/pgtable.h>
 
@@ -252,12 +256,13 @@ static pgt_pte_t pgt_table_pte(struct pgt *pgt, pgt_pte_t *table)
 	       PGT_PTE_TYPE_MASK;
 }
 
+/* Nothing mapped and nothing annotated: the table can go. */
 static bool pgt_table_empty(const pgt_pte_t *table)
 {
 	u32 i;
 
 	for (i = 0; i < PGT_ENTRIES; i++)
-		if (pgt_pte_valid(table[i]))
+		if (table[i])
 			return false;
 	return true;
 }
@@ -268,6 +273,7 @@ struct pgt_op {
 	u64 pa;		/* pa mapped at va */
 	pgt_pte_t attrs;
 	bool unmap;
+	pgt_pte_t annotation;	/* non-zero: write this invalid entry per page */
 };
 
 static inline u64 pgt_op_pa(const struct pgt_op *op, u64 addr)
@@ -326,6 +332,12 @@ static bool pgt_try_leaf(struct pgt_op *op, pgt_pte_t *ptep, u32 level,
 
 	if (op->unmap) {
 		pgt_set_entry(op->pgt, ptep, addr, level, 0);
+		return true;
+	}
+	if (op->annotation) {
+		if (level < PGT_LAST_LEVEL)
+			return false;	/* annotations are per page */
+		pgt_set_entry(op->pgt, ptep, addr, level, op->annotation);
 		return true;
 	}
 	pa = pgt_op_pa(op, addr);
@@ -389,6 +401,7 @@ static int pgt_op_entry(struct pgt_op *op, pgt_pte_t *ptep, u32 level,
 	if (!pgt_pte_valid(pte)) {
 		if (op->unmap)
 			return 0;
+		/* only page entries hold annotations: none here */
 		child = pgt_alloc_table(pgt);
 		if (!child)
 			return -ENOMEM;
@@ -408,7 +421,8 @@ static int pgt_op_entry(struct pgt_op *op, pgt_pte_t *ptep, u32 level,
 	ret = pgt_op_table(op, child, level + 1, addr, end);
 	if ((ret || op->unmap) && pgt_table_empty(child))
 		pgt_set_entry(pgt, ptep, entry, level, 0);
-	else if (!ret && !op->unmap && (pgt->flags & PGT_F_COALESCE))
+	else if (!ret && !op->unmap && !op->annotation &&
+		 (pgt->flags & PGT_F_COALESCE))
 		pgt_try_coalesce(pgt, ptep, level, entry, child);
 	return ret;
 }
@@ -491,6 +505,7 @@ int pgt_map(struct pgt *pgt, u64 addr, u64 pa, u64 size, u32 prot)
 	op.pa = pa;
 	op.attrs = pgt_prot_to_attrs(pgt->stage, prot);
 	op.unmap = false;
+	op.annotation = 0;
 	return pgt_run_op(&op, size);
 }
 
@@ -506,8 +521,26 @@ int pgt_unmap(struct pgt *pgt, u64 addr, u64 size)
 	op.pa = 0;
 	op.attrs = 0;
 	op.unmap = true;
+	op.annotation = 0;
 	return pgt_run_op(&op, size);
 }
+
+int pgt_annotate(struct pgt *pgt, u64 addr, u64 size, u64 annotation)
+{
+	struct pgt_op op;
+
+	if (!pgt_range_valid(pgt, addr, size) || !annotation ||
+	    pgt_pte_valid(annotation))
+		return -EINVAL;
+	op.pgt = pgt;
+	op.va = addr;
+	op.pa = 0;
+	op.attrs = 0;
+	op.unmap = false;
+	op.annotation = annotation;
+	return pgt_run_op(&op, size);
+}
+
 
 /*
  * Walk to the entry that ends the walk for @addr (inside the input range):
@@ -566,6 +599,20 @@ int pgt_get_leaf(const struct pgt *pgt, u64 addr, pgt_pte_t *pte, u32 *level)
 		*pte = pgt_pte_valid(leaf) ? leaf : 0;
 	if (level)
 		*level = lvl;
+	return 0;
+}
+
+int pgt_get_annotation(const struct pgt *pgt, u64 addr, u64 *annotation)
+{
+	pgt_pte_t leaf;
+	u32 lvl;
+
+	if (addr >= (1ULL << pgt->ia_bits))
+		return -EINVAL;
+	leaf = pgt_find_leaf(pgt, addr, &lvl);
+	if (lvl != PGT_LAST_LEVEL || !leaf || pgt_pte_valid(leaf))
+		return -ENOENT;
+	*annotation = leaf;
 	return 0;
 }
 

@@ -104,6 +104,20 @@ int pgt_map(struct pgt *pgt, u64 addr, u64 pa, u64 size, u32 prot);
 int pgt_unmap(struct pgt *pgt, u64 addr, u64 size);
 
 /*
+ * Annotate [addr, addr + size): each page entry becomes @annotation, an
+ * invalid entry (bit 0 clear) that is not zero, replacing what was mapped
+ * there (blocks split as for an unmap, so it can allocate tables: reserve
+ * with pgt_max_tables()). The hardware sees nothing mapped; lookups give
+ * -ENOENT; a table holding an annotation is kept. A map or an unmap of the
+ * page replaces it. -EINVAL for a bad range or a valid-looking or zero
+ * @annotation, -ENOMEM as pgt_map().
+ */
+int pgt_annotate(struct pgt *pgt, u64 addr, u64 size, u64 annotation);
+
+/* The annotation of the page entry for @addr: 0, -ENOENT (none), -EINVAL. */
+int pgt_get_annotation(const struct pgt *pgt, u64 addr, u64 *annotation);
+
+/*
  * Look up the leaf covering @addr. Returns 0 and fills whatever out
  * pointers are non-NULL (pa of @addr itself, prot, level of the leaf), or
  * -ENOENT when unmapped, -EINVAL when addr is outside the input range.

@@ -738,6 +738,60 @@ TEST(coalesce_rebuilds_blocks)
 	teardown();
 }
 
+/*
+ * Annotations: invalid page entries the library keeps. One inside a block
+ * splits it as an unmap would, the walker sees nothing there, the table
+ * holding it stays when everything else goes, and a map or an unmap of
+ * the page replaces it; coalescing never swallows it.
+ */
+TEST(annotations_are_kept_until_replaced)
+{
+	const u64 base = 3 * SZ_1G, page = base + 5 * SZ_2M + 7 * SZ_4K;
+	const u64 note = 0xabcd00000001230ULL;	/* bit 0 clear, not zero */
+	u64 got = 0, t0;
+	pgt_pte_t pte;
+	u32 level;
+
+	ASSERT_EQ(setup(PGT_STAGE2, 40), 0);
+	pgt.flags = PGT_F_COALESCE;
+	ASSERT_EQ(pgt_map(&pgt, base, base, SZ_1G, PGT_PROT_RWX), 0);
+	t0 = pgt_nr_tables(&pgt);
+	EXPECT_EQ(pgt_annotate(&pgt, page, SZ_4K, 0), -EINVAL);
+	EXPECT_EQ(pgt_annotate(&pgt, page, SZ_4K, note | 1), -EINVAL);
+	EXPECT_EQ(pgt_annotate(&pgt, page + 1, SZ_4K, note), -EINVAL);
+	EXPECT_EQ(pgt_nr_tables(&pgt), t0);
+	ASSERT_EQ(pgt_annotate(&pgt, page, SZ_4K, note), 0);
+	EXPECT_EQ(pgt_nr_tables(&pgt), t0 + 2);		/* 1G and 2M split */
+	EXPECT_UNMAPPED(page);
+	EXPECT_MAP(page + SZ_4K, page + SZ_4K, PGT_PROT_RWX, 3);
+	EXPECT_EQ(pgt_get_annotation(&pgt, page, &got), 0);
+	EXPECT_EQ(got, note);
+	EXPECT_EQ(pgt_get_annotation(&pgt, page + SZ_4K, &got), -ENOENT);
+	EXPECT_EQ(pgt_get_leaf(&pgt, page, &pte, &level), 0);
+	EXPECT_EQ(pte, 0ULL);	/* a module's get_leaf sees nothing mapped */
+	/* everything else unmapped: the table holding the note stays */
+	ASSERT_EQ(pgt_unmap(&pgt, base, page - base), 0);
+	ASSERT_EQ(pgt_unmap(&pgt, page + SZ_4K, base + SZ_1G - page - SZ_4K), 0);
+	EXPECT_EQ(pgt_get_annotation(&pgt, page, &got), 0);
+	EXPECT_EQ(got, note);
+	/* mapping everything back around it does not coalesce it away */
+	ASSERT_EQ(pgt_map(&pgt, base, base, page - base, PGT_PROT_RWX), 0);
+	ASSERT_EQ(pgt_map(&pgt, page + SZ_4K, page + SZ_4K,
+			  base + SZ_1G - page - SZ_4K, PGT_PROT_RWX), 0);
+	EXPECT_EQ(pgt_nr_tables(&pgt), t0 + 2);
+	EXPECT_EQ(pgt_get_annotation(&pgt, page, &got), 0);
+	/* a map replaces it, and the tables coalesce back */
+	ASSERT_EQ(pgt_map(&pgt, page, page, SZ_4K, PGT_PROT_RWX), 0);
+	EXPECT_EQ(pgt_nr_tables(&pgt), t0);
+	EXPECT_MAP(page, page, PGT_PROT_RWX, 1);
+	/* an unmap replaces it too, and frees the table */
+	ASSERT_EQ(pgt_annotate(&pgt, page, SZ_4K, note), 0);
+	ASSERT_EQ(pgt_unmap(&pgt, base, SZ_1G), 0);
+	EXPECT_EQ(pgt_get_annotation(&pgt, page, &got), -ENOENT);
+	EXPECT_EQ(pgt_nr_tables(&pgt), 1);		/* the root alone */
+	teardown();
+}
+
 /* PGT_F_PAGES_ONLY: no blocks, so an unmap never splits or allocates. */
 TEST(pages_only_never_splits)
 {
@@ -846,6 +900,7 @@ int main(void)
 	RUN(nr_tables_exact_and_destroy_frees_all);
 	RUN(walk_leaves_clips_and_stops);
 	RUN(coalesce_rebuilds_blocks);
+	RUN(annotations_are_kept_until_replaced);
 	RUN(pages_only_never_splits);
 	RUN(pages_only_never_coalesces);
 	RUN(unmap_split_count_is_exact);
