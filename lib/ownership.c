@@ -191,16 +191,12 @@ bool own_page_private(const struct ownership *o, u64 pfn)
 
 #define OWN_UNIT512G_SHIFT	27	/* a level-0 entry, in pfns */
 
-/* A page in @state is not mapped RWX for the host. */
-static bool own_state_is_hyp(u8 state)
-{
-	return state == PAGE_HYP_OWNED || state == PAGE_HYP_SHARED;
-}
+static bool own_state_not_rwx(u8 state);
 
 /* The page is not mapped RWX for the host: what the unit counters count. */
 static bool own_page_not_rwx(const struct hyp_page *p)
 {
-	return own_state_is_hyp(p->state) ||
+	return own_state_not_rwx(p->state) ||
 	       p->host_prot != OWN_HOST_UNRESTRICTED;
 }
 
@@ -508,7 +504,7 @@ static int own_check_pages(const struct ownership *o, u64 pfn, u64 nr,
  */
 static int own_tx_dir(const struct own_tx *tx)
 {
-	return own_state_is_hyp(tx->to) - own_state_is_hyp(tx->from);
+	return own_state_not_rwx(tx->to) - own_state_not_rwx(tx->from);
 }
 
 /* Table pages the linear-map update of @tx over the range can allocate. */
@@ -760,7 +756,16 @@ static const u8 own_host_s2_prot_of[PAGE_STATE_COUNT][OWN_HOST_PROT_VALUES] = {
 	[PAGE_HOST_SHARED]	= OWN_EVERY_RESTRICTION(PGT_PROT_RWX),
 	[PAGE_HYP_OWNED]	= OWN_EVERY_RESTRICTION(0),
 	[PAGE_HYP_SHARED]	= OWN_EVERY_RESTRICTION(PGT_PROT_R),
+	[PAGE_GUEST_OWNED]	= OWN_EVERY_RESTRICTION(0),
+	[PAGE_HOST_SHARED_GUEST] = OWN_EVERY_RESTRICTION(PGT_PROT_RWX),
+	[PAGE_GUEST_SHARED_HOST] = OWN_EVERY_RESTRICTION(PGT_PROT_RW),
 };
+
+/* A page in @state is not mapped RWX for the host (unrestricted). */
+static bool own_state_not_rwx(u8 state)
+{
+	return own_host_s2_prot_of[state][OWN_HOST_UNRESTRICTED] != PGT_PROT_RWX;
+}
 
 /*
  * The restriction for @prot. A module gets no W-only, X-only or WX (no
@@ -844,6 +849,8 @@ enum own_access own_host_access(const struct ownership *o, u64 pfn,
 	snap = own_page_snapshot(&o->pages[idx]);
 	if ((own_host_s2_prot(snap) & need) == need)
 		return OWN_ACCESS_ALLOWED;
+	if (snap.state == PAGE_GUEST_OWNED)
+		return OWN_ACCESS_GUEST;
 	return snap.host_prot != OWN_HOST_UNRESTRICTED ? OWN_ACCESS_RESTRICTED :
 							 OWN_ACCESS_REFUSED;
 }
@@ -1156,4 +1163,224 @@ int own_host_s2_fault(struct ownership *o, u64 addr)
 	 */
 	own_claim_dev_unit(o, base);
 	return pgt_map(s2, base, base, size, PGT_PROT_RW | PGT_PROT_DEVICE);
+}
+
+/* ---- guests ------------------------------------------------------------ */
+
+/*
+ * The host stage-2 entry of a page a guest owns: invalid (bit 0 clear),
+ * never zero (bit 1), the guest's id in bits 63:48 and the guest frame
+ * where the output address would be.
+ */
+#define OWN_GUEST_MARK		BIT(1)
+#define OWN_GUEST_ID_SHIFT	48
+#define OWN_GUEST_GFN_MASK	GENMASK_ULL(47, 12)
+
+static u64 own_guest_annotation(u16 id, u64 gfn)
+{
+	return ((u64)id << OWN_GUEST_ID_SHIFT) |
+	       ((gfn << PKVMKIT_PAGE_SHIFT) & OWN_GUEST_GFN_MASK) |
+	       OWN_GUEST_MARK;
+}
+
+enum own_guest_pt_op {
+	OWN_GPT_KEEP = 0,
+	OWN_GPT_MAP,		/* guest stage-2: map gfn RWX */
+	OWN_GPT_UNMAP,
+	OWN_GPT_ANNOTATE,	/* host stage-2: the guest's mark */
+	OWN_GPT_MAP_RW,		/* host stage-2 */
+	OWN_GPT_MAP_RWX,	/* host stage-2 */
+};
+
+struct own_guest_tx {
+	u8 from, from2;		/* source states (from2: a second one, or from) */
+	u8 to;
+	u8 guest_s2;		/* OWN_GPT_KEEP, _MAP or _UNMAP */
+	u8 host_s2;		/* OWN_GPT_KEEP, _ANNOTATE, _MAP_RW or _MAP_RWX */
+	bool scrub;		/* between the guest's unmap and the host's map */
+};
+
+/* The table of ownership.h's own_guest_op comment. */
+static const struct own_guest_tx own_guest_txs[OWN_NR_GUEST_OPS] = {
+	[OWN_HOST_DONATE_GUEST] = {
+		PAGE_HOST_OWNED, PAGE_HOST_OWNED, PAGE_GUEST_OWNED,
+		OWN_GPT_MAP, OWN_GPT_ANNOTATE, false,
+	},
+	[OWN_HOST_SHARE_GUEST] = {
+		PAGE_HOST_OWNED, PAGE_HOST_OWNED, PAGE_HOST_SHARED_GUEST,
+		OWN_GPT_MAP, OWN_GPT_KEEP, false,
+	},
+	[OWN_HOST_UNSHARE_GUEST] = {
+		PAGE_HOST_SHARED_GUEST, PAGE_HOST_SHARED_GUEST, PAGE_HOST_OWNED,
+		OWN_GPT_UNMAP, OWN_GPT_KEEP, false,
+	},
+	[OWN_GUEST_SHARE_HOST] = {
+		PAGE_GUEST_OWNED, PAGE_GUEST_OWNED, PAGE_GUEST_SHARED_HOST,
+		OWN_GPT_KEEP, OWN_GPT_MAP_RW, false,
+	},
+	[OWN_GUEST_UNSHARE_HOST] = {
+		PAGE_GUEST_SHARED_HOST, PAGE_GUEST_SHARED_HOST, PAGE_GUEST_OWNED,
+		OWN_GPT_KEEP, OWN_GPT_ANNOTATE, false,
+	},
+	[OWN_GUEST_RETURN_HOST] = {
+		PAGE_GUEST_OWNED, PAGE_GUEST_SHARED_HOST, PAGE_HOST_OWNED,
+		OWN_GPT_UNMAP, OWN_GPT_MAP_RWX, true,
+	},
+};
+
+int own_guest_page_owner(const struct ownership *o, u64 pfn, u16 *id, u64 *gfn)
+{
+	u64 annotation;
+	int ret;
+
+	if (!own_range_is_ram(o, pfn, 1) || !o->host_s2)
+		return -EINVAL;
+	if (own_page(o, pfn)->state != PAGE_GUEST_OWNED)
+		return -ENOENT;
+	ret = pgt_get_annotation(o->host_s2, own_pfn_to_phys(pfn), &annotation);
+	if (ret)
+		return ret;
+	*id = annotation >> OWN_GUEST_ID_SHIFT;
+	*gfn = (annotation & OWN_GUEST_GFN_MASK) >> PKVMKIT_PAGE_SHIFT;
+	return 0;
+}
+
+/* @gfn maps @pfn in the guest's stage-2, and a page it owns is marked its own. */
+static int own_guest_holds(const struct ownership *o, const struct own_guest *g,
+			   u64 pfn, u64 gfn)
+{
+	u64 pa, owner_gfn;
+	u16 id;
+
+	if (pgt_lookup(g->s2, own_pfn_to_phys(gfn), &pa, NULL, NULL) ||
+	    pa != own_pfn_to_phys(pfn))
+		return -EPERM;
+	if (own_page(o, pfn)->state == PAGE_GUEST_OWNED &&
+	    (own_guest_page_owner(o, pfn, &id, &owner_gfn) || id != g->id ||
+	     owner_gfn != gfn))
+		return -EPERM;
+	return 0;
+}
+
+/* Phase 1: the page, the gfn, the guest's tables. */
+static int own_guest_check(const struct ownership *o,
+			   const struct own_guest_tx *tx,
+			   const struct own_guest *g, u64 pfn, u64 gfn)
+{
+	const struct hyp_page *p;
+	u64 ipa;
+
+	if (!o->host_s2 || !g || !g->s2 || !own_range_is_ram(o, pfn, 1) ||
+	    gfn >= 1ULL << (g->s2->ia_bits - PKVMKIT_PAGE_SHIFT))
+		return -EINVAL;
+	p = own_page(o, pfn);
+	if ((p->state != tx->from && p->state != tx->from2) ||
+	    p->host_prot != OWN_HOST_UNRESTRICTED || p->boot)
+		return -EPERM;
+	ipa = own_pfn_to_phys(gfn);
+	if (tx->guest_s2 != OWN_GPT_MAP)
+		return own_guest_holds(o, g, pfn, gfn);
+	if (!pgt_lookup(g->s2, ipa, NULL, NULL, NULL))
+		return -EEXIST;
+	if (g->free_tables < pgt_max_tables(g->s2, ipa, PKVMKIT_PAGE_SIZE))
+		return -ENOMEM;
+	return 0;
+}
+
+static int own_guest_update_host_s2(struct ownership *o, u8 op, u64 pfn,
+				    u64 annotation)
+{
+	u64 addr = own_pfn_to_phys(pfn);
+
+	switch (op) {
+	case OWN_GPT_ANNOTATE:
+		return pgt_annotate(o->host_s2, addr, PKVMKIT_PAGE_SIZE,
+				    annotation);
+	case OWN_GPT_MAP_RW:
+		return pgt_map(o->host_s2, addr, addr, PKVMKIT_PAGE_SIZE,
+			       PGT_PROT_RW);
+	case OWN_GPT_MAP_RWX:
+		return pgt_map(o->host_s2, addr, addr, PKVMKIT_PAGE_SIZE,
+			       PGT_PROT_RWX);
+	default:
+		return 0;
+	}
+}
+
+static int own_guest_update_guest_s2(const struct own_guest *g, u8 op,
+				     u64 pfn, u64 gfn)
+{
+	u64 ipa = own_pfn_to_phys(gfn);
+
+	if (op == OWN_GPT_MAP)
+		return pgt_map(g->s2, ipa, own_pfn_to_phys(pfn),
+			       PKVMKIT_PAGE_SIZE, PGT_PROT_RWX);
+	if (op == OWN_GPT_UNMAP)
+		return pgt_unmap(g->s2, ipa, PKVMKIT_PAGE_SIZE);
+	return 0;
+}
+
+/*
+ * Phase 3, which cannot fail once phases 1 and 2 passed: the side that
+ * loses the page first (the host for a donation, the guest for a return,
+ * with the page scrubbed before the host sees it again), then the side
+ * that gains it, then the state and the counters.
+ */
+static int own_guest_commit(struct ownership *o, const struct own_guest_tx *tx,
+			    const struct own_guest *g, u64 pfn, u64 gfn)
+{
+	u64 annotation = own_guest_annotation(g->id, gfn);
+	struct hyp_page *p = own_page(o, pfn);
+	int dir = own_state_not_rwx(tx->to) - own_state_not_rwx(p->state);
+	int ret;
+
+	if (tx->guest_s2 == OWN_GPT_UNMAP) {
+		ret = own_guest_update_guest_s2(g, tx->guest_s2, pfn, gfn);
+		if (ret)
+			return ret;
+		if (tx->scrub && g->scrub)
+			g->scrub(g->arg, pfn);
+		ret = own_guest_update_host_s2(o, tx->host_s2, pfn, annotation);
+	} else {
+		ret = own_guest_update_host_s2(o, tx->host_s2, pfn, annotation);
+		if (!ret)
+			ret = own_guest_update_guest_s2(g, tx->guest_s2, pfn, gfn);
+	}
+	if (ret)
+		return ret;
+	o->nr_in_state[p->state]--;
+	o->nr_in_state[tx->to]++;
+	p->state = tx->to;
+	if (dir)
+		own_count_not_rwx(o, pfn, 1, dir);
+	return 0;
+}
+
+int own_guest_transition(struct ownership *o, enum own_guest_op op,
+			 const struct own_guest *g, u64 pfn, u64 gfn)
+{
+	const struct own_guest_tx *tx;
+	u64 add = 0, del = 0;
+	int dir, ret;
+
+	if ((unsigned int)op >= OWN_NR_GUEST_OPS)
+		return -EINVAL;
+	tx = &own_guest_txs[op];
+	ret = own_guest_check(o, tx, g, pfn, gfn);
+	if (ret)
+		return ret;
+	/* phase 2: the host stage-2 slot the unit needs once the page leaves RWX */
+	dir = own_state_not_rwx(tx->to) - own_state_not_rwx(own_page(o, pfn)->state);
+	if (dir)
+		own_slot_delta(o, pfn, 1, dir, &add, &del);
+	ret = pool_reserve(o->pool, add);
+	if (ret)
+		return ret;
+	/* as own_commit(): a failure here means the invariants broke (fatal) */
+	ret = own_guest_commit(o, tx, g, pfn, gfn);
+	if (ret)
+		return ret;
+	o->s2_slots += add;
+	o->s2_slots -= del;
+	return pool_unreserve(o->pool, del);
 }

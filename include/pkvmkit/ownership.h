@@ -10,6 +10,17 @@
  *   PAGE_HYP_OWNED    NOPAGE            OWNED             unmapped      RW (*)
  *   PAGE_HYP_SHARED   SHARED_BORROWED   SHARED_OWNED      R             RW (*)
  *
+ * and with a guest (its own stage-2 maps the page at one gfn, RWX):
+ *
+ *   state                   host view        guest view       host stage-2
+ *   PAGE_GUEST_OWNED        NOPAGE           OWNED            annotated (#)
+ *   PAGE_HOST_SHARED_GUEST  SHARED_OWNED     SHARED_BORROWED  RWX
+ *   PAGE_GUEST_SHARED_HOST  SHARED_BORROWED  SHARED_OWNED     RW
+ *
+ * (#) an invalid entry naming the guest and the gfn (pgt_annotate()), so
+ * that the page's owner can be found from its pfn alone. None of the
+ * guest states is in the hypervisor's linear map.
+ *
  * (*) pages marked at boot with own_mark_hyp_boot() are mapped wherever the
  * hypervisor placed them (image, stacks, tables) and not in the linear map;
  * so are pages donated with own_host_donate_hyp_private() (module code and
@@ -61,6 +72,9 @@ enum page_state {
 	PAGE_HOST_SHARED,
 	PAGE_HYP_OWNED,
 	PAGE_HYP_SHARED,
+	PAGE_GUEST_OWNED,
+	PAGE_HOST_SHARED_GUEST,
+	PAGE_GUEST_SHARED_HOST,
 	PAGE_STATE_COUNT
 };
 
@@ -77,16 +91,16 @@ enum own_host_prot {
 	OWN_HOST_PROT_RX,
 };
 
-#define OWN_MAX_PINS	((1U << 8) - 1)
+#define OWN_MAX_PINS	((1U << 7) - 1)
 
 /* Two bytes per page of RAM: keep it so (the array covers all of RAM). */
 struct hyp_page {
-	u16 state : 2;		/* enum page_state */
+	u16 state : 3;		/* enum page_state */
 	u16 reclaimable : 1;	/* HYP_OWNED, donated by the host, unclaimed */
 	u16 boot : 1;		/* HYP_OWNED since boot; never leaves the hyp */
 	u16 priv : 1;		/* HYP_OWNED, not in the linear map */
 	u16 host_prot : 3;	/* HOST_OWNED: enum own_host_prot */
-	u16 pins : 8;		/* HOST_SHARED: pin_shared count */
+	u16 pins : 7;		/* HOST_SHARED: pin_shared count */
 };
 
 struct own_ram_region {
@@ -283,6 +297,7 @@ enum own_access {
 	OWN_ACCESS_REFUSED,	/* not the host's to make, or not RAM */
 	OWN_ACCESS_ALLOWED,	/* the stage-2 allows it (or soon will): retry */
 	OWN_ACCESS_RESTRICTED,	/* a module's restriction refuses it */
+	OWN_ACCESS_GUEST,	/* a guest owns the page (PAGE_GUEST_OWNED) */
 };
 
 /*
@@ -322,5 +337,59 @@ u64 own_s2_slots_needed(const struct ownership *o);
  * fault is a violation even though the address is mapped.
  */
 int own_host_s2_fault(struct ownership *o, u64 addr);
+
+/* ---- guests ------------------------------------------------------------ */
+
+/*
+ * A guest, as a transition sees it: its stage-2 (whose mm ops hand out
+ * the guest's own table pages: @free_tables of them are left), its id
+ * (annotated into the host stage-2 for the pages it owns, 16 bits), and
+ * how to zero a page before the host gets it back. Guest transitions need
+ * the host stage-2 (own_build_host_s2()): -EINVAL before.
+ */
+struct own_guest {
+	struct pgt *s2;
+	u64 free_tables;
+	u16 id;
+	void (*scrub)(void *arg, u64 pfn);
+	void *arg;
+};
+
+/*
+ * One page @pfn at guest frame @gfn:
+ *   OWN_HOST_DONATE_GUEST   HOST_OWNED -> GUEST_OWNED: the host stage-2
+ *                           annotates it, the guest maps it
+ *   OWN_HOST_SHARE_GUEST    HOST_OWNED -> HOST_SHARED_GUEST: the guest
+ *                           maps it, the host keeps it
+ *   OWN_HOST_UNSHARE_GUEST  HOST_SHARED_GUEST -> HOST_OWNED: the guest
+ *                           unmaps it
+ *   OWN_GUEST_SHARE_HOST    GUEST_OWNED -> GUEST_SHARED_HOST: the host
+ *                           maps it RW
+ *   OWN_GUEST_UNSHARE_HOST  GUEST_SHARED_HOST -> GUEST_OWNED
+ *   OWN_GUEST_RETURN_HOST   GUEST_OWNED or GUEST_SHARED_HOST ->
+ *                           HOST_OWNED: the guest unmaps it, it is
+ *                           scrubbed, then the host maps it RWX
+ * Errors, with nothing changed: -EINVAL (not RAM, a gfn beyond the
+ * guest's input range, no host stage-2), -EPERM (the page in another
+ * state, restricted by a module, or not this guest's at @gfn), -EEXIST
+ * (@gfn mapped already), -ENOMEM (the guest has too few table pages, or
+ * the pool cannot hold a host stage-2 slot).
+ */
+enum own_guest_op {
+	OWN_HOST_DONATE_GUEST,
+	OWN_HOST_SHARE_GUEST,
+	OWN_HOST_UNSHARE_GUEST,
+	OWN_GUEST_SHARE_HOST,
+	OWN_GUEST_UNSHARE_HOST,
+	OWN_GUEST_RETURN_HOST,
+	OWN_NR_GUEST_OPS
+};
+
+int own_guest_transition(struct ownership *o, enum own_guest_op op,
+			 const struct own_guest *g, u64 pfn, u64 gfn);
+
+/* The guest and frame a PAGE_GUEST_OWNED page is at: 0, or -EINVAL/-ENOENT. */
+int own_guest_page_owner(const struct ownership *o, u64 pfn, u16 *id,
+			 u64 *gfn);
 
 #endif /* PKVMKIT_OWNERSHIP_H */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Unit tests for lib/ownership.c: every transition from every state (a
- * module's restriction of a host page included), with the page states,
- * the per-state and per-unit counters and both page tables re-checked
- * after each call, plus a random differential test against a model.
+ * module's restriction of a host page included, and a guest's pages),
+ * with the page states, the per-state and per-unit counters, both page
+ * tables and the guest's stage-2 re-checked after each call, plus a
+ * random differential test against a model.
  */
 #include <string.h>
 #include "tap.h"
@@ -83,6 +84,64 @@ static struct pgt_mm_ops s2_ops = {
 /* Input range of the host stage-2 the fixtures build. */
 static u32 s2_ia_bits = IA_BITS;
 
+/*
+ * One guest: its stage-2 on a pool of its own (as a VM's tables come from
+ * the memory its host gave it), and each RAM page's one frame there.
+ */
+#define GUEST_ID		7
+#define GUEST_POOL_PAGES	256
+static void *gpool_mem;
+static struct page_pool gpool;
+static struct pgt guest_s2;
+static u64 nr_scrubs;
+static bool scrub_order_ok = true;
+
+static u64 gfn_of(u64 pfn)
+{
+	return pfn - WIN_LO + 0x40;
+}
+
+/*
+ * A return scrubs the page after the guest lost it and before the host
+ * has it (unless the guest had shared it with the host): check both
+ * where the library calls it.
+ */
+static void t_scrub(void *arg, u64 pfn)
+{
+	bool was_shared = o.pages[pfn - o.first_pfn].state ==
+			  PAGE_GUEST_SHARED_HOST;
+
+	(void)arg;
+	nr_scrubs++;
+	if (!pgt_lookup(&guest_s2, gfn_of(pfn) << 12, NULL, NULL, NULL) ||
+	    (!was_shared && !pgt_lookup(&host_s2, pfn << 12, NULL, NULL, NULL)))
+		scrub_order_ok = false;
+}
+
+static struct pgt_mm_ops guest_ops = {
+	.zalloc_page = t_zalloc,
+	.free_page = t_free,
+	.virt_to_phys = fake_v2p,
+	.phys_to_virt = fake_p2v,
+	.tlb_inval = NULL,
+	.arg = &gpool,
+};
+
+static struct own_guest guest = {
+	.s2 = &guest_s2, .id = GUEST_ID, .scrub = t_scrub,
+};
+
+static int guest_call_at(enum own_guest_op op, u64 pfn, u64 gfn)
+{
+	guest.free_tables = pool_nr_free(&gpool);
+	return own_guest_transition(&o, op, &guest, pfn, gfn);
+}
+
+static int guest_call(enum own_guest_op op, u64 pfn)
+{
+	return guest_call_at(op, pfn, gfn_of(pfn));
+}
+
 static void fixture_down(void)
 {
 	if (o.host_s2 || host_s2.root) {
@@ -90,6 +149,13 @@ static void fixture_down(void)
 		pool_unreserve(&pool, o.s2_slots);
 	}
 	pgt_destroy(&hyp_s1);
+	pgt_destroy(&guest_s2);
+	if (gpool.nr_free != gpool.nr_pages)
+		FAIL("the guest's pool leaked %llu pages",
+		     (unsigned long long)(gpool.nr_pages - gpool.nr_free));
+	free(gpool_mem);
+	gpool_mem = NULL;
+	memset(&guest_s2, 0, sizeof(guest_s2));
 	if (pool.nr_free != pool.nr_pages || pool_nr_reserved(&pool))
 		FAIL("pool leaked %llu pages, %llu left reserved",
 		     (unsigned long long)(pool.nr_pages - pool.nr_free),
@@ -109,10 +175,14 @@ static int fixture_up(const struct own_ram_region *ram, u32 nr_ram,
 	int ret;
 
 	pool_mem = aligned_alloc(4096, pool_pages * 4096);
+	gpool_mem = aligned_alloc(4096, GUEST_POOL_PAGES * 4096);
 	pages = calloc(1, meta ? meta : 1);
-	if (!pool_mem || !pages)
+	if (!pool_mem || !pages || !gpool_mem)
 		abort();
 	pool_init(&pool, pool_mem, pool_pages);
+	pool_init(&gpool, gpool_mem, GUEST_POOL_PAGES);
+	if (pgt_init(&guest_s2, PGT_STAGE2, IA_BITS, &guest_ops))
+		abort();
 	memset(&host_s2, 0, sizeof(host_s2));
 	cur_ram = ram;
 	cur_nr_ram = nr_ram;
@@ -142,9 +212,15 @@ static bool is_ram(u64 pfn)
 }
 
 /* What the header's state table says each table should hold. */
+static bool is_guest_state(u32 state)
+{
+	return state == PAGE_GUEST_OWNED || state == PAGE_HOST_SHARED_GUEST ||
+	       state == PAGE_GUEST_SHARED_HOST;
+}
+
 static int want_s1(const struct hyp_page *p)
 {
-	if (p->state == PAGE_HOST_OWNED)
+	if (p->state == PAGE_HOST_OWNED || is_guest_state(p->state))
 		return 0;
 	if (p->state == PAGE_HOST_SHARED)
 		return PGT_PROT_RW;
@@ -170,12 +246,46 @@ static int want_s2(const struct hyp_page *p)
 	case PAGE_HOST_OWNED:
 		return restricted_prot(p->host_prot);
 	case PAGE_HOST_SHARED:
+	case PAGE_HOST_SHARED_GUEST:
 		return PGT_PROT_RWX;
 	case PAGE_HYP_SHARED:
 		return PGT_PROT_R;
+	case PAGE_GUEST_SHARED_HOST:
+		return PGT_PROT_RW;
 	default:
 		return 0;
 	}
+}
+
+/*
+ * The guest's side of a page: its frame maps the page RWX exactly when the
+ * page is in a guest state, and a page the guest owns carries its mark in
+ * the host stage-2.
+ */
+static bool check_guest_page(u64 pfn, const struct hyp_page *p, int line)
+{
+	u64 pa = 0, gfn = 0;
+	u32 prot = 0;
+	u16 id = 0;
+	int ret = pgt_lookup(&guest_s2, gfn_of(pfn) << 12, &pa, &prot, NULL);
+	bool ok;
+
+	if (is_guest_state(p->state))
+		ok = !ret && pa == pfn << 12 && prot == PGT_PROT_RWX;
+	else
+		ok = ret == -ENOENT;
+	if (p->state == PAGE_GUEST_OWNED)
+		ok &= !own_guest_page_owner(&o, pfn, &id, &gfn) &&
+		      id == GUEST_ID && gfn == gfn_of(pfn);
+	else if (o.host_s2)
+		ok &= own_guest_page_owner(&o, pfn, &id, &gfn) == -ENOENT;
+	if (!ok)
+		tap_diag(__FILE__, line, "guest side of pfn %#llx (state %u): "
+			 "lookup %d pa %#llx prot %#x, owner %u gfn %#llx",
+			 (unsigned long long)pfn, p->state, ret,
+			 (unsigned long long)pa, prot, id,
+			 (unsigned long long)gfn);
+	return ok;
 }
 
 static bool check_map(const struct pgt *t, u64 addr, u32 want, int line)
@@ -221,6 +331,7 @@ static bool check_window(u64 lo, u64 hi, int line)
 		ok &= check_map(&hyp_s1, a, want_s1(p), line);
 		if (o.host_s2)
 			ok &= check_map(&host_s2, a, want_s2(p), line);
+		ok &= check_guest_page(pfn, p, line);
 	}
 	for (pfn = 0; pfn < o.nr_pfns; pfn++)
 		if (is_ram(o.first_pfn + pfn))
@@ -363,19 +474,28 @@ static void snap_drop(struct snap *s)
 
 /* ---- the transition matrix ---- */
 
-enum kind { HO, HS0, HSP, YOR, YOC, YOB, YS, HR, NR_KINDS };
+enum kind { HO, HS0, HSP, YOR, YOC, YOB, YS, HR, GO, HSG, GSH, NR_KINDS };
 static const char *const kind_name[] = {
 	"HOST_OWNED", "HOST_SHARED", "HOST_SHARED(pinned)",
 	"HYP_OWNED(reclaimable)", "HYP_OWNED(claimed)", "HYP_OWNED(boot)",
-	"HYP_SHARED", "HOST_OWNED(restricted R)",
+	"HYP_SHARED", "HOST_OWNED(restricted R)", "GUEST_OWNED",
+	"HOST_SHARED_GUEST", "GUEST_SHARED_HOST",
 };
+
+static bool kind_is_guest(enum kind k)
+{
+	return k >= GO;
+}
 
 /* own_host_set_prot() is five "transitions", one per @prot. */
 enum tr {
 	T_DONATE_HYP_R, T_DONATE_HYP_C, T_HYP_DONATE_HOST, T_RECLAIM,
 	T_CLAIM, T_SHARE_HYP, T_UNSHARE_HYP, T_HYP_SHARE, T_HYP_UNSHARE,
 	T_PIN, T_UNPIN, T_MARK_BOOT, T_RESTRICT_NONE, T_RESTRICT_R,
-	T_RESTRICT_RW, T_RESTRICT_RX, T_LIFT, NR_TR
+	T_RESTRICT_RW, T_RESTRICT_RX, T_LIFT,
+	/* the guest's, one page each, at its frame gfn_of(pfn) */
+	T_DONATE_GUEST, T_SHARE_GUEST, T_UNSHARE_GUEST, T_GUEST_SHARE,
+	T_GUEST_UNSHARE, T_GUEST_RETURN, NR_TR
 };
 static const char *const tr_name[] = {
 	"host_donate_hyp(reclaimable)", "host_donate_hyp", "hyp_donate_host",
@@ -383,6 +503,22 @@ static const char *const tr_name[] = {
 	"hyp_share_host", "hyp_unshare_host", "pin_shared", "unpin_shared",
 	"mark_hyp_boot", "host_set_prot(none)", "host_set_prot(R)",
 	"host_set_prot(RW)", "host_set_prot(RX)", "host_set_prot(RWX)",
+	"host_donate_guest", "host_share_guest", "host_unshare_guest",
+	"guest_share_host", "guest_unshare_host", "guest_return_host",
+};
+
+static bool tr_is_guest(enum tr t)
+{
+	return t >= T_DONATE_GUEST;
+}
+
+static const enum own_guest_op tr_guest_op[] = {
+	[T_DONATE_GUEST] = OWN_HOST_DONATE_GUEST,
+	[T_SHARE_GUEST] = OWN_HOST_SHARE_GUEST,
+	[T_UNSHARE_GUEST] = OWN_HOST_UNSHARE_GUEST,
+	[T_GUEST_SHARE] = OWN_GUEST_SHARE_HOST,
+	[T_GUEST_UNSHARE] = OWN_GUEST_UNSHARE_HOST,
+	[T_GUEST_RETURN] = OWN_GUEST_RETURN_HOST,
 };
 
 static bool tr_is_set_prot(enum tr t)
@@ -418,6 +554,8 @@ static int call(enum tr t, u64 pfn, u64 nr)
 	case T_UNPIN:		return own_unpin_shared(&o, pfn, nr);
 	case T_MARK_BOOT:	return own_mark_hyp_boot(&o, pfn, nr);
 	default:
+		if (tr_is_guest(t))	/* one page: the tests call it so */
+			return nr == 1 ? guest_call(tr_guest_op[t], pfn) : -EINVAL;
 		if (!tr_is_set_prot(t))
 			abort();
 		return own_host_set_prot(&o, pfn, nr, tr_prot[t]);
@@ -429,24 +567,30 @@ static int call(enum tr t, u64 pfn, u64 nr)
 #define I	(-EINVAL)
 /* Expected return code, by transition and starting state (s2 built). */
 static const int expect_ret[NR_TR][NR_KINDS] = {
-	/*			HO  HS0 HSP YOR YOC YOB YS  HR */
-	[T_DONATE_HYP_R]    = { 0,  P,  P,  P,  P,  P,  P,  P },
-	[T_DONATE_HYP_C]    = { 0,  P,  P,  P,  P,  P,  P,  P },
-	[T_HYP_DONATE_HOST] = { P,  P,  P,  0,  0,  P,  P,  P },
-	[T_RECLAIM]         = { P,  P,  P,  0,  P,  P,  P,  P },
-	[T_CLAIM]           = { P,  P,  P,  0,  P,  P,  P,  P },
-	[T_SHARE_HYP]       = { 0,  P,  P,  P,  P,  P,  P,  P },
-	[T_UNSHARE_HYP]     = { P,  0,  B,  P,  P,  P,  P,  P },
-	[T_HYP_SHARE]       = { P,  P,  P,  0,  0,  P,  P,  P },
-	[T_HYP_UNSHARE]     = { P,  P,  P,  P,  P,  P,  0,  P },
-	[T_PIN]             = { P,  0,  0,  P,  P,  P,  P,  P },
-	[T_UNPIN]           = { P,  I,  0,  P,  P,  P,  P,  P },
-	[T_MARK_BOOT]       = { P,  P,  P,  P,  P,  P,  P,  P },
-	[T_RESTRICT_NONE]   = { 0,  P,  P,  P,  P,  P,  P,  0 },
-	[T_RESTRICT_R]      = { 0,  P,  P,  P,  P,  P,  P,  0 },
-	[T_RESTRICT_RW]     = { 0,  P,  P,  P,  P,  P,  P,  0 },
-	[T_RESTRICT_RX]     = { 0,  P,  P,  P,  P,  P,  P,  0 },
-	[T_LIFT]            = { P,  P,  P,  P,  P,  P,  P,  0 },
+	/*			HO  HS0 HSP YOR YOC YOB YS  HR  GO  HSG GSH */
+	[T_DONATE_HYP_R]    = { 0,  P,  P,  P,  P,  P,  P,  P,  P,  P,  P },
+	[T_DONATE_HYP_C]    = { 0,  P,  P,  P,  P,  P,  P,  P,  P,  P,  P },
+	[T_HYP_DONATE_HOST] = { P,  P,  P,  0,  0,  P,  P,  P,  P,  P,  P },
+	[T_RECLAIM]         = { P,  P,  P,  0,  P,  P,  P,  P,  P,  P,  P },
+	[T_CLAIM]           = { P,  P,  P,  0,  P,  P,  P,  P,  P,  P,  P },
+	[T_SHARE_HYP]       = { 0,  P,  P,  P,  P,  P,  P,  P,  P,  P,  P },
+	[T_UNSHARE_HYP]     = { P,  0,  B,  P,  P,  P,  P,  P,  P,  P,  P },
+	[T_HYP_SHARE]       = { P,  P,  P,  0,  0,  P,  P,  P,  P,  P,  P },
+	[T_HYP_UNSHARE]     = { P,  P,  P,  P,  P,  P,  0,  P,  P,  P,  P },
+	[T_PIN]             = { P,  0,  0,  P,  P,  P,  P,  P,  P,  P,  P },
+	[T_UNPIN]           = { P,  I,  0,  P,  P,  P,  P,  P,  P,  P,  P },
+	[T_MARK_BOOT]       = { P,  P,  P,  P,  P,  P,  P,  P,  P,  P,  P },
+	[T_RESTRICT_NONE]   = { 0,  P,  P,  P,  P,  P,  P,  0,  P,  P,  P },
+	[T_RESTRICT_R]      = { 0,  P,  P,  P,  P,  P,  P,  0,  P,  P,  P },
+	[T_RESTRICT_RW]     = { 0,  P,  P,  P,  P,  P,  P,  0,  P,  P,  P },
+	[T_RESTRICT_RX]     = { 0,  P,  P,  P,  P,  P,  P,  0,  P,  P,  P },
+	[T_LIFT]            = { P,  P,  P,  P,  P,  P,  P,  0,  P,  P,  P },
+	[T_DONATE_GUEST]    = { 0,  P,  P,  P,  P,  P,  P,  P,  P,  P,  P },
+	[T_SHARE_GUEST]     = { 0,  P,  P,  P,  P,  P,  P,  P,  P,  P,  P },
+	[T_UNSHARE_GUEST]   = { P,  P,  P,  P,  P,  P,  P,  P,  P,  0,  P },
+	[T_GUEST_SHARE]     = { P,  P,  P,  P,  P,  P,  P,  P,  0,  P,  P },
+	[T_GUEST_UNSHARE]   = { P,  P,  P,  P,  P,  P,  P,  P,  P,  P,  0 },
+	[T_GUEST_RETURN]    = { P,  P,  P,  P,  P,  P,  P,  P,  0,  P,  0 },
 };
 
 struct pg {
@@ -464,6 +608,9 @@ static const struct pg kind_pg[NR_KINDS] = {
 	[YOB] = { PAGE_HYP_OWNED, 0, 1, 0, 0 },
 	[YS]  = { PAGE_HYP_SHARED, 0, 0, 0, 0 },
 	[HR]  = { PAGE_HOST_OWNED, 0, 0, 0, OWN_HOST_PROT_R },
+	[GO]  = { PAGE_GUEST_OWNED, 0, 0, 0, 0 },
+	[HSG] = { PAGE_HOST_SHARED_GUEST, 0, 0, 0, 0 },
+	[GSH] = { PAGE_GUEST_SHARED_HOST, 0, 0, 0, 0 },
 };
 
 /* The page after a successful call. */
@@ -484,6 +631,12 @@ static struct pg expect_after(enum tr t, enum kind k)
 	case T_PIN:		p.pins++; return p;
 	case T_UNPIN:		p.pins--; return p;
 	case T_MARK_BOOT:	return kind_pg[YOB];
+	case T_DONATE_GUEST:	return kind_pg[GO];
+	case T_SHARE_GUEST:	return kind_pg[HSG];
+	case T_UNSHARE_GUEST:	return kind_pg[HO];
+	case T_GUEST_SHARE:	return kind_pg[GSH];
+	case T_GUEST_UNSHARE:	return kind_pg[GO];
+	case T_GUEST_RETURN:	return kind_pg[HO];
 	default:
 		if (!tr_is_set_prot(t))
 			abort();
@@ -533,6 +686,16 @@ static void make_kind(enum kind k, u64 pfn, u64 nr)
 	case HR:
 		ret = own_host_set_prot(&o, pfn, nr, PGT_PROT_R);
 		break;
+	case GO:
+	case HSG:
+	case GSH:
+		for (; nr && !ret; pfn++, nr--) {
+			ret = guest_call(k == HSG ? OWN_HOST_SHARE_GUEST :
+					 OWN_HOST_DONATE_GUEST, pfn);
+			if (!ret && k == GSH)
+				ret = guest_call(OWN_GUEST_SHARE_HOST, pfn);
+		}
+		break;
 	default:
 		abort();
 	}
@@ -556,6 +719,12 @@ static void matrix(bool built, u64 nr)
 
 			if (t == T_MARK_BOOT && k == HO && !built)
 				want = 0;
+			/* guests come after deprivilege; their calls are per page */
+			if ((kind_is_guest(k) && !built) ||
+			    (tr_is_guest(t) && nr != 1))
+				continue;
+			if (tr_is_guest(t) && !built)
+				want = -EINVAL;
 			if (fixture_up(layout, 2, POOL_PAGES))
 				abort();
 			if (k == YOB)
@@ -1270,6 +1439,14 @@ TEST(restricted_pages_refuse_every_transition)
 		for (t = 0; t < NR_TR; t++) {
 			if (tr_is_set_prot(t))
 				continue;
+			/* the guest's: a page at a time, with the stage-2 */
+			if (tr_is_guest(t)) {
+				if (!EXPECT_EQ(call(t, PG0, 1),
+					       built ? -EPERM : -EINVAL))
+					FAIL("%s, prot %#x, built %u",
+					     tr_name[t], restrictions[r], built);
+				continue;
+			}
 			if (!EXPECT_EQ(call(t, first, nr), -EPERM))
 				FAIL("%s, prot %#x, built %u, whole %u",
 				     tr_name[t], restrictions[r], built, whole);
@@ -1785,6 +1962,139 @@ TEST(partly_restricted_ranges_count_slots_per_unit)
 	fixture_down();
 }
 
+/* ---- a guest's pages ---- */
+
+TEST(guest_return_scrubs_between_guest_and_host)
+{
+	u64 pfn = PG0;
+
+	ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+	ASSERT_EQ(build_s2(), 0);
+	nr_scrubs = 0;
+	scrub_order_ok = true;
+	ASSERT_EQ(guest_call(OWN_HOST_DONATE_GUEST, pfn), 0);
+	EXPECT_EQ(guest_call(OWN_GUEST_SHARE_HOST, pfn), 0);
+	EXPECT_EQ(guest_call(OWN_GUEST_UNSHARE_HOST, pfn), 0);
+	EXPECT_EQ(nr_scrubs, 0ULL);	/* only a return scrubs */
+	EXPECT_EQ(guest_call(OWN_GUEST_RETURN_HOST, pfn), 0);
+	EXPECT_EQ(nr_scrubs, 1ULL);
+	/* from shared with the host too */
+	ASSERT_EQ(guest_call(OWN_HOST_DONATE_GUEST, pfn), 0);
+	ASSERT_EQ(guest_call(OWN_GUEST_SHARE_HOST, pfn), 0);
+	EXPECT_EQ(guest_call(OWN_GUEST_RETURN_HOST, pfn), 0);
+	EXPECT_EQ(nr_scrubs, 2ULL);
+	EXPECT(scrub_order_ok);
+	/* a shared host page goes back unscrubbed: it never left the host */
+	ASSERT_EQ(guest_call(OWN_HOST_SHARE_GUEST, pfn), 0);
+	EXPECT_EQ(guest_call(OWN_HOST_UNSHARE_GUEST, pfn), 0);
+	EXPECT_EQ(nr_scrubs, 2ULL);
+	CHECK_ALL();
+	fixture_down();
+}
+
+TEST(guest_calls_refuse_what_is_not_theirs)
+{
+	struct own_guest other = guest;
+	struct snap s;
+	u64 pfn = PG0;
+
+	ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+	EXPECT_EQ(guest_call(OWN_HOST_DONATE_GUEST, pfn), -EINVAL);	/* no s2 */
+	ASSERT_EQ(build_s2(), 0);
+	ASSERT_EQ(guest_call(OWN_HOST_DONATE_GUEST, pfn), 0);
+	ASSERT_EQ(guest_call(OWN_HOST_SHARE_GUEST, pfn + 1), 0);
+	snap_take(&s);
+	/* the frame is taken */
+	EXPECT_EQ(guest_call_at(OWN_HOST_DONATE_GUEST, pfn + 2, gfn_of(pfn)),
+		  -EEXIST);
+	EXPECT_EQ(guest_call_at(OWN_HOST_SHARE_GUEST, pfn + 2, gfn_of(pfn + 1)),
+		  -EEXIST);
+	/* the page is there, at another frame */
+	EXPECT_EQ(guest_call_at(OWN_GUEST_RETURN_HOST, pfn, gfn_of(pfn) + 1),
+		  -EPERM);
+	EXPECT_EQ(guest_call_at(OWN_HOST_UNSHARE_GUEST, pfn + 1, gfn_of(pfn)),
+		  -EPERM);
+	EXPECT_EQ(guest_call_at(OWN_GUEST_SHARE_HOST, pfn + 1, gfn_of(pfn + 1)),
+		  -EPERM);
+	/* another guest (another id, the same tables) cannot take it back */
+	other.id = GUEST_ID + 1;
+	other.free_tables = pool_nr_free(&gpool);
+	EXPECT_EQ(own_guest_transition(&o, OWN_GUEST_RETURN_HOST, &other, pfn,
+				       gfn_of(pfn)), -EPERM);
+	/* beyond the guest's input range, not RAM, no such call */
+	EXPECT_EQ(guest_call_at(OWN_HOST_DONATE_GUEST, pfn + 2,
+				1ULL << (IA_BITS - 12)), -EINVAL);
+	EXPECT_EQ(guest_call(OWN_HOST_DONATE_GUEST, PFN(RAM_A) - 1), -EINVAL);
+	EXPECT_EQ(guest_call(OWN_NR_GUEST_OPS, pfn + 2), -EINVAL);
+	/* a guest without table pages */
+	other = guest;
+	other.free_tables = 0;
+	EXPECT_EQ(own_guest_transition(&o, OWN_HOST_DONATE_GUEST, &other,
+				       PFN(RAM_B), gfn_of(PFN(RAM_B))), -ENOMEM);
+	EXPECT(snap_same(&s));
+	snap_drop(&s);
+	CHECK_ALL();
+	EXPECT_EQ(guest_call(OWN_GUEST_RETURN_HOST, pfn), 0);
+	EXPECT_EQ(guest_call(OWN_HOST_UNSHARE_GUEST, pfn + 1), 0);
+	fixture_down();
+}
+
+TEST(host_access_to_guest_pages)
+{
+	u64 pfn = PG0;
+
+	ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+	ASSERT_EQ(build_s2(), 0);
+	ASSERT_EQ(guest_call(OWN_HOST_DONATE_GUEST, pfn), 0);
+	EXPECT_EQ(own_host_access(&o, pfn, PGT_PROT_R), OWN_ACCESS_GUEST);
+	EXPECT_EQ(own_host_access(&o, pfn, PGT_PROT_X), OWN_ACCESS_GUEST);
+	ASSERT_EQ(guest_call(OWN_GUEST_SHARE_HOST, pfn), 0);
+	EXPECT_EQ(own_host_access(&o, pfn, PGT_PROT_RW), OWN_ACCESS_ALLOWED);
+	EXPECT_EQ(own_host_access(&o, pfn, PGT_PROT_X), OWN_ACCESS_REFUSED);
+	ASSERT_EQ(guest_call(OWN_HOST_SHARE_GUEST, pfn + 1), 0);
+	EXPECT_EQ(own_host_access(&o, pfn + 1, PGT_PROT_RWX), OWN_ACCESS_ALLOWED);
+	/* host transitions leave guest pages alone */
+	EXPECT_EQ(own_host_donate_hyp(&o, pfn + 1, 1, true), -EPERM);
+	EXPECT_EQ(own_host_share_hyp(&o, pfn, 1), -EPERM);
+	EXPECT_EQ(own_host_set_prot(&o, pfn + 1, 1, PGT_PROT_R), -EPERM);
+	CHECK_ALL();
+	EXPECT_EQ(guest_call(OWN_GUEST_RETURN_HOST, pfn), 0);
+	EXPECT_EQ(guest_call(OWN_HOST_UNSHARE_GUEST, pfn + 1), 0);
+	fixture_down();
+}
+
+/*
+ * Donating every page of a 2 MiB unit to the guest and returning each
+ * leaves the host stage-2, the pool and the reservation as they were:
+ * the unit's table goes once the last page is back (coalesced).
+ */
+TEST(guest_donate_return_every_page_of_a_unit_leaves_nothing)
+{
+	struct leaves before;
+	u64 first = PFN(RAM_A + SZ_2M), i, free0;
+
+	ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+	ASSERT_EQ(build_s2(), 0);
+	before = leaves_of(&host_s2);
+	free0 = pool_nr_free(&pool);
+	for (i = 0; i < 512; i++)
+		ASSERT_EQ(guest_call(OWN_HOST_DONATE_GUEST, first + i), 0);
+	CHECK_ALL();
+	EXPECT_EQ(o.nr_in_state[PAGE_GUEST_OWNED], 512ULL);
+	for (i = 0; i < 512; i++)
+		ASSERT_EQ(guest_call(OWN_GUEST_RETURN_HOST, first + i), 0);
+	CHECK_ALL();
+	{
+		struct leaves after = leaves_of(&host_s2);
+
+		EXPECT(leaves_equal(&before, &after));
+		leaves_free(&after);
+	}
+	EXPECT_EQ(pool_nr_free(&pool), free0);
+	leaves_free(&before);
+	fixture_down();
+}
+
 /* ---- random differential test against a model ---- */
 
 static u64 rnd(u64 *s)
@@ -1803,6 +2113,9 @@ static int model_check(const struct pg *m, u64 base, enum tr t, u64 pfn,
 	u64 i;
 
 	if (!nr || pfn + nr < pfn)
+		return -EINVAL;
+	/* the guest's calls: one page, after deprivilege */
+	if (tr_is_guest(t) && (nr != 1 || !built))
 		return -EINVAL;
 	for (i = pfn; i < pfn + nr; i++)
 		if (!is_ram(i))
@@ -1837,6 +2150,22 @@ static int model_check(const struct pg *m, u64 base, enum tr t, u64 pfn,
 		case T_HYP_UNSHARE:
 			ok = p->state == PAGE_HYP_SHARED;
 			break;
+		case T_DONATE_GUEST: case T_SHARE_GUEST:
+			ok = p->state == PAGE_HOST_OWNED && !p->host_prot;
+			break;
+		case T_UNSHARE_GUEST:
+			ok = p->state == PAGE_HOST_SHARED_GUEST;
+			break;
+		case T_GUEST_SHARE:
+			ok = p->state == PAGE_GUEST_OWNED;
+			break;
+		case T_GUEST_UNSHARE:
+			ok = p->state == PAGE_GUEST_SHARED_HOST;
+			break;
+		case T_GUEST_RETURN:
+			ok = p->state == PAGE_GUEST_OWNED ||
+			     p->state == PAGE_GUEST_SHARED_HOST;
+			break;
 		default:	/* unshare, pin, unpin */
 			ok = p->state == PAGE_HOST_SHARED;
 			break;
@@ -1870,7 +2199,8 @@ static bool tr_may_need_memory(const struct pg *m, u64 base, enum tr t,
 {
 	u64 i;
 
-	if (t == T_DONATE_HYP_R || t == T_DONATE_HYP_C || t == T_SHARE_HYP)
+	if (t == T_DONATE_HYP_R || t == T_DONATE_HYP_C || t == T_SHARE_HYP ||
+	    t == T_DONATE_GUEST || t == T_SHARE_GUEST)
 		return true;
 	if (!tr_is_set_prot(t) || t == T_LIFT || !o.host_s2)
 		return false;
@@ -1919,6 +2249,10 @@ static void model_apply(struct pg *m, u64 base, enum tr t, u64 pfn, u64 nr)
 			*p = kind_pg[YOB];
 			break;
 		default:
+			if (tr_is_guest(t)) {
+				*p = expect_after(t, HO);
+				break;
+			}
 			if (!tr_is_set_prot(t))
 				abort();
 			p->host_prot = tr_host_prot[t];
@@ -1941,14 +2275,25 @@ static enum tr pick_for(const struct pg *p, u64 r)
 	static const enum tr hyp_owned[] = {
 		T_HYP_DONATE_HOST, T_RECLAIM, T_CLAIM, T_HYP_SHARE,
 	};
+	static const enum tr guest_owned[] = {
+		T_GUEST_SHARE, T_GUEST_RETURN,
+	};
+	static const enum tr guest_shared[] = {
+		T_GUEST_UNSHARE, T_GUEST_RETURN,
+	};
 
 	switch (p->state) {
 	case PAGE_HOST_OWNED:
 		if (p->host_prot)
 			return restricted[r % 5];
+		if ((r >> 8) % 5 == 0)
+			return (r >> 10) & 1 ? T_DONATE_GUEST : T_SHARE_GUEST;
 		return host_owned[r % 4];
 	case PAGE_HOST_SHARED:	return host_shared[r % 3];
 	case PAGE_HYP_OWNED:	return hyp_owned[r % 4];
+	case PAGE_GUEST_OWNED:	return guest_owned[r % 2];
+	case PAGE_GUEST_SHARED_HOST: return guest_shared[r % 2];
+	case PAGE_HOST_SHARED_GUEST: return T_UNSHARE_GUEST;
 	default:		return T_HYP_UNSHARE;
 	}
 }
@@ -1957,7 +2302,7 @@ static void differential(u64 seed, int ops, int build_at, u64 pool_pages)
 {
 	u64 base = WIN_LO, nwin = WIN_HI - WIN_LO, s = seed, i;
 	struct pg *m = calloc(nwin, sizeof(*m));
-	int n, nr_ok = 0, nr_enomem = 0;
+	int n, nr_ok = 0, nr_enomem = 0, nr_guest = 0;
 
 	ASSERT_EQ(fixture_up(layout, 2, pool_pages), 0);
 	for (n = 0; n < ops; n++) {
@@ -1995,6 +2340,9 @@ static void differential(u64 seed, int ops, int build_at, u64 pool_pages)
 			nr = 1 + (r >> 48) % 4;
 			break;
 		}
+		/* the guest's calls take one page; mostly give them that */
+		if (tr_is_guest(t) && (r >> 44) % 8 && is_ram(pfn))
+			nr = 1;
 		want = model_check(m, base, t, pfn, nr, o.host_s2 != NULL,
 				   pool_nr_free(&pool));
 		ret = call(t, pfn, nr);
@@ -2010,6 +2358,7 @@ static void differential(u64 seed, int ops, int build_at, u64 pool_pages)
 		if (!ret) {
 			model_apply(m, base, t, pfn, nr);
 			nr_ok++;
+			nr_guest += tr_is_guest(t);
 		}
 		nr_enomem += ret == -ENOMEM;
 		for (i = 0; i < nwin; i++)
@@ -2025,9 +2374,10 @@ static void differential(u64 seed, int ops, int build_at, u64 pool_pages)
 		}
 	}
 	/* The run must have done real work. */
-	printf("# seed %#llx: %d of %d calls succeeded, %d -ENOMEM\n",
-	       (unsigned long long)seed, nr_ok, ops, nr_enomem);
+	printf("# seed %#llx: %d of %d calls succeeded (%d of the guest's), %d -ENOMEM\n",
+	       (unsigned long long)seed, nr_ok, ops, nr_guest, nr_enomem);
 	EXPECT(nr_ok > ops / (pool_pages < 64 ? 50 : 10));
+	EXPECT(nr_guest > ops / 100);
 	if (pool_pages < 64)
 		EXPECT(nr_enomem > 0);
 	fixture_down();
@@ -2077,6 +2427,10 @@ int main(void)
 	RUN(restrictions_before_build_appear_in_host_s2);
 	RUN(set_prot_enomem_changes_nothing);
 	RUN(partly_restricted_ranges_count_slots_per_unit);
+	RUN(guest_return_scrubs_between_guest_and_host);
+	RUN(guest_calls_refuse_what_is_not_theirs);
+	RUN(host_access_to_guest_pages);
+	RUN(guest_donate_return_every_page_of_a_unit_leaves_nothing);
 	RUN(differential_s2_built_from_start);
 	RUN(differential_s2_built_midway);
 	RUN(differential_small_pool);
