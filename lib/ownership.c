@@ -1188,6 +1188,7 @@ enum own_guest_pt_op {
 	OWN_GPT_MAP,		/* guest stage-2: map gfn RWX */
 	OWN_GPT_UNMAP,
 	OWN_GPT_ANNOTATE,	/* host stage-2: the guest's mark */
+	OWN_GPT_LOST,		/* guest stage-2: OWN_GUEST_S2_LOST */
 	OWN_GPT_MAP_RW,		/* host stage-2 */
 	OWN_GPT_MAP_RWX,	/* host stage-2 */
 };
@@ -1195,7 +1196,7 @@ enum own_guest_pt_op {
 struct own_guest_tx {
 	u8 from, from2;		/* source states (from2: a second one, or from) */
 	u8 to;
-	u8 guest_s2;		/* OWN_GPT_KEEP, _MAP or _UNMAP */
+	u8 guest_s2;		/* OWN_GPT_KEEP, _MAP, _UNMAP or _LOST */
 	u8 host_s2;		/* OWN_GPT_KEEP, _ANNOTATE, _MAP_RW or _MAP_RWX */
 	bool scrub;		/* between the guest's unmap and the host's map */
 };
@@ -1225,6 +1226,10 @@ static const struct own_guest_tx own_guest_txs[OWN_NR_GUEST_OPS] = {
 	[OWN_GUEST_RETURN_HOST] = {
 		PAGE_GUEST_OWNED, PAGE_GUEST_SHARED_HOST, PAGE_HOST_OWNED,
 		OWN_GPT_UNMAP, OWN_GPT_MAP_RWX, true,
+	},
+	[OWN_HOST_RECLAIM_GUEST] = {
+		PAGE_GUEST_OWNED, PAGE_GUEST_SHARED_HOST, PAGE_HOST_OWNED,
+		OWN_GPT_LOST, OWN_GPT_MAP_RWX, true,
 	},
 };
 
@@ -1278,8 +1283,14 @@ static int own_guest_check(const struct ownership *o,
 	    p->host_prot != OWN_HOST_UNRESTRICTED || p->boot)
 		return -EPERM;
 	ipa = own_pfn_to_phys(gfn);
-	if (tx->guest_s2 != OWN_GPT_MAP)
+	if (tx->guest_s2 != OWN_GPT_MAP) {
+		/* an unmap or an annotation splits a block, if the guest has one */
+		if (tx->guest_s2 != OWN_GPT_KEEP &&
+		    g->free_tables < pgt_unmap_split_tables(g->s2, ipa,
+							     PKVMKIT_PAGE_SIZE))
+			return -ENOMEM;
 		return own_guest_holds(o, g, pfn, gfn);
+	}
 	if (!pgt_lookup(g->s2, ipa, NULL, NULL, NULL))
 		return -EEXIST;
 	if (g->free_tables < pgt_max_tables(g->s2, ipa, PKVMKIT_PAGE_SIZE))
@@ -1317,6 +1328,9 @@ static int own_guest_update_guest_s2(const struct own_guest *g, u8 op,
 			       PKVMKIT_PAGE_SIZE, PGT_PROT_RWX);
 	if (op == OWN_GPT_UNMAP)
 		return pgt_unmap(g->s2, ipa, PKVMKIT_PAGE_SIZE);
+	if (op == OWN_GPT_LOST)
+		return pgt_annotate(g->s2, ipa, PKVMKIT_PAGE_SIZE,
+				    OWN_GUEST_S2_LOST);
 	return 0;
 }
 
@@ -1334,7 +1348,7 @@ static int own_guest_commit(struct ownership *o, const struct own_guest_tx *tx,
 	int dir = own_state_not_rwx(tx->to) - own_state_not_rwx(p->state);
 	int ret;
 
-	if (tx->guest_s2 == OWN_GPT_UNMAP) {
+	if (tx->guest_s2 == OWN_GPT_UNMAP || tx->guest_s2 == OWN_GPT_LOST) {
 		ret = own_guest_update_guest_s2(g, tx->guest_s2, pfn, gfn);
 		if (ret)
 			return ret;

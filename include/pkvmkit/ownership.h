@@ -369,6 +369,10 @@ struct own_guest {
  *   OWN_GUEST_RETURN_HOST   GUEST_OWNED or GUEST_SHARED_HOST ->
  *                           HOST_OWNED: the guest unmaps it, it is
  *                           scrubbed, then the host maps it RWX
+ *   OWN_HOST_RECLAIM_GUEST  the same, but the guest's entry becomes the
+ *                           annotation OWN_GUEST_S2_LOST: the host took
+ *                           the page back, and a guest access there
+ *                           must not get a fresh page in its place
  * Errors, with nothing changed: -EINVAL (not RAM, a gfn beyond the
  * guest's input range, no host stage-2), -EPERM (the page in another
  * state, restricted by a module, or not this guest's at @gfn), -EEXIST
@@ -382,8 +386,12 @@ enum own_guest_op {
 	OWN_GUEST_SHARE_HOST,
 	OWN_GUEST_UNSHARE_HOST,
 	OWN_GUEST_RETURN_HOST,
+	OWN_HOST_RECLAIM_GUEST,
 	OWN_NR_GUEST_OPS
 };
+
+/* The guest stage-2 annotation OWN_HOST_RECLAIM_GUEST leaves. */
+#define OWN_GUEST_S2_LOST	0x2ULL
 
 int own_guest_transition(struct ownership *o, enum own_guest_op op,
 			 const struct own_guest *g, u64 pfn, u64 gfn);

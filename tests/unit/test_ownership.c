@@ -495,7 +495,7 @@ enum tr {
 	T_RESTRICT_RW, T_RESTRICT_RX, T_LIFT,
 	/* the guest's, one page each, at its frame gfn_of(pfn) */
 	T_DONATE_GUEST, T_SHARE_GUEST, T_UNSHARE_GUEST, T_GUEST_SHARE,
-	T_GUEST_UNSHARE, T_GUEST_RETURN, NR_TR
+	T_GUEST_UNSHARE, T_GUEST_RETURN, T_RECLAIM_GUEST, NR_TR
 };
 static const char *const tr_name[] = {
 	"host_donate_hyp(reclaimable)", "host_donate_hyp", "hyp_donate_host",
@@ -505,6 +505,7 @@ static const char *const tr_name[] = {
 	"host_set_prot(RW)", "host_set_prot(RX)", "host_set_prot(RWX)",
 	"host_donate_guest", "host_share_guest", "host_unshare_guest",
 	"guest_share_host", "guest_unshare_host", "guest_return_host",
+	"host_reclaim_guest",
 };
 
 static bool tr_is_guest(enum tr t)
@@ -519,6 +520,7 @@ static const enum own_guest_op tr_guest_op[] = {
 	[T_GUEST_SHARE] = OWN_GUEST_SHARE_HOST,
 	[T_GUEST_UNSHARE] = OWN_GUEST_UNSHARE_HOST,
 	[T_GUEST_RETURN] = OWN_GUEST_RETURN_HOST,
+	[T_RECLAIM_GUEST] = OWN_HOST_RECLAIM_GUEST,
 };
 
 static bool tr_is_set_prot(enum tr t)
@@ -591,6 +593,7 @@ static const int expect_ret[NR_TR][NR_KINDS] = {
 	[T_GUEST_SHARE]     = { P,  P,  P,  P,  P,  P,  P,  P,  0,  P,  P },
 	[T_GUEST_UNSHARE]   = { P,  P,  P,  P,  P,  P,  P,  P,  P,  P,  0 },
 	[T_GUEST_RETURN]    = { P,  P,  P,  P,  P,  P,  P,  P,  0,  P,  0 },
+	[T_RECLAIM_GUEST]   = { P,  P,  P,  P,  P,  P,  P,  P,  0,  P,  0 },
 };
 
 struct pg {
@@ -636,7 +639,8 @@ static struct pg expect_after(enum tr t, enum kind k)
 	case T_UNSHARE_GUEST:	return kind_pg[HO];
 	case T_GUEST_SHARE:	return kind_pg[GSH];
 	case T_GUEST_UNSHARE:	return kind_pg[GO];
-	case T_GUEST_RETURN:	return kind_pg[HO];
+	case T_GUEST_RETURN:
+	case T_RECLAIM_GUEST:	return kind_pg[HO];
 	default:
 		if (!tr_is_set_prot(t))
 			abort();
@@ -1992,6 +1996,35 @@ TEST(guest_return_scrubs_between_guest_and_host)
 	fixture_down();
 }
 
+/*
+ * The host taking a page back from its guest (a kernel access to it):
+ * scrubbed as a return, and the guest's entry keeps saying so, so that
+ * the hypervisor can refuse to put a fresh page there.
+ */
+TEST(host_reclaim_guest_leaves_the_lost_mark)
+{
+	u64 pfn = PG0, annotation = 0;
+
+	ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+	ASSERT_EQ(build_s2(), 0);
+	nr_scrubs = 0;
+	scrub_order_ok = true;
+	ASSERT_EQ(guest_call(OWN_HOST_DONATE_GUEST, pfn), 0);
+	EXPECT_EQ(guest_call(OWN_HOST_RECLAIM_GUEST, pfn), 0);
+	EXPECT_EQ(nr_scrubs, 1ULL);
+	EXPECT(scrub_order_ok);
+	EXPECT_EQ(pgt_lookup(&guest_s2, gfn_of(pfn) << 12, NULL, NULL, NULL),
+		  -ENOENT);
+	EXPECT_EQ(pgt_get_annotation(&guest_s2, gfn_of(pfn) << 12, &annotation),
+		  0);
+	EXPECT_EQ(annotation, OWN_GUEST_S2_LOST);
+	/* not the guest's any more: a second reclaim or return is refused */
+	EXPECT_EQ(guest_call(OWN_HOST_RECLAIM_GUEST, pfn), -EPERM);
+	EXPECT_EQ(guest_call(OWN_GUEST_RETURN_HOST, pfn), -EPERM);
+	CHECK_ALL();
+	fixture_down();
+}
+
 TEST(guest_calls_refuse_what_is_not_theirs)
 {
 	struct own_guest other = guest;
@@ -2162,7 +2195,7 @@ static int model_check(const struct pg *m, u64 base, enum tr t, u64 pfn,
 		case T_GUEST_UNSHARE:
 			ok = p->state == PAGE_GUEST_SHARED_HOST;
 			break;
-		case T_GUEST_RETURN:
+		case T_GUEST_RETURN: case T_RECLAIM_GUEST:
 			ok = p->state == PAGE_GUEST_OWNED ||
 			     p->state == PAGE_GUEST_SHARED_HOST;
 			break;
@@ -2276,10 +2309,10 @@ static enum tr pick_for(const struct pg *p, u64 r)
 		T_HYP_DONATE_HOST, T_RECLAIM, T_CLAIM, T_HYP_SHARE,
 	};
 	static const enum tr guest_owned[] = {
-		T_GUEST_SHARE, T_GUEST_RETURN,
+		T_GUEST_SHARE, T_GUEST_RETURN, T_RECLAIM_GUEST,
 	};
 	static const enum tr guest_shared[] = {
-		T_GUEST_UNSHARE, T_GUEST_RETURN,
+		T_GUEST_UNSHARE, T_GUEST_RETURN, T_RECLAIM_GUEST,
 	};
 
 	switch (p->state) {
@@ -2291,8 +2324,8 @@ static enum tr pick_for(const struct pg *p, u64 r)
 		return host_owned[r % 4];
 	case PAGE_HOST_SHARED:	return host_shared[r % 3];
 	case PAGE_HYP_OWNED:	return hyp_owned[r % 4];
-	case PAGE_GUEST_OWNED:	return guest_owned[r % 2];
-	case PAGE_GUEST_SHARED_HOST: return guest_shared[r % 2];
+	case PAGE_GUEST_OWNED:	return guest_owned[r % 3];
+	case PAGE_GUEST_SHARED_HOST: return guest_shared[r % 3];
 	case PAGE_HOST_SHARED_GUEST: return T_UNSHARE_GUEST;
 	default:		return T_HYP_UNSHARE;
 	}
@@ -2428,6 +2461,7 @@ int main(void)
 	RUN(set_prot_enomem_changes_nothing);
 	RUN(partly_restricted_ranges_count_slots_per_unit);
 	RUN(guest_return_scrubs_between_guest_and_host);
+	RUN(host_reclaim_guest_leaves_the_lost_mark);
 	RUN(guest_calls_refuse_what_is_not_theirs);
 	RUN(host_access_to_guest_pages);
 	RUN(guest_donate_return_every_page_of_a_unit_leaves_nothing);
