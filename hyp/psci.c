@@ -34,26 +34,10 @@
 #include <hyp/entry.h>
 #include <hyp/hooks.h>
 #include <hyp/psci.h>
+#include <hyp/psci_defs.h>
 #include <hyp/setup.h>
 #include <hyp/module_ops.h>
 #include <hyp/sysreg.h>
-
-#define PSCI_FN32(n)			(0x84000000U | (n))
-#define PSCI_FN64(n)			(0xC4000000U | (n))
-#define PSCI_FN_MASK			0x1fU
-
-#define PSCI_VERSION			0x0
-#define PSCI_CPU_SUSPEND		0x1
-#define PSCI_CPU_OFF			0x2
-#define PSCI_CPU_ON			0x3
-#define PSCI_FEATURES			0xa
-#define PSCI_CPU_DEFAULT_SUSPEND	0xc
-#define PSCI_SYSTEM_SUSPEND		0xe
-
-#define PSCI_RET_NOT_SUPPORTED		(-1L)
-#define PSCI_RET_ALREADY_ON		(-4L)
-#define PSCI_RET_ON_PENDING		(-5L)
-#define PSCI_RET_INTERNAL_FAILURE	(-6L)
 
 #define MPIDR_AFF_MASK			0xff00ffffffUL
 
@@ -80,12 +64,12 @@ static const struct psci_fn psci_fns[PSCI_FN_MASK + 1] = {
 	[PSCI_CPU_SUSPEND]		= { PSCI_RELAY_SUSPEND, W32 | W64 },
 	[PSCI_CPU_OFF]			= { PSCI_RELAY_OFF, W32 },
 	[PSCI_CPU_ON]			= { PSCI_RELAY_ON, W32 | W64 },
-	[0x4] /* AFFINITY_INFO */	= { PSCI_FORWARD, W32 | W64 },
-	[0x5] /* MIGRATE */		= { PSCI_REFUSE, 0 },
-	[0x6] /* MIGRATE_INFO_TYPE */	= { PSCI_FORWARD, W32 },
-	[0x7] /* MIGRATE_INFO_UP_CPU */	= { PSCI_FORWARD, W32 | W64 },
-	[0x8] /* SYSTEM_OFF */		= { PSCI_FORWARD, W32 },
-	[0x9] /* SYSTEM_RESET */	= { PSCI_FORWARD, W32 },
+	[PSCI_AFFINITY_INFO]		= { PSCI_FORWARD, W32 | W64 },
+	[PSCI_MIGRATE]			= { PSCI_REFUSE, 0 },
+	[PSCI_MIGRATE_INFO_TYPE]	= { PSCI_FORWARD, W32 },
+	[PSCI_MIGRATE_INFO_UP_CPU]	= { PSCI_FORWARD, W32 | W64 },
+	[PSCI_SYSTEM_OFF]		= { PSCI_FORWARD, W32 },
+	[PSCI_SYSTEM_RESET]		= { PSCI_FORWARD, W32 },
 	[PSCI_FEATURES]			= { PSCI_ASK_FEATURES, W32 },
 	[0xb] /* CPU_FREEZE */		= { PSCI_REFUSE, 0 },
 	[PSCI_CPU_DEFAULT_SUSPEND]	= { PSCI_RELAY_SYS_SUSPEND, W32 | W64 },
@@ -94,7 +78,7 @@ static const struct psci_fn psci_fns[PSCI_FN_MASK + 1] = {
 	[0xf] /* SET_SUSPEND_MODE */	= { PSCI_FORWARD, W32 },
 	[0x10] /* STAT_RESIDENCY */	= { PSCI_FORWARD, W32 | W64 },
 	[0x11] /* STAT_COUNT */		= { PSCI_FORWARD, W32 | W64 },
-	[0x12] /* SYSTEM_RESET2 */	= { PSCI_FORWARD, W32 | W64 },
+	[PSCI_SYSTEM_RESET2]		= { PSCI_FORWARD, W32 | W64 },
 	[0x13] /* MEM_PROTECT */	= { PSCI_FORWARD, W32 },
 	[0x14] /* MEM_PROTECT_CHECK_RANGE */ = { PSCI_FORWARD, W32 | W64 },
 	[0x15] /* SYSTEM_OFF2 */	= { PSCI_FORWARD, W32 | W64 },
