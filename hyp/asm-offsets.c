@@ -9,7 +9,9 @@
 #include <pkvmkit/boot.h>
 #include <pkvmkit/hypercall.h>
 #include <hyp/cpu.h>
+#include <hyp/guest.h>
 #include <hyp/module_calls.h>
+#include <hyp/vm.h>
 
 #define DEFINE(sym, val)						\
 	asm volatile("\n.ascii \"->" #sym " %0 " #val "\"" : : "i" (val))
@@ -24,6 +26,14 @@ static void __attribute__((used)) asm_offsets(void)
 	OFFSET(HYP_CPU_CTXT_PSTATE, struct hyp_cpu, ctxt.pstate);
 	OFFSET(HYP_CPU_STACK_LO, struct hyp_cpu, stack_lo);
 	OFFSET(HYP_CPU_STACK_HI, struct hyp_cpu, stack_hi);
+	OFFSET(HYP_CPU_LOADED_VCPU, struct hyp_cpu, loaded_vcpu);
+
+	/* struct hyp_vcpu: guest_entry.S loads and saves its registers */
+	OFFSET(VCPU_CTXT_PC, struct hyp_vcpu, ctxt.pc);
+	DEFINE(GUEST_EXIT_SYNC, GUEST_EXIT_SYNC);
+	DEFINE(GUEST_EXIT_IRQ, GUEST_EXIT_IRQ);
+	DEFINE(GUEST_EXIT_FIQ, GUEST_EXIT_FIQ);
+	DEFINE(GUEST_EXIT_SERROR, GUEST_EXIT_SERROR);
 
 	/* struct hyp_cpu_boot: read by init.S with the MMU off */
 	OFFSET(BOOT_TTBR0, struct hyp_cpu_boot, ttbr0);

@@ -164,6 +164,7 @@ __hyp_sync_cur:
 1:	ldp	x0, x1, [sp], #16
 	/* fall through */
 
+	.global	__hyp_bad_vector
 __hyp_bad_vector:
 	mrs	x0, esr_el2
 	mrs	x1, elr_el2

@@ -7,13 +7,16 @@
  * SIGBUS for a user task, an oops for kernel code) and carries on.
  */
 #include <hyp/compiler.h>
+#include <hyp/exception.h>
 #include <hyp/hooks.h>
 #include <hyp/log.h>
 #include <hyp/mem_protect.h>
+#include <hyp/mm.h>
 #include <hyp/module.h>
 #include <hyp/trap.h>
 #include <hyp/module_ops.h>
 #include <hyp/sysreg.h>
+#include <hyp/vm.h>
 
 /*
  * Vendor-module hooks:
@@ -46,42 +49,9 @@ int hyp_op_register_illegal_abt_notifier(void (*cb)(struct host_ctxt *))
 	return hyp_module_set_hook(HC_HOOK_ILLEGAL_ABT, (void **)&illegal_abt_hook, cb);
 }
 
-#define VBAR_CURRENT_SP0	0x000
-#define VBAR_CURRENT_SPX	0x200
-#define VBAR_LOWER_A64		0x400
-
-static u64 exception_vector_offset(u64 pstate)
-{
-	switch (pstate & PSR_MODE_MASK) {
-	case PSR_MODE_EL1t:
-		return VBAR_CURRENT_SP0;
-	case PSR_MODE_EL1h:
-		return VBAR_CURRENT_SPX;
-	default:
-		return VBAR_LOWER_A64;
-	}
-}
-
 static bool from_el0(u64 pstate)
 {
-	return (pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
-}
-
-/* PSTATE on taking an exception to EL1, as the architecture sets it. */
-static u64 el1_entry_pstate(u64 old)
-{
-	u64 sctlr = read_sysreg(sctlr_el1);
-	u64 pfr1 = read_sysreg(SYS_ID_AA64PFR1_EL1);
-	u64 new = PSR_MODE_EL1h | PSR_DAIF;
-
-	new |= old & PSR_PAN;
-	if (!(sctlr & SCTLR_EL1_SPAN))
-		new |= PSR_PAN;
-	if (sctlr & SCTLR_EL1_DSSBS)
-		new |= PSR_SSBS;
-	if (id_field(pfr1, 8) >= 2)	/* MTE2: tag checks off on entry */
-		new |= PSR_TCO;
-	return new;
+	return pstate_is_el0(pstate);
 }
 
 static void inject_host_exception(struct host_ctxt *ctxt, u64 esr, u64 far)
@@ -90,8 +60,8 @@ static void inject_host_exception(struct host_ctxt *ctxt, u64 esr, u64 far)
 	write_sysreg(far, far_el1);
 	write_sysreg(ctxt->pc, elr_el1);
 	write_sysreg(ctxt->pstate, spsr_el1);
-	ctxt->pc = read_sysreg(vbar_el1) + exception_vector_offset(ctxt->pstate);
-	ctxt->pstate = el1_entry_pstate(ctxt->pstate);
+	ctxt->pc = el1_exception_vector(read_sysreg(vbar_el1), ctxt->pstate);
+	ctxt->pstate = el1_exception_pstate(ctxt->pstate);
 }
 
 /* DFSC/IFSC 0b0001LL: translation fault at level LL */
@@ -100,7 +70,6 @@ static bool is_translation_fault(u64 esr)
 	return (esr & 0x3c) == 0x04;
 }
 
-#define ESR_ISS_S1PTW		BIT(7)
 #define PAR_F			BIT(0)
 
 /* DFSC/IFSC 0b0011LL: permission fault at level LL */
@@ -235,6 +204,81 @@ static u32 access_needs(u64 esr)
 	return (esr & ESR_ISS_WNR) ? PGT_PROT_W : PGT_PROT_R;
 }
 
+/* ---- a page a protected guest owns ------------------------------------ */
+
+#define ESR_FSC_TAG_CHECK	0x11	/* synchronous tag check fault */
+
+/*
+ * Is the host's instruction at @pc an unprivileged load or store (LDTR,
+ * STTR and their sizes: how the kernel's uaccess routines touch user
+ * memory, with an exception-table fix-up for each)? The instruction is
+ * read through this CPU's peek page: host memory is not in the
+ * hypervisor's linear map.
+ */
+static bool host_insn_is_unprivileged(u64 pc)
+{
+	u64 par, host_par = read_sysreg(par_el1);
+	u32 insn;
+	u8 *page;
+
+	asm volatile("at s1e1r, %0" : : "r" (pc));
+	isb();
+	par = read_sysreg(par_el1);
+	write_sysreg(host_par, par_el1);
+	if (par & PAR_F)
+		return false;
+	if (hyp_page_state((par & GENMASK_ULL(47, 12)) >> PKVMKIT_PAGE_SHIFT) !=
+	    PAGE_HOST_OWNED)
+		return false;	/* not the host's own code: decide nothing on it */
+	hyp_spin_lock(&mem_lock);
+	page = hyp_cpu_slot_map_locked(HYP_PEEK_VA,
+				       (par & GENMASK_ULL(47, 12)) >> PKVMKIT_PAGE_SHIFT,
+				       PGT_PROT_R);
+	insn = *(volatile u32 *)(page + (pc & (PKVMKIT_PAGE_SIZE - 1)));
+	hyp_cpu_slot_unmap_locked(HYP_PEEK_VA);
+	hyp_spin_unlock(&mem_lock);
+	/* size:111000:opc:0:imm9:10:Rn:Rt */
+	return (insn & 0x3f200c00) == 0x38000800;
+}
+
+/*
+ * The host touched a page a protected guest owns. The VMM's own access
+ * (EL0), and the kernel's unprivileged accesses on a task's behalf (a
+ * syscall whose buffer is guest memory), see a synchronous tag-check
+ * fault: Linux handles that code as a bad access whatever the CPU has
+ * (do_tag_check_fault): SIGSEGV for the task, EFAULT through the
+ * exception table for uaccess, and the guest keeps its page. Any other
+ * kernel access (through the linear map: /proc/PID/mem, process_vm_readv,
+ * a core dump) has no fix-up and would kill the host: the page goes back
+ * to the host instead, scrubbed, and the guest loses it (its next access
+ * stops the VM with EFAULT).
+ */
+static void host_touched_guest_page(struct host_ctxt *ctxt, u64 esr, u64 ipa)
+{
+	u64 far = read_sysreg(far_el2);
+	bool dabt = ESR_EC(esr) == ESR_EC_DABT_LOW;
+	bool el0 = from_el0(ctxt->pstate);
+	u64 ec;
+
+	if (el0 || (dabt && host_insn_is_unprivileged(ctxt->pc))) {
+		if (dabt)
+			ec = el0 ? ESR_EC_DABT_LOW : ESR_EC_DABT_CUR;
+		else
+			ec = ESR_EC_IABT_LOW;
+		hyp_log("pkvmkit: host %s of a protected guest's page (ipa %lx) from %s pc %lx: refused\n",
+			dabt ? ((esr & ESR_ISS_WNR) ? "write" : "read") : "fetch",
+			(unsigned long)ipa, el0 ? "EL0" : "EL1 uaccess",
+			(unsigned long)ctxt->pc);
+		inject_host_exception(ctxt, (ec << ESR_EC_SHIFT) | ESR_IL |
+				      ESR_FSC_TAG_CHECK |
+				      (dabt ? (esr & ESR_ISS_WNR) : 0), far);
+		return;
+	}
+	if (hyp_guest_take_back_page(ipa >> PKVMKIT_PAGE_SHIFT))
+		refuse_host_access(ctxt, esr, ipa, false);
+	/* else: the host retries, on its own page now */
+}
+
 void handle_host_abort(struct host_ctxt *ctxt, u64 esr)
 {
 	u64 far = read_sysreg(far_el2);
@@ -253,6 +297,9 @@ void handle_host_abort(struct host_ctxt *ctxt, u64 esr)
 		if (module_handles_fault(ctxt, esr, ipa))
 			return;
 		refuse_host_access(ctxt, esr, ipa, true);
+		return;
+	case OWN_ACCESS_GUEST:
+		host_touched_guest_page(ctxt, esr, ipa);
 		return;
 	case OWN_ACCESS_REFUSED:
 		break;

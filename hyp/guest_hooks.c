@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The guest-facing members of pkvm_module_ops: handlers for protected
- * guests' SMCs, the TRNG a guest sees, device reset callbacks, and the
- * translation of a guest address. pkvmkit runs no protected VM yet, so
- * these register and are checked as every hook is (from a module's init,
- * a function of its text, withdrawn if the init fails) and are called by
- * nothing until protected VMs run; guest_stage2_pa finds no guest.
+ * The guest-facing members of pkvm_module_ops: handlers for guests' SMCs
+ * (called by guest_hvc.c), the TRNG a guest sees (guest_hvc.c), device
+ * reset callbacks, and the translation of a guest address. They register
+ * and are checked as every hook is (from a module's init, a function of
+ * its text, withdrawn if the init fails). Device reset callbacks are
+ * kept but never called: pkvmkit assigns no device to a guest.
  */
+#include <hyp/guest.h>
 #include <hyp/hooks.h>
 #include <hyp/module.h>
 #include <hyp/module_ops.h>
@@ -36,13 +37,36 @@ int hyp_op_add_guest_smc_handler_612(bool (*cb)(struct arm_smccc_1_2_regs *,
 	return hyp_module_add_hook(HC_HOOK_GUEST_SMC, &guest_smc_hooks, cb, false);
 }
 
-/* No protected VM has @handle: nothing is mapped at any IPA. */
+/*
+ * The handlers for VM @handle (an android15-6.6 handler registered for
+ * one VM, 0: every VM), in order, until one takes the call. Each gets
+ * its own copy of the arguments; @res starts as they are, so the
+ * registers a handler leaves alone come back unchanged.
+ */
+bool hyp_run_guest_smc_hooks(const struct guest_smccc_regs *args,
+			     struct guest_smccc_regs *res, u16 handle)
+{
+	bool (*hook)(struct guest_smccc_regs *a, struct guest_smccc_regs *r,
+		     u16 h);
+	struct guest_smccc_regs a;
+
+	hyp_for_each_hook(&guest_smc_hooks, i, hook) {
+		if (guest_smc_handles[i] && guest_smc_handles[i] != handle)
+			continue;
+		a = *args;
+		*res = *args;
+		if (hook(&a, res, handle))
+			return true;
+	}
+	return false;
+}
+
+/* Where VM @handle's page at @ipa is (android15-6.6); -EINVAL if none. */
 int hyp_op_guest_stage2_pa(u16 handle, u64 ipa, u64 *phys)
 {
-	(void)handle;
-	(void)ipa;
-	(void)phys;
-	return -EINVAL;
+	if (!phys)
+		return -EINVAL;
+	return hyp_guest_stage2_pa(handle, ipa, phys);
 }
 
 /*
@@ -66,6 +90,12 @@ int hyp_op_register_guest_trng_ops(const struct pkvm_module_trng_ops *ops)
 	if (!ret)
 		guest_trng_ops = ops;
 	return ret;
+}
+
+const struct pkvm_module_trng_ops *hyp_guest_trng_ops(void)
+{
+	/* the ops count only while their rnd64 hook stands (not withdrawn) */
+	return hyp_hook_get(guest_trng_rnd64) ? guest_trng_ops : NULL;
 }
 
 /* android16-6.12: one reset callback per device MMIO base. */

@@ -16,11 +16,13 @@
 #include <hyp/module.h>
 #include <hyp/module_calls.h>
 #include <hyp/psci.h>
+#include <hyp/guest.h>
 #include <hyp/pvm.h>
 #include <hyp/setup.h>
 #include <hyp/spinlock.h>
 #include <hyp/sysreg.h>
 #include <hyp/trace.h>
+#include <hyp/vm.h>
 
 typedef void (*hcall_t)(struct host_ctxt *ctxt);
 
@@ -150,9 +152,87 @@ static void handle_mark_insecure(struct host_ctxt *ctxt)
 	ctxt->regs[1] = 0;
 }
 
-static void handle_pvm_create(struct host_ctxt *ctxt)
+/* ---- virtual machines (vm.c, vcpu_run.c, guest_mem.c) ---- */
+
+static void handle_vm_create(struct host_ctxt *ctxt)
 {
-	ctxt->regs[1] = hyp_pvm_create(ctxt->regs[1]);
+	ctxt->regs[1] = hyp_vm_create(ctxt->regs[1], ctxt->regs[2],
+				      ctxt->regs[3]);
+}
+
+static void handle_vm_topup(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_vm_topup(ctxt->regs[1], ctxt->regs[2]);
+}
+
+static void handle_vcpu_create(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_vcpu_create(ctxt->regs[1], ctxt->regs[2],
+					ctxt->regs[3], ctxt->regs[4]);
+}
+
+static void handle_vcpu_reset(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_vcpu_reset(ctxt->regs[1], ctxt->regs[2]);
+}
+
+static void handle_vcpu_run(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_vcpu_run(ctxt->regs[1], ctxt->regs[2],
+				     ctxt->regs[3]);
+}
+
+static void handle_vcpu_sync(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_vcpu_sync(ctxt->regs[1], ctxt->regs[2],
+				      ctxt->regs[3]);
+}
+
+static void handle_vcpu_mmio(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_vcpu_mmio(ctxt->regs[1], ctxt->regs[2]);
+}
+
+static void handle_guest_map(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_guest_map(ctxt->regs[1], ctxt->regs[2],
+				      ctxt->regs[3]);
+}
+
+static void handle_vm_teardown(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_vm_teardown(ctxt->regs[1]);
+}
+
+static void handle_vm_reclaim(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_vm_reclaim(ctxt->regs[1], ctxt->regs[2]);
+}
+
+static void handle_vm_destroy(struct host_ctxt *ctxt)
+{
+	ctxt->regs[1] = hyp_vm_destroy(ctxt->regs[1]);
+}
+
+/* Only the ID registers' space (op0 3, op1 0, CRn 0, CRm 1..7). */
+static void handle_guest_id_reg(struct host_ctxt *ctxt)
+{
+	u64 enc = ctxt->regs[1];
+	u64 base = PK_SYSREG_ENC(3, 0, 0, 1, 0);
+
+	if (enc < base || enc > PK_SYSREG_ENC(3, 0, 0, 7, 7)) {
+		ctxt->regs[1] = 0;
+		ctxt->regs[2] = -EINVAL;
+		return;
+	}
+	ctxt->regs[1] = guest_id_reg(enc);
+	ctxt->regs[2] = 0;
+}
+
+static void handle_vm_info(struct host_ctxt *ctxt)
+{
+	hyp_vm_info(ctxt->regs[1], &ctxt->regs[1], &ctxt->regs[2],
+		    &ctxt->regs[3]);
 }
 
 static void handle_security_state(struct host_ctxt *ctxt)

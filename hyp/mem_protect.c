@@ -667,3 +667,64 @@ int hyp_op_host_stage2_get_leaf_s8(u64 phys, u64 *ptep, s8 *level)
 		*level = (s8)lvl;
 	return ret;
 }
+
+/* ---- pages of VMs (vm.c, guest_mem.c) ---------------------------------- */
+
+/*
+ * A VM's own pages (its state, its vCPUs', its memcache): the host's,
+ * given for as long as the VM lives; never reclaimable by HC_HOST_RECLAIM.
+ */
+int hyp_vm_take_pages_locked(u64 pfn, u64 nr)
+{
+	hyp_assert_lock_held(&mem_lock);
+	return own_host_donate_hyp(&own, pfn, nr, false);
+}
+
+/* ... and back to the host when it is gone: the caller zeroed them. */
+int hyp_vm_give_pages_locked(u64 pfn, u64 nr)
+{
+	hyp_assert_lock_held(&mem_lock);
+	return own_hyp_donate_host(&own, pfn, nr);
+}
+
+/* A vCPU's page shared with the host: pinned, so it stays shared. */
+int hyp_vm_pin_shared_locked(u64 pfn)
+{
+	enum page_state state;
+	int ret;
+
+	hyp_assert_lock_held(&mem_lock);
+	ret = own_page_state(&own, pfn, &state);
+	if (ret)
+		return ret;
+	if (state != PAGE_HOST_SHARED)
+		return -EPERM;
+	return own_pin_shared(&own, pfn, 1);
+}
+
+void hyp_vm_unpin_shared_locked(u64 pfn)
+{
+	hyp_assert_lock_held(&mem_lock);
+	HYP_BUG_ON(own_unpin_shared(&own, pfn, 1), "unpinning vCPU page %lx",
+		   (unsigned long)pfn);
+}
+
+/* One page between the host and a guest (ownership.h's own_guest_op). */
+int hyp_guest_transition_locked(enum own_guest_op op, const struct own_guest *g,
+				u64 pfn, u64 gfn)
+{
+	hyp_assert_lock_held(&mem_lock);
+	return own_guest_transition(&own, op, g, pfn, gfn);
+}
+
+int hyp_guest_owner_locked(u64 pfn, u16 *id, u64 *gfn)
+{
+	hyp_assert_lock_held(&mem_lock);
+	return own_guest_page_owner(&own, pfn, id, gfn);
+}
+
+int hyp_page_state_locked(u64 pfn, enum page_state *state)
+{
+	hyp_assert_lock_held(&mem_lock);
+	return own_page_state(&own, pfn, state);
+}

@@ -84,6 +84,37 @@ static int pin_fixmap_table(const struct hyp_params *p)
 	return pgt_map(&hyp_s1, va, params_pa, PKVMKIT_PAGE_SIZE, PGT_PROT_R);
 }
 
+_Static_assert(HYP_PEEK_VA + HYP_MAX_CPUS * PKVMKIT_PAGE_SIZE <=
+	       HYP_FIXMAP_VA + (512 * PKVMKIT_PAGE_SIZE),
+	       "the scrub and peek slots share the fixmap's pinned table");
+
+/*
+ * Map @pfn at this CPU's page of @base (HYP_SCRUB_VA, HYP_PEEK_VA): a
+ * page entry in the fixmap's table, which is pinned, so nothing is
+ * allocated and nothing can fail. Unmapped before the CPU leaves EL2.
+ */
+void *hyp_cpu_slot_map_locked(u64 base, u64 pfn, u32 prot)
+{
+	u64 va = base + this_cpu()->slot * PKVMKIT_PAGE_SIZE;
+	int ret;
+
+	hyp_assert_lock_held(&mem_lock);
+	ret = pgt_map(&hyp_s1, va, pfn << PKVMKIT_PAGE_SHIFT, PKVMKIT_PAGE_SIZE,
+		      prot);
+	HYP_BUG_ON(ret, "per-CPU slot %lx: %d", (unsigned long)va, ret);
+	return (void *)va;
+}
+
+void hyp_cpu_slot_unmap_locked(u64 base)
+{
+	u64 va = base + this_cpu()->slot * PKVMKIT_PAGE_SIZE;
+	int ret;
+
+	hyp_assert_lock_held(&mem_lock);
+	ret = pgt_unmap(&hyp_s1, va, PKVMKIT_PAGE_SIZE);
+	HYP_BUG_ON(ret, "per-CPU slot %lx: %d", (unsigned long)va, ret);
+}
+
 /* At install, on the first CPU, before any other CPU runs C at EL2. */
 int hyp_mm_init(const struct hyp_params *p)
 {

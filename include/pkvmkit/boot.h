@@ -19,6 +19,13 @@
 #define HYP_STACK_PAGES		4
 #define HYP_STACK_SLOT		((HYP_STACK_PAGES + 1) * PKVMKIT_PAGE_SIZE)
 #define HYP_FIXMAP_VA		(HYP_IMAGE_VA + (3UL << 31))	/* a page a slot */
+/*
+ * Two more pages a CPU in the fixmap's table, after the entry that pins it
+ * (mm.c): where the hypervisor scrubs a guest's page, and where it reads a
+ * host instruction (hyp_cpu_slot_map_locked()).
+ */
+#define HYP_SCRUB_VA		(HYP_FIXMAP_VA + (HYP_MAX_CPUS + 1) * PKVMKIT_PAGE_SIZE)
+#define HYP_PEEK_VA		(HYP_SCRUB_VA + HYP_MAX_CPUS * PKVMKIT_PAGE_SIZE)
 #define HYP_FIXBLOCK_VA		(HYP_IMAGE_VA + (7UL << 30))	/* 2 MiB a slot */
 #define HYP_FIXBLOCK_SIZE	(1UL << 21)
 #define HYP_PRIVATE_VA		(HYP_IMAGE_VA + (2UL << 32))

@@ -65,12 +65,25 @@
 	X(HC_STATE_COUNT,	16, always, handle_state_count)	/* x1 = enum page_state -> x1 = pages */ \
 	X(HC_MEM_STATS,		17, always, handle_mem_stats)	/* -> x1 = pool free pages, x2 = table pages */ \
 	X(HC_MARK_INSECURE,	18, setup, handle_mark_insecure)	/* a protected module failed to load */ \
-	X(HC_PVM_CREATE,	19, always, handle_pvm_create)	/* x1 = pfn to donate -> x1 = handle / -errno */ \
+	X(HC_VM_CREATE,		19, always, handle_vm_create)	/* x1 = pfn (the VM), x2 = pfn (its stage-2 root), x3 = PK_VM_* (vm.h) -> x1 = handle / -errno */ \
 	X(HC_SECURITY_STATE,	20, always, handle_security_state)	/* -> x1 = 1 if protected VMs may run */ \
 	X(HC_HOOK_INFO,		21, always, handle_hook_info)	/* x1 = HC_HOOK_* -> x1 = handler's hyp VA, 0: none */ \
 	X(HC_HEAP_TOPUP,	22, always, handle_heap_topup)	/* x1 = pfn: a page for the EL2 heap, for good -> x1 = 0 / -errno */ \
 	X(HC_HEAP_STATS,	23, always, handle_heap_stats)	/* -> x1 = heap pages, x2 = donated unused, x3 = bytes in use */ \
-	X(HC_TRACE_EVENT,	24, always, handle_trace_event)	/* x1 = hyp event id, x2 = 1 on / 0 off -> x1 = 0 / -errno */
+	X(HC_TRACE_EVENT,	24, always, handle_trace_event)	/* x1 = hyp event id, x2 = 1 on / 0 off -> x1 = 0 / -errno */ \
+	/* virtual machines (vm.h): x1 = VM handle, x2 = vCPU index */	\
+	X(HC_VM_TOPUP,		25, always, handle_vm_topup)	/* x2 = pfn for its stage-2 tables -> x1 */ \
+	X(HC_VCPU_CREATE,	26, always, handle_vcpu_create)	/* x3 = pfn (the vCPU), x4 = pfn of its shared page -> x1 */ \
+	X(HC_VCPU_RESET,	27, always, handle_vcpu_reset)	/* boot state from its page -> x1 */ \
+	X(HC_VCPU_RUN,		28, always, handle_vcpu_run)	/* x3 = PK_RUN_* -> x1 = enum pk_exit / -errno */ \
+	X(HC_VCPU_SYNC,		29, always, handle_vcpu_sync)	/* x3 = PK_SYNC_GET / _PUT -> x1 */ \
+	X(HC_VCPU_MMIO,		30, always, handle_vcpu_mmio)	/* the fault is not memory: details in its page -> x1 */ \
+	X(HC_GUEST_MAP,		31, always, handle_guest_map)	/* x2 = pfn, x3 = gfn -> x1 */ \
+	X(HC_VM_TEARDOWN,	32, always, handle_vm_teardown)	/* -> x1 */ \
+	X(HC_VM_RECLAIM,	33, always, handle_vm_reclaim)	/* x2 = budget -> x1 = guest pages left / -errno */ \
+	X(HC_VM_DESTROY,	34, always, handle_vm_destroy)	/* -> x1 */ \
+	X(HC_GUEST_ID_REG,	35, always, handle_guest_id_reg)	/* x1 = PK_SYSREG_ENC -> x1 = value, x2 = 0 / -errno */ \
+	X(HC_VM_INFO,		36, always, handle_vm_info)	/* -> x1 = guest pages, x2 = memcache pages, x3 = free in it / -errno in x1 */
 
 #define PKVMKIT_HC_ENUM(name, n, when, handler)	name = n,
 

@@ -50,6 +50,7 @@ struct hyp_cpu {
 	u32 traps_gen;		/* module trap updates applied (trap_config.c) */
 	u32 in_panic;		/* the panic path runs on this CPU */
 	u32 locks_held;		/* a bit per lock level held (spinlock.h) */
+	void *loaded_vcpu;	/* struct hyp_vcpu running here (guest_entry.S) */
 };
 
 /*

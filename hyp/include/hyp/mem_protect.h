@@ -46,4 +46,17 @@ int hyp_donate_and_map(u64 pfn, u64 va, u32 prot);
 int hyp_map_hyp_pages(u64 pfn, u64 va, u64 nr, u32 prot);
 int hyp_unmap_module_page(u64 pfn, u64 va);
 
+/*
+ * Pages of VMs, under mem_lock: a VM's own (donated, given back zeroed),
+ * its vCPU pages shared with the host (pinned), and its guest memory.
+ */
+int hyp_vm_take_pages_locked(u64 pfn, u64 nr);
+int hyp_vm_give_pages_locked(u64 pfn, u64 nr);
+int hyp_vm_pin_shared_locked(u64 pfn);
+void hyp_vm_unpin_shared_locked(u64 pfn);
+int hyp_guest_transition_locked(enum own_guest_op op, const struct own_guest *g,
+				u64 pfn, u64 gfn);
+int hyp_guest_owner_locked(u64 pfn, u16 *id, u64 *gfn);
+int hyp_page_state_locked(u64 pfn, enum page_state *state);
+
 #endif /* HYP_MEM_PROTECT_H */

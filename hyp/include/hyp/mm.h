@@ -47,6 +47,10 @@ int hyp_s1_map(u64 va, u64 pa, u64 size, u32 prot);
 int hyp_s1_unmap(u64 va, u64 size);
 int hyp_s1_map_locked(u64 va, u64 pa, u64 size, u32 prot);
 
+/* This CPU's scrub or peek page (boot.h), under mem_lock; cannot fail. */
+void *hyp_cpu_slot_map_locked(u64 base, u64 pfn, u32 prot);
+void hyp_cpu_slot_unmap_locked(u64 base);
+
 /* Free pool pages and stage-1 table pages, under mem_lock. */
 u64 hyp_pool_free_pages_locked(void);
 u64 hyp_s1_tables_locked(void);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Protected VMs (pvm.c) and whether any may run at all. */
+/* Whether protected VMs may run at all (pvm.c). */
 #ifndef HYP_PVM_H
 #define HYP_PVM_H
 
@@ -8,7 +8,5 @@
 /* A protected module failed: no protected VM may run from now on. */
 void hyp_mark_insecure(void);
 bool hyp_is_secure(void);
-
-int hyp_pvm_create(u64 pfn);
 
 #endif /* HYP_PVM_H */

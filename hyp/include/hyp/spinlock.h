@@ -21,7 +21,7 @@
 	X(events_lock,	"trace.c: the hyp-event ranges of modules")	\
 	X(module_lock,	"module_*.c: module ranges, hooks, calls")	\
 	X(heap_lock,	"heap.c: the EL2 heap and its VA window")	\
-	X(pvm_lock,	"pvm.c: protected-VM records")			\
+	X(vm_lock,	"vm.c, vcpu_run.c, guest_*.c: VMs, vCPUs' power, stage-2s") \
 	X(traps_lock,	"trap_config.c: the modules' trap masks")	\
 	X(mem_lock,	"mm.c, mem_protect.c: pool, page tables, ownership") \
 	X(log_lock,	"log.c: the log ring")

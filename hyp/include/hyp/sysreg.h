@@ -42,6 +42,7 @@
 #define ESR_EC(esr)		(((esr) >> ESR_EC_SHIFT) & 0x3f)
 #define ESR_IL			BIT(25)
 #define ESR_EC_UNKNOWN		0x00
+#define ESR_EC_WFX		0x01
 #define ESR_EC_HVC64		0x16
 #define ESR_EC_SMC64		0x17
 #define ESR_EC_SYS64		0x18
@@ -50,15 +51,65 @@
 #define ESR_EC_DABT_LOW		0x24
 #define ESR_EC_DABT_CUR		0x25
 #define ESR_ISS_WNR		BIT(6)
+#define ESR_ISS_ISV		BIT(24)
+#define ESR_ISS_SAS(esr)	(((esr) >> 22) & 3)
+#define ESR_ISS_SSE		BIT(21)
+#define ESR_ISS_SRT(esr)	(((esr) >> 16) & 0x1f)
+#define ESR_ISS_SF		BIT(15)
+#define ESR_ISS_S1PTW		BIT(7)
+#define ESR_ISS_FSC(esr)	((esr) & 0x3f)
 #define ESR_ISS_IMM16(esr)	((esr) & 0xffffUL)	/* HVC, SMC */
 #define ESR_FSC_SEA		0x10	/* synchronous external abort */
 
 /* HCR_EL2 */
 #define HCR_VM			BIT(0)
 #define HCR_SWIO		BIT(1)
+#define HCR_FMO			BIT(3)
+#define HCR_IMO			BIT(4)
+#define HCR_AMO			BIT(5)
+#define HCR_VF			BIT(6)
+#define HCR_VI			BIT(7)
+#define HCR_VSE			BIT(8)
+#define HCR_FB			BIT(9)
+#define HCR_BSU_IS		(1UL << 10)
+#define HCR_TWI			BIT(13)
+#define HCR_TID3		BIT(18)
 #define HCR_TSC			BIT(19)
+#define HCR_TIDCP		BIT(20)
+#define HCR_TACR		BIT(21)
+#define HCR_TSW			BIT(22)
 #define HCR_RW			BIT(31)
 #define HCR_E2H			BIT(34)
+#define HCR_TLOR		BIT(35)
+#define HCR_TERR		BIT(36)
+
+/* CPTR_EL2 (nVHE) */
+#define CPTR_TZ			BIT(8)
+#define CPTR_TFP		BIT(10)
+#define CPTR_TSM		BIT(12)
+#define CPTR_TTA		BIT(20)
+#define CPTR_TAM		BIT(30)
+
+/* MDCR_EL2 */
+#define MDCR_HPMN_MASK		0x1fUL
+#define MDCR_TPMCR		BIT(5)
+#define MDCR_TPM		BIT(6)
+#define MDCR_TDA		BIT(9)
+#define MDCR_TDOSA		BIT(10)
+#define MDCR_TDRA		BIT(11)
+
+/* CNTHCTL_EL2 (E2H = 0), CNTV_CTL_EL0 */
+#define CNTHCTL_EL1PCTEN	BIT(0)
+#define CNTHCTL_EL1PCEN		BIT(1)
+#define CNTV_CTL_ENABLE		BIT(0)
+#define CNTV_CTL_IMASK		BIT(1)
+#define CNTV_CTL_ISTATUS	BIT(2)
+
+/* ICC_SRE_EL2, ICH_HCR_EL2 */
+#define ICC_SRE_EL2_ENABLE	BIT(3)
+#define ICH_HCR_TC		BIT(10)
+#define ICH_HCR_TALL0		BIT(11)
+#define ICH_HCR_TALL1		BIT(12)
 
 /* PSTATE / SPSR */
 #define PSR_MODE_EL0t		0x0
