@@ -36,9 +36,12 @@ int pk_request_deprivilege(void)
 	mutex_lock(&deprivilege_lock);
 	pk_close_el2_loading();
 	ret = pk.deprivileged ? -EALREADY : pk_deprivilege();
-	if (!ret)
+	if (!ret) {
 		pr_info("load to deprivileged: %llu ns of guest time\n",
 			ktime_get_ns() - load_start_ns);
+		/* VMs need the host deprivileged: only now is there a /dev/kvm */
+		pk_kvm_init();
+	}
 	else if (!pk.deprivileged)
 		pk_reopen_el2_loading();
 	mutex_unlock(&deprivilege_lock);

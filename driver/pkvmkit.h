@@ -107,6 +107,9 @@ int pk_el2_link_imports(const struct pkvm_el2_module *m, struct module *this,
 void pk_el2_link_add(const struct pkvm_el2_module *m, struct module *this,
 		     unsigned long start, unsigned long hyp_va);
 
+/* kvm/dev.c: /dev/kvm, once the host is deprivileged */
+int pk_kvm_init(void);
+
 /* main.c */
 bool pk_deprivilege_started(void);
 int pk_request_deprivilege(void);

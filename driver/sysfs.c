@@ -15,7 +15,6 @@
  *   secure           1 while protected VMs may run (no protected module failed)
  *   protected_modules  each kvm-arm.protected_modules= entry: loaded,
  *                    failed or not-tried
- *   create_pvm       write 1: create a protected VM's hypervisor record
  *   hyp_alloc        the EL2 heap: "pages N" (held by it), "spare N"
  *                    (donated, not used yet), "bytes N" (in use); write N
  *                    to donate N pages (__pkvm_topup_hyp_alloc)
@@ -153,33 +152,6 @@ static ssize_t protected_modules_show(struct kobject *k,
 	return pk_show_protected_modules(buf);
 }
 
-/*
- * A protected VM's (still empty) record at EL2, in a page given to the
- * hypervisor for good. Fails with EPERM on an insecure system or before
- * deprivilege.
- */
-static ssize_t create_pvm_store(struct kobject *k, struct kobj_attribute *a,
-				const char *buf, size_t len)
-{
-	struct arm_smccc_res res;
-	struct page *page;
-
-	if (!sysfs_streq(buf, "1"))
-		return -EINVAL;
-	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!page)
-		return -ENOMEM;
-	res = pk_hvc(HC_ID(HC_PVM_CREATE), page_to_pfn(page), 0, 0);
-	if (res.a0 != SMCCC_RET_SUCCESS || (long)res.a1 < 0) {
-		__free_page(page);
-		pr_err("protected VM refused: %ld%s\n", (long)res.a1,
-		       pk.insecure ? " (the system is insecure)" : "");
-		return res.a0 ? -EPERM : (long)res.a1;
-	}
-	pr_info("protected VM %lu created\n", res.a1);
-	return len;
-}
-
 static ssize_t hyp_alloc_show(struct kobject *k, struct kobj_attribute *a,
 			      char *buf)
 {
@@ -206,7 +178,6 @@ static struct kobj_attribute attrs[] = {
 	__ATTR_RW_MODE(hyp_alloc, 0600),
 	__ATTR_RO(secure),
 	__ATTR_RO(protected_modules),
-	__ATTR_WO(create_pvm),
 	__ATTR_RO(installed_cpus),
 	__ATTR_RO(stage2_cpus),
 	__ATTR_RO(deprivileged),
