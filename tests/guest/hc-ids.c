@@ -45,7 +45,7 @@ struct named_value {
 static const struct named_value errnos[] = {
 	NAMED(EPERM), NAMED(ENOENT), NAMED(ENOMEM), NAMED(EFAULT),
 	NAMED(EBUSY), NAMED(EEXIST), NAMED(ENODEV), NAMED(EINVAL),
-	NAMED(ENOSPC), NAMED(ERANGE), NAMED(EOPNOTSUPP),
+	NAMED(ENOSPC), NAMED(ERANGE), NAMED(ENOSYS), NAMED(EOPNOTSUPP),
 };
 
 #define PAGE_STATE(x)	{ #x, PAGE_##x }
@@ -53,6 +53,8 @@ static const struct named_value errnos[] = {
 static const struct named_value page_states[] = {
 	PAGE_STATE(HOST_OWNED), PAGE_STATE(HOST_SHARED),
 	PAGE_STATE(HYP_OWNED), PAGE_STATE(HYP_SHARED),
+	PAGE_STATE(GUEST_OWNED), PAGE_STATE(HOST_SHARED_GUEST),
+	PAGE_STATE(GUEST_SHARED_HOST),
 };
 _Static_assert(sizeof(page_states) / sizeof(page_states[0]) == PAGE_STATE_COUNT,
 	       "every enum page_state has its ST_ name");

@@ -143,7 +143,7 @@ extern struct fz_env fz_env;
 	X(UNSHARE,		"unshare-result")			\
 	X(PAGE_STATE,		"page-state")				\
 	X(STATE_COUNT,		"state-count")				\
-	X(PVM_CREATE,		"pvm-create-result")			\
+	X(PVM_CREATE,		"vm-create-result")			\
 	X(HEAP_TOPUP,		"heap-topup-result")			\
 	X(TRACE_EVENT,		"trace-event-result")			\
 	X(SECURITY,		"security-state")			\

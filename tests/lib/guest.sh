@@ -202,3 +202,24 @@ pk_all_cpus() {
 	_n=$(grep -c ^processor /proc/cpuinfo)
 	if [ "$_n" -gt 1 ]; then echo "0-$((_n - 1))"; else echo 0; fi
 }
+
+# pk_prog PREFIX CMD [ARGS...]: run a test program that prints its checks
+# as "ok - what" / "not ok - what: why" lines (tests/guest/kvm-test.c);
+# each becomes a test point "PREFIX: what", other lines diagnostics. A
+# program that dies (exit 100 and up, or a signal) fails one more point.
+pk_prog() {
+	_pp_prefix=$1
+	shift
+	"$@" >/tmp/pk_prog.out 2>&1
+	_pp_rc=$?
+	while IFS= read -r _pp_line; do
+		case $_pp_line in
+		"ok - "*) t_ok "$_pp_prefix: ${_pp_line#ok - }" ;;
+		"not ok - "*) t_fail "$_pp_prefix: ${_pp_line#not ok - }" ;;
+		*) t_diag "$_pp_line" ;;
+		esac
+	done </tmp/pk_prog.out
+	[ "$_pp_rc" -lt 100 ] ||
+		t_fail "$_pp_prefix: the program ran to its end" "exit status $_pp_rc"
+	return "$_pp_rc"
+}

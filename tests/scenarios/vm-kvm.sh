@@ -1,0 +1,23 @@
+# VMs at EL2 through /dev/kvm, driven by a minimal VMM of our own
+# (tests/guest/kvm-test.c, its guest code tests/guest/kvm-guest.S): every
+# ioctl it uses and their errors, MMIO both ways, the guest's PSCI and
+# SMCCC calls answered at EL2, trapped system registers, two vCPUs, the
+# virtual timer and the IRQ line, each for a protected and a non-protected
+# VM; then the host's every way of reading a protected guest's page.
+# Both kernels: it is the driver's whole KVM surface, which differs
+# between the 6.1 and 6.12 headers it is built against.
+#@ boot cortex-a72 2 1G
+#@ timeout 300
+. /lib/pkvmkit/guest.sh
+guest_setup
+
+pk_load
+pk_wait_deprivileged
+t_check "/dev/kvm is there once the host is deprivileged" test -c /dev/kvm
+
+for kind in normal protected; do
+	for test in api basic smp timer secret; do
+		pk_prog "$test ($kind)" /root/kvm-test $test $kind
+	done
+done
+guest_finish
