@@ -56,9 +56,6 @@ DEPS=$ROOT/.deps
 CACHE=$DEPS/debs
 # Bump when the layout or the fix-ups below change: invalidates old stamps.
 SETUP_FORMAT=2
-MIRROR=http://deb.debian.org/debian
-SECURITY_MIRROR=http://deb.debian.org/debian-security
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 # The kernels pkvmkit supports, the default first, and their Debian suites.
 # (scripts/test-all.sh asks for this list: setup.sh --kernels.)
@@ -172,59 +169,10 @@ HOST_SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 #    package lists of <suite>, <suite>-updates and <suite>-security, with
 #    their own state and cache. Used only to resolve and download.
 # ---------------------------------------------------------------------------
-APTDIR=$DEPS/apt/$SUITE
-# write_if_changed FILE < CONTENT: apt rebuilds its package cache (a few
-# seconds) whenever its sources list is newer than the cache.
-write_if_changed() {
-	local new
-	new=$(cat)
-	[ "$(cat "$1" 2>/dev/null)" = "$new" ] || printf '%s\n' "$new" >"$1"
-}
-write_apt_config() {
-	mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" \
-		"$APTDIR/parts" "$APTDIR/sources.list.d" "$APTDIR/preferences.d"
-	[ -e "$APTDIR/status" ] || : >"$APTDIR/status"
-	local opt="[arch=amd64,arm64 signed-by=$KEYRING]"
-	write_if_changed "$APTDIR/sources.list" <<-EOF
-		deb $opt $MIRROR $SUITE main
-		deb $opt $MIRROR $SUITE-updates main
-		deb $opt $SECURITY_MIRROR $SUITE-security main
-	EOF
-	# As root, apt-get download would otherwise drop privileges to _apt
-	# and then warn that _apt cannot write into our cache folder.
-	local sandbox=
-	! is_root || sandbox='APT::Sandbox::User "root";'
-	# Dir::Etc::Parts: no apt.conf.d snippets from the machine either.
-	write_if_changed "$APTDIR/apt.conf" <<-EOF
-		Dir::Etc::Parts "$APTDIR/parts";
-		Dir::Etc::SourceList "$APTDIR/sources.list";
-		Dir::Etc::SourceParts "$APTDIR/sources.list.d";
-		Dir::Etc::Preferences "/dev/null";
-		Dir::Etc::PreferencesParts "$APTDIR/preferences.d";
-		Dir::State "$APTDIR";
-		Dir::State::Lists "$APTDIR/lists";
-		Dir::State::status "$APTDIR/status";
-		Dir::Cache "$APTDIR/cache";
-		Dir::Cache::pkgcache "$APTDIR/cache/pkgcache.bin";
-		Dir::Cache::srcpkgcache "";
-		APT::Architecture "amd64";
-		APT::Architectures { "amd64"; "arm64"; };
-		Acquire::Languages "none";
-		$sandbox
-	EOF
-}
-write_apt_config
-export APT_CONFIG=$APTDIR/apt.conf
-
-APT_UPDATED=0
-apt_update() {
-	[ "$APT_UPDATED" -eq 1 ] && return 0
-	log "apt-get update ($SUITE, private lists in .deps/apt/$SUITE)"
-	apt-get -q update >"$APTDIR/update.log" 2>&1 ||
-		die "apt-get update of $SUITE failed (see .deps/apt/$SUITE/update.log)" \
-			"$MIRROR must be reachable"
-	APT_UPDATED=1
-}
+# MIRROR, KEYRING, apt_private, apt_update: scripts/apt-private.sh.
+# shellcheck source=scripts/apt-private.sh
+. "$ROOT/scripts/apt-private.sh"
+apt_private "$SUITE"
 
 have_lists() {
 	apt-cache show --no-all-versions linux-image-arm64:arm64 >/dev/null 2>&1
