@@ -22,7 +22,10 @@
 #   7. checks all that by cross-building a hello-world module (scripts/kbuild,
 #      which also checks the .ko against what the kernel requires);
 #   8. points .deps/current at .deps/<abi> and writes a stamp, so that the
-#      next run only re-checks cheaply and returns in a second or two.
+#      next run only re-checks cheaply and returns in a second or two;
+#   9. runs scripts/get-vmm.sh: the inner VMM (bookworm's arm64 QEMU 7.2 and
+#      its libraries, whichever kernel is selected) into .deps/vmm/, with a
+#      stamp of its own (docs/vmm.md).
 #
 # Layout produced (all git-ignored):
 #   .deps/kernel                 the selected kernel: 6.1 or 6.12
@@ -39,6 +42,7 @@
 #   .deps/<abi>/abi              the ABI string (= `uname -r` in the guest)
 #   .deps/<abi>/kernel           6.1 or 6.12
 #   .deps/current                -> <abi>
+#   .deps/vmm/                   the inner VMM (scripts/get-vmm.sh says what)
 #
 # Environment:
 #   PKVMKIT_KERNEL=6.1|6.12             select the kernel (kept for later runs)
@@ -316,6 +320,13 @@ select_current() {
 	[ "$(cat "$DEPS/kernel" 2>/dev/null)" = "$KERNEL" ] || echo "$KERNEL" >"$DEPS/kernel"
 }
 
+# 9. The inner VMM: its own apt configuration (bookworm), its own stamp.
+# It runs under our lock (fd 9), so it must not take it again.
+get_vmm() {
+	PKVMKIT_SETUP_LOCKED=1 "$ROOT/scripts/get-vmm.sh" ||
+		die "fetching the inner VMM failed (scripts/get-vmm.sh, above)"
+}
+
 # ---------------------------------------------------------------------------
 # Fast path: the stamp matches and the files are there.
 # ---------------------------------------------------------------------------
@@ -323,6 +334,7 @@ if [ "${PKVMKIT_SETUP_FORCE:-0}" != 1 ] && [ -f "$OUT/.stamp" ] &&
 	[ "$(cat "$OUT/.stamp")" = "$STAMP_WANT" ] && tree_ok; then
 	select_current
 	log "up to date: kernel $KERNEL ($SUITE), .deps/current -> $ABI"
+	get_vmm
 	exit 0
 fi
 
@@ -490,3 +502,4 @@ tree_ok || die "internal error: .deps/$ABI incomplete after setup"
 printf '%s\n' "$STAMP_WANT" >"$OUT/.stamp"
 select_current
 log "done: kernel $KERNEL ($SUITE), .deps/current -> $ABI"
+get_vmm
