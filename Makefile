@@ -168,7 +168,7 @@ run:
 # lock order's run-time check, which the tests run with (the next make
 # test rebuilds with it).
 bench:
-	@$(MAKE) -s guest HYP_LOCK_CHECKS=0
+	@$(MAKE) -s guest vmm HYP_LOCK_CHECKS=0
 	@scripts/bench.sh
 
 CALLS		?= 1000000
