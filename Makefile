@@ -23,11 +23,11 @@ KBUILD		:= $(ROOT)/scripts/kbuild
 KMAKE		:= $(KBUILD) PKVMKIT_ROOT=$(ROOT) PKVMKIT_BUILD=$(BUILD)
 GUEST		:= $(BUILD)/guest
 
-.PHONY: all setup hyp driver sdk modules guest unit fuzz-smoke test test-all scenarios demo check \
+.PHONY: all setup hyp driver sdk modules guest vmm unit fuzz-smoke test test-all scenarios demo check \
 	run bench \
 	fuzz clean
 
-all: guest
+all: guest vmm
 
 # Idempotent: installs packages, fetches and prepares the arm64 kernel.
 # PKVMKIT_PREPARED=1 (scripts/pkvmkit run, once .deps/current exists)
@@ -97,6 +97,24 @@ guest: modules
 	@$(MAKE) -s -C tests/guest O=$(GUEST) CROSS_COMPILE=$(CROSS)
 	@scripts/guest-modules.sh $(GUEST)
 
+# The inner VMM and the inner guest, for the scenarios that ask for them
+# ("#@ vmm") and make bench (docs/vmm.md): build/vmm/vmm.cpio (QEMU 7.2
+# and its libraries from .deps/vmm, scripts/get-vmm.sh), the guest module
+# tests/vm_guest for the selected kernel, build/vmm/guest.cpio (the guest's
+# initramfs) and build/vmm/vm-guest.cpio (the kernel, that and vm.sh).
+VMM		:= $(BUILD)/vmm
+vmm: setup
+	@$(KMAKE) -s M=$(ROOT)/tests/vm_guest modules
+	@$(MAKE) -s $(VMM)/vmm.cpio $(VMM)/vm-guest.cpio
+
+$(VMM)/vmm.cpio: .deps/vmm/.stamp scripts/mkvmm-cpio.sh
+	@scripts/mkvmm-cpio.sh $@
+
+$(VMM)/vm-guest.cpio: tests/vm_guest/pkvmkit_guest.ko tests/vm/guest-init.sh \
+		tests/vm/vm.sh $(BUILD)/kernel.abi scripts/mkvm-guest.sh \
+		scripts/mkinitramfs.sh
+	@scripts/mkvm-guest.sh $(VMM)
+
 unit:
 	@$(MAKE) -s -C tests/unit run
 
@@ -105,7 +123,7 @@ FUZZ_TIME	?= 20
 fuzz-smoke: setup
 	@$(MAKE) -s -C tests/unit fuzz-smoke FUZZ_TIME=$(FUZZ_TIME)
 
-scenarios: guest
+scenarios: guest vmm
 	@tests/run-scenarios.sh
 
 # The suite on the selected kernel. TAP_DIR: where each stage's output
@@ -113,7 +131,7 @@ scenarios: guest
 # (unit tests, fuzzers): scripts/test-all.sh runs those once.
 TAP_DIR		?= $(BUILD)/tap
 HOST_TESTS	?= 1
-test: guest
+test: guest vmm
 	@mkdir -p $(TAP_DIR) && rm -f $(TAP_DIR)/*.tap
 	@echo "# kernel $$(cat .deps/current/kernel) ($$(cat .deps/current/abi))"
 	@if [ "$(HOST_TESTS)" = 1 ]; then \
@@ -150,7 +168,7 @@ run:
 # lock order's run-time check, which the tests run with (the next make
 # test rebuilds with it).
 bench:
-	@$(MAKE) -s guest HYP_LOCK_CHECKS=0
+	@$(MAKE) -s guest vmm HYP_LOCK_CHECKS=0
 	@scripts/bench.sh
 
 CALLS		?= 1000000
@@ -166,4 +184,4 @@ clean:
 	rm -rf $(BUILD)
 	-$(KMAKE) M=$(ROOT)/driver clean >/dev/null 2>&1
 	-for d in $(MODULE_DIRS); do (cd $$d && $(KMAKE) M=$$PWD clean) >/dev/null 2>&1; done
-	-for d in $(TEST_KMODS); do $(KMAKE) M=$(ROOT)/$$d clean >/dev/null 2>&1; done
+	-for d in $(TEST_KMODS) tests/vm_guest; do $(KMAKE) M=$(ROOT)/$$d clean >/dev/null 2>&1; done

@@ -19,12 +19,164 @@
 # and in a boot with modules/smc_filter and modules/page_guard loaded
 # first, the same SMCs through the filter (denied, passed) and a host
 # write to a page_guard page, skipped by the module.
+#
+# Last, VMs on /dev/kvm (vm_bench below, docs/vmm.md): per mode (stock KVM
+# nvhe and protected; pkvmkit's column stays empty until its mode is in
+# VM_MODES) one boot of the outer guest with the VMM, measuring in
+# outer-guest instructions the inner guest's boot (QEMU launched to its
+# marker line), an MMIO read the VMM emulates in userspace and an HVC
+# (PSCI_VERSION) the kernel answers, per round trip.
+# scripts/bench.sh --vm-only: that section alone (make bench runs all).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$ROOT/build/logs"
+
+VM_ONLY=0
+case ${1:-} in
+"") ;;
+--vm-only) VM_ONLY=1 ;;
+*) echo "usage: $0 [--vm-only]" >&2; exit 2 ;;
+esac
+
+# ---- VMs on /dev/kvm ----------------------------------------------------------
+# The modes: "NAME|KERNEL COMMAND LINE|SETUP", SETUP being busybox sh the
+# outer guest runs (with tests/lib/guest.sh and tests/vm/vm.sh sourced)
+# before its VMs; it fails the mode if it fails. The table has a column
+# per VM_COLUMNS entry, empty for a column no mode fills: pkvmkit's /dev/kvm
+# is one more line here, e.g.
+#   "pkvmkit|kvm-arm.mode=none|pk_load >/dev/null && pk_await_deprivileged"
+VM_COLUMNS=(nvhe protected pkvmkit)
+VM_MODES=(
+	"nvhe|kvm-arm.mode=nvhe|vm_kvm_says 'Hyp (nVHE )?mode initialized successfully'"
+	"protected|kvm-arm.mode=protected|vm_kvm_says 'Protected nVHE mode initialized successfully'"
+)
+# Iterations of each timed loop in the inner guest; inner boots measured
+# with 1 vCPU (the median is reported) and with 2.
+VM_ITERS=2000
+VM_BOOTS=3
+
+vm_bench() {
+	local m name cmdline setup vmlog figures=() k v
+	local -A fig=()
+	for v in "$ROOT/build/vmm/vmm.cpio" "$ROOT/build/vmm/vm-guest.cpio"; do
+		[ -f "$v" ] || { echo "bench: no $v: make vmm" >&2; exit 1; }
+	done
+	cat >"$WORK/init-vm" <<'INIT'
+#!/bin/sh
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+. /lib/pkvmkit/guest.sh
+. /lib/pkvmkit/vm.sh
+guest_setup --without-pkvmkit >/dev/null
+b() { echo "BENCH vm $*"; }
+arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^pkvmkit_bench\.$1=//p"; }
+vm_kvm_says() { dmesg | grep -qE "kvm \[[0-9]+\]: $1"; }
+# ns (= outer instructions, -icount shift=0) from QEMU's launch line to the
+# first line matching ERE: span LOG ERE
+span() {
+	awk -v a="$(pk_vm_stamp 'PKVMKIT-VM: launch' "$1")" \
+		-v z="$(pk_vm_stamp "$2" "$1")" 'BEGIN { printf "%.0f", (z - a) * 1e9 }'
+}
+boot() { # NAME SMP
+	pk_vm_run --stamp --smp "$2" --log "/tmp/$1.log"
+	if pk_vm_ok "/tmp/$1.log"; then
+		b "$1" "$(span "/tmp/$1.log" 'PKVMKIT-GUEST: marker')"
+	else
+		b error "inner boot $1 failed:"
+		pk_vm_log_diag "/tmp/$1.log"
+	fi
+}
+mode=$(arg mode)
+if . "/bench/setup-$mode.sh"; then
+	i=1
+	while [ $i -le "$(arg boots)" ]; do
+		boot boot1-$i 1
+		i=$((i + 1))
+	done
+	boot boot2 2
+	pk_vm_run --task bench --append "pkvmkit_guest.iters=$(arg iters)" --log /tmp/ops.log
+	pk_vm_ok /tmp/ops.log || { b error "the bench VM failed:"; pk_vm_log_diag /tmp/ops.log; }
+	pk_vm_lines bench /tmp/ops.log | while read -r l; do
+		b "$(pk_vm_field "$l" op)" "$(pk_vm_field "$l" ns_per_iter)"
+	done
+else
+	b error "the setup of mode $mode failed"
+fi
+poweroff -f
+INIT
+	local files=("$ROOT/tests/lib/guest.sh:/lib/pkvmkit/guest.sh")
+	# for a mode that loads the driver (its hypercall ids too)
+	for v in pkvmkit.ko hc-ids.sh; do
+		[ ! -f "$ROOT/build/guest/$v" ] || files+=("$ROOT/build/guest/$v:/root/$v")
+	done
+	for m in "${VM_MODES[@]}"; do
+		IFS='|' read -r name cmdline setup <<<"$m"
+		printf '%s\n' "$setup" >"$WORK/setup-$name.sh"
+		files+=("$WORK/setup-$name.sh:/bench/setup-$name.sh")
+	done
+	"$ROOT/scripts/mkinitramfs.sh" "$WORK/vm.cpio.gz" "$WORK/init-vm" "${files[@]}"
+	"$ROOT/scripts/cpio-cat.sh" "$WORK/vm.cpio" "$WORK/vm.cpio.gz" \
+		"$ROOT/build/vmm/vmm.cpio" "$ROOT/build/vmm/vm-guest.cpio"
+
+	for m in "${VM_MODES[@]}"; do
+		IFS='|' read -r name cmdline setup <<<"$m"
+		vmlog=$ROOT/build/logs/bench-vm-$name.log
+		"$ROOT/scripts/qemu-run.sh" --cpu cortex-a72 --smp 2 --mem 1G --icount \
+			--timeout 1800 --initrd "$WORK/vm.cpio" \
+			--append "$cmdline pkvmkit_bench.mode=$name pkvmkit_bench.boots=$VM_BOOTS pkvmkit_bench.iters=$VM_ITERS" \
+			--log "$vmlog" \
+			>/dev/null </dev/null || true
+		if tr -d '\r' <"$vmlog" | grep -q '^BENCH vm error'; then
+			echo "bench: mode $name:" >&2
+			tr -d '\r' <"$vmlog" | sed -n '/^BENCH vm error/,/^BENCH vm [^e]/p' | sed 's/^/  /' >&2
+		fi
+		while read -r k v; do
+			[ "$k" = error ] || fig[$name:$k]=$v
+		done < <(tr -d '\r' <"$vmlog" | sed -n 's/^BENCH vm //p')
+		# the median of the 1-vCPU boots
+		v=$(for k in "${!fig[@]}"; do
+			case $k in "$name:boot1-"*) echo "${fig[$k]}" ;; esac
+		done | sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }')
+		[ -z "$v" ] || fig[$name:boot1]=$v
+	done
+
+	echo
+	echo "VMs on /dev/kvm: QEMU 7.2 (-accel kvm -cpu host, GICv2 in userspace),"
+	echo "the outer guest cortex-a72 x2, 1 GiB, -icount shift=0; outer-guest instructions"
+	echo "(all its CPUs, idle time counted as time), '-' where a mode has no figure:"
+	printf '  %-58s' figure
+	for k in "${VM_COLUMNS[@]}"; do printf ' %14s' "$k"; done
+	echo
+	figures=(
+		"boot1|inner boot, QEMU launch to marker, 1 vCPU (median of $VM_BOOTS)"
+		"boot2|inner boot, QEMU launch to marker, 2 vCPUs"
+		"mmio|MMIO read (PL031, VMM in userspace), per round trip"
+		"hvc|HVC PSCI_VERSION (answered in the kernel), per call"
+		"empty|the timed loop alone, per iteration"
+	)
+	for m in "${figures[@]}"; do
+		printf '  %-58s' "${m#*|}"
+		for k in "${VM_COLUMNS[@]}"; do
+			v=${fig[$k:${m%%|*}]:--}
+			case $v in
+			-) ;;
+			*.*) ;;
+			*) v=$(awk -v n="$v" 'BEGIN { printf "%.3f G", n / 1e9 }') ;;
+			esac
+			printf ' %14s' "$v"
+		done
+		echo
+	done
+	echo "  (boots to 10 M instructions: /proc/uptime's steps; console logs build/logs/bench-vm-*.log)"
+}
+
+if [ "$VM_ONLY" -eq 1 ]; then
+	echo "kernel $(cat "$ROOT/.deps/current/kernel") ($(cat "$ROOT/.deps/current/abi")), QEMU $(qemu-system-aarch64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')"
+	vm_bench
+	exit 0
+fi
 
 cat >"$WORK/init" <<'INIT'
 #!/bin/sh
@@ -190,3 +342,5 @@ run_to_el2_init() {
 }
 times=$(for i in 1 2 3; do run_to_el2_init; done | sort -n | tr '\n' ' ')
 echo "  $(echo "$times" | awk '{ print $2 }') s median of 3 (${times% }) to the first instruction of the module's EL2 init (breakpoint, gdb attached)"
+
+vm_bench

@@ -13,7 +13,8 @@
 #   ShellCheck   every shell script; the guest scripts (busybox sh) with
 #                the exceptions docs/checks.md gives
 #   checkpatch   the kernel's checkpatch.pl over hyp/, driver/, lib/,
-#                include/pkvmkit/ and the samples in modules/, with the
+#                include/pkvmkit/, the samples in modules/ and the inner
+#                guest's module (tests/vm_guest/), with the
 #                exceptions docs/checks.md gives
 #   docs         docs/ names every source file and every scenario
 #   abi          the ABI is derived, not copied: the build experiments
@@ -139,13 +140,14 @@ check_headers() {
 
 # ---- shellcheck -------------------------------------------------------------
 # Host scripts: bash, every warning. Guest scripts (tests/scenarios,
-# tests/lib/guest.sh): busybox sh, whose ids and values come from the
+# tests/lib/guest.sh, tests/vm: the VM helper and the inner guest's /init):
+# busybox sh, whose ids and values come from the
 # generated hc-ids.sh (SC2154) and are split into words on purpose (SC2086,
 # SC2046); /lib/pkvmkit/guest.sh exists only in the guest (SC1091).
 host_scripts() {
 	git ls-files scripts tests .ci | while read -r f; do
 		case $f in
-		tests/scenarios/*|tests/lib/guest.sh) continue ;;
+		tests/scenarios/*|tests/lib/guest.sh|tests/vm/*) continue ;;
 		*.sh|.ci/run) echo "$f" ;;
 		*) head -n1 "$f" 2>/dev/null | grep -q '^#!.*\(ba\)\{0,1\}sh' && echo "$f" ;;
 		esac
@@ -158,7 +160,7 @@ check_shellcheck() {
 	run shellcheck-host shellcheck -x "${files[@]}" || rc=1
 	point "shellcheck: ${#files[@]} host scripts" "$OUT/shellcheck-host.log" $rc
 	rc=0
-	mapfile -t files < <(git ls-files tests/scenarios tests/lib/guest.sh)
+	mapfile -t files < <(git ls-files tests/scenarios tests/lib/guest.sh tests/vm)
 	run shellcheck-guest shellcheck -s sh -e SC1091,SC2154,SC2086,SC2046 \
 		"${files[@]}" || rc=1
 	point "shellcheck: ${#files[@]} guest scripts (busybox sh)" \
@@ -202,7 +204,8 @@ check_checkpatch() {
 	: >"$OUT/checkpatch.log"
 	mapfile -t free < <(git ls-files 'hyp/*.[chS]' 'lib/*.c' 'include/pkvmkit/*.h')
 	mapfile -t drv < <(git ls-files 'driver/*.[chS]')
-	mapfile -t mods < <(git ls-files 'modules/*.[ch]' | grep -v '^modules/pkvm_reloc_test/')
+	mapfile -t mods < <(git ls-files 'modules/*.[ch]' 'tests/vm_guest/*.[ch]' |
+		grep -v '^modules/pkvm_reloc_test/')
 	mapfile -t reloc < <(git ls-files 'modules/pkvm_reloc_test/*.[ch]')
 	checkpatch_group "$CP_IGNORE,VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO,NEW_TYPEDEFS" \
 		"${free[@]}" || rc=1
@@ -210,7 +213,7 @@ check_checkpatch() {
 	checkpatch_group "$CP_IGNORE,AVOID_EXTERNS" "${mods[@]}" || rc=1
 	checkpatch_group "$CP_IGNORE,AVOID_EXTERNS,VOLATILE" "${reloc[@]}" || rc=1
 	n=$((${#free[@]} + ${#drv[@]} + ${#mods[@]} + ${#reloc[@]}))
-	point "checkpatch: $n files of hyp/, lib/, include/, driver/, modules/" \
+	point "checkpatch: $n files of hyp/, lib/, include/, driver/, modules/, tests/vm_guest/" \
 		"$OUT/checkpatch.log" $rc
 }
 

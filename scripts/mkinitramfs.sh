@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# scripts/mkinitramfs.sh OUT.cpio.gz INIT_SCRIPT [SRC:DEST ...]
+# scripts/mkinitramfs.sh OUT.cpio.gz|OUT.cpio INIT_SCRIPT [SRC:DEST ...]
 #
-# Build a gzip'd newc initramfs for the arm64 test guest, without root:
+# Build a newc initramfs for the arm64 test guest, without root, gzip'd
+# when OUT ends in .gz, uncompressed otherwise (the inner guest's
+# /boot/guest.cpio: unpacking is cheaper than gunzip in a nested guest):
 #   /bin/busybox        static arm64 busybox (from .deps/current/busybox,
 #                       or $PKVMKIT_BUSYBOX)
 #   /bin/<applet> ...   symlinks for the applets the test scripts use (the
@@ -25,7 +27,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 usage() {
-	echo "usage: $0 OUT.cpio.gz INIT_SCRIPT [SRC:DEST ...]" >&2
+	echo "usage: $0 OUT.cpio.gz|OUT.cpio INIT_SCRIPT [SRC:DEST ...]" >&2
 	exit 2
 }
 die() {
@@ -113,5 +115,8 @@ TMP_OUT=$OUT.tmp.$$
 	# Names without a "./" prefix, sorted, root-owned: reproducible.
 	(cd "$STAGE" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
 		cpio --quiet -o -H newc -R 0:0 --reproducible)
-} | gzip -9n >"$TMP_OUT"
+} | case $OUT in
+*.gz) gzip -9n ;;
+*) cat ;;
+esac >"$TMP_OUT"
 mv -f "$TMP_OUT" "$OUT"

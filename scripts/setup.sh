@@ -22,7 +22,10 @@
 #   7. checks all that by cross-building a hello-world module (scripts/kbuild,
 #      which also checks the .ko against what the kernel requires);
 #   8. points .deps/current at .deps/<abi> and writes a stamp, so that the
-#      next run only re-checks cheaply and returns in a second or two.
+#      next run only re-checks cheaply and returns in a second or two;
+#   9. runs scripts/get-vmm.sh: the inner VMM (bookworm's arm64 QEMU 7.2 and
+#      its libraries, whichever kernel is selected) into .deps/vmm/, with a
+#      stamp of its own (docs/vmm.md).
 #
 # Layout produced (all git-ignored):
 #   .deps/kernel                 the selected kernel: 6.1 or 6.12
@@ -39,6 +42,7 @@
 #   .deps/<abi>/abi              the ABI string (= `uname -r` in the guest)
 #   .deps/<abi>/kernel           6.1 or 6.12
 #   .deps/current                -> <abi>
+#   .deps/vmm/                   the inner VMM (scripts/get-vmm.sh says what)
 #
 # Environment:
 #   PKVMKIT_KERNEL=6.1|6.12             select the kernel (kept for later runs)
@@ -56,9 +60,6 @@ DEPS=$ROOT/.deps
 CACHE=$DEPS/debs
 # Bump when the layout or the fix-ups below change: invalidates old stamps.
 SETUP_FORMAT=2
-MIRROR=http://deb.debian.org/debian
-SECURITY_MIRROR=http://deb.debian.org/debian-security
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 # The kernels pkvmkit supports, the default first, and their Debian suites.
 # (scripts/test-all.sh asks for this list: setup.sh --kernels.)
@@ -172,59 +173,10 @@ HOST_SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 #    package lists of <suite>, <suite>-updates and <suite>-security, with
 #    their own state and cache. Used only to resolve and download.
 # ---------------------------------------------------------------------------
-APTDIR=$DEPS/apt/$SUITE
-# write_if_changed FILE < CONTENT: apt rebuilds its package cache (a few
-# seconds) whenever its sources list is newer than the cache.
-write_if_changed() {
-	local new
-	new=$(cat)
-	[ "$(cat "$1" 2>/dev/null)" = "$new" ] || printf '%s\n' "$new" >"$1"
-}
-write_apt_config() {
-	mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" \
-		"$APTDIR/parts" "$APTDIR/sources.list.d" "$APTDIR/preferences.d"
-	[ -e "$APTDIR/status" ] || : >"$APTDIR/status"
-	local opt="[arch=amd64,arm64 signed-by=$KEYRING]"
-	write_if_changed "$APTDIR/sources.list" <<-EOF
-		deb $opt $MIRROR $SUITE main
-		deb $opt $MIRROR $SUITE-updates main
-		deb $opt $SECURITY_MIRROR $SUITE-security main
-	EOF
-	# As root, apt-get download would otherwise drop privileges to _apt
-	# and then warn that _apt cannot write into our cache folder.
-	local sandbox=
-	! is_root || sandbox='APT::Sandbox::User "root";'
-	# Dir::Etc::Parts: no apt.conf.d snippets from the machine either.
-	write_if_changed "$APTDIR/apt.conf" <<-EOF
-		Dir::Etc::Parts "$APTDIR/parts";
-		Dir::Etc::SourceList "$APTDIR/sources.list";
-		Dir::Etc::SourceParts "$APTDIR/sources.list.d";
-		Dir::Etc::Preferences "/dev/null";
-		Dir::Etc::PreferencesParts "$APTDIR/preferences.d";
-		Dir::State "$APTDIR";
-		Dir::State::Lists "$APTDIR/lists";
-		Dir::State::status "$APTDIR/status";
-		Dir::Cache "$APTDIR/cache";
-		Dir::Cache::pkgcache "$APTDIR/cache/pkgcache.bin";
-		Dir::Cache::srcpkgcache "";
-		APT::Architecture "amd64";
-		APT::Architectures { "amd64"; "arm64"; };
-		Acquire::Languages "none";
-		$sandbox
-	EOF
-}
-write_apt_config
-export APT_CONFIG=$APTDIR/apt.conf
-
-APT_UPDATED=0
-apt_update() {
-	[ "$APT_UPDATED" -eq 1 ] && return 0
-	log "apt-get update ($SUITE, private lists in .deps/apt/$SUITE)"
-	apt-get -q update >"$APTDIR/update.log" 2>&1 ||
-		die "apt-get update of $SUITE failed (see .deps/apt/$SUITE/update.log)" \
-			"$MIRROR must be reachable"
-	APT_UPDATED=1
-}
+# MIRROR, KEYRING, apt_private, apt_update: scripts/apt-private.sh.
+# shellcheck source=scripts/apt-private.sh
+. "$ROOT/scripts/apt-private.sh"
+apt_private "$SUITE"
 
 have_lists() {
 	apt-cache show --no-all-versions linux-image-arm64:arm64 >/dev/null 2>&1
@@ -368,6 +320,13 @@ select_current() {
 	[ "$(cat "$DEPS/kernel" 2>/dev/null)" = "$KERNEL" ] || echo "$KERNEL" >"$DEPS/kernel"
 }
 
+# 9. The inner VMM: its own apt configuration (bookworm), its own stamp.
+# It runs under our lock (fd 9), so it must not take it again.
+get_vmm() {
+	PKVMKIT_SETUP_LOCKED=1 "$ROOT/scripts/get-vmm.sh" ||
+		die "fetching the inner VMM failed (scripts/get-vmm.sh, above)"
+}
+
 # ---------------------------------------------------------------------------
 # Fast path: the stamp matches and the files are there.
 # ---------------------------------------------------------------------------
@@ -375,6 +334,7 @@ if [ "${PKVMKIT_SETUP_FORCE:-0}" != 1 ] && [ -f "$OUT/.stamp" ] &&
 	[ "$(cat "$OUT/.stamp")" = "$STAMP_WANT" ] && tree_ok; then
 	select_current
 	log "up to date: kernel $KERNEL ($SUITE), .deps/current -> $ABI"
+	get_vmm
 	exit 0
 fi
 
@@ -542,3 +502,4 @@ tree_ok || die "internal error: .deps/$ABI incomplete after setup"
 printf '%s\n' "$STAMP_WANT" >"$OUT/.stamp"
 select_current
 log "done: kernel $KERNEL ($SUITE), .deps/current -> $ABI"
+get_vmm

@@ -12,6 +12,14 @@
 #   #@ kernel K             run only on kernel K (6.1 or 6.12): elsewhere the
 #                           scenario is one skipped point; the header says
 #                           why one kernel is enough (default: every kernel)
+#   #@ vmm                  the initramfs also holds the inner VMM and guest
+#                           (docs/vmm.md; make vmm builds them): QEMU 7.2's
+#                           /usr/bin/qemu-system-aarch64 and its libraries
+#                           (build/vmm/vmm.cpio), /boot/guest-vmlinuz,
+#                           /boot/guest.cpio and /lib/pkvmkit/vm.sh
+#                           (build/vmm/vm-guest.cpio), appended uncompressed:
+#                           some 90 MB, so only scenarios that run VMs ask
+#                           (give them a #@ timeout and 1G or more)
 #   #@ expect-console ERE   the console log must match ERE (grep -E); one
 #                           test point each, added after the guest's. A
 #                           scenario with such lines is expected to end
@@ -41,6 +49,7 @@ BUILD=$ROOT/build
 LOGDIR=$BUILD/logs
 IMGDIR=$BUILD/initramfs
 GUEST_DIR=$BUILD/guest
+VMM_FILES=("$BUILD/vmm/vmm.cpio" "$BUILD/vmm/vm-guest.cpio")
 JOBS=${PKVMKIT_JOBS:-1}
 DEFAULT_TIMEOUT=120
 TAIL_LINES=30
@@ -135,6 +144,15 @@ for f in "${SCEN_FILES[@]}"; do
 	"$ROOT/scripts/mkinitramfs.sh" "$img" "$WORK/init" \
 		"$f:/scenario.sh" "$ROOT/tests/lib/guest.sh:/lib/pkvmkit/guest.sh" \
 		"${GUEST_FILES[@]}" || die "building the initramfs for $name failed"
+	if grep -q '^#@[[:space:]]*vmm[[:space:]]*$' "$f"; then
+		for v in "${VMM_FILES[@]}"; do
+			[ -f "$v" ] || die "$(rel "$f") asks for the VMM (#@ vmm): no $(rel "$v"), run make vmm"
+		done
+		"$ROOT/scripts/cpio-cat.sh" "$IMGDIR/$name.cpio" "$img" "${VMM_FILES[@]}" ||
+			die "appending the VMM to the initramfs of $name failed"
+		rm -f "$img"
+		img=$IMGDIR/$name.cpio
+	fi
 
 	while read -r cpu smp mem extra; do
 		[ -n "$cpu" ] || continue
