@@ -15,6 +15,8 @@
  *   hostile N         N random rounds of a hostile guest beside a
  *                     witness VM whose secret must survive
  *   kill              a VM that runs until SIGKILL (the caller kills it)
+ *   create            one KVM_CREATE_VM: prints "created" (exit 0) or
+ *                     "refused: <why>" (exit 1), nothing else
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -893,6 +895,25 @@ static int test_kill(bool protected)
 	return 0;
 }
 
+static int test_create(bool protected)
+{
+	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC), fd;
+
+	if (kvm < 0) {
+		printf("refused: /dev/kvm: %s\n", strerror(errno));
+		return 1;
+	}
+	fd = ioctl(kvm, KVM_CREATE_VM, protected ? PROTECTED_TYPE : 0);
+	if (fd < 0) {
+		printf("refused: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("created\n");
+	close(fd);
+	close(kvm);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	bool protected = argc > 2 && !strcmp(argv[2], "protected");
@@ -921,6 +942,8 @@ int main(int argc, char **argv)
 		return test_hostile(protected, arg ?: 10000);
 	if (!strcmp(argv[1], "kill"))
 		return test_kill(protected);
+	if (!strcmp(argv[1], "create"))
+		return test_create(protected);
 	fprintf(stderr, "kvm-test: unknown test %s\n", argv[1]);
 	return 2;
 }

@@ -19,8 +19,12 @@ t_check "its EL2 init did run, at EL2" grep -q "failing on purpose" $PK_DBG/log
 t_eq "secure: 0" 0 "$(cat $PK_SYS/secure)"
 t_check "the status file says why" grep -qx \
 	"  why: protected module pkvm_fail_init failed to load: -5" $PK_DBG/status
-t_check "protected VM creation refused" sh -c "! echo 1 > $PK_SYS/create_pvm"
-t_check "with EPERM" sh -c "echo 1 2>&1 > $PK_SYS/create_pvm | grep -q 'not permitted'"
+t_eq "protected VM creation refused, EPERM" "refused: Operation not permitted" \
+	"$(/root/kvm-test create protected)"
+t_check "the reason in the kernel log" sh -c "dmesg | grep -q 'protected VM refused: the system is insecure'"
+t_check "and in the status file" grep -q "INSECURE, protected VMs refused" $PK_DBG/status
+t_eq "a non-protected VM is still created" created "$(/root/kvm-test create normal)"
+pk_prog "and runs" /root/kvm-test basic normal
 t_check "the module is gone" sh -c "! grep -q pkvm_fail_init /proc/modules"
 t_check "pkvm_module was not loaded" sh -c "! grep -q '^pkvm_module ' /proc/modules"
 hyp=$(awk '/^hyp_owned/ { print $2 }' $PK_SYS/page_states)

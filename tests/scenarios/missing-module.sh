@@ -14,7 +14,8 @@ t_eq "first module failed, the next not tried" \
 t_check "the kernel log names the module" \
 	sh -c "dmesg | grep -q 'failed to load protected module pkvm_missing'"
 t_eq "secure: 0" 0 "$(cat $PK_SYS/secure)"
-t_check "protected VM creation refused" sh -c "! echo 1 > $PK_SYS/create_pvm"
+t_eq "protected VM creation refused" "refused: Operation not permitted" \
+	"$(/root/kvm-test create protected)"
 t_check "pkvm_module was not loaded" sh -c "! grep -q '^pkvm_module ' /proc/modules"
 t_check "the earlier kvm-arm.protected_modules= was ignored" \
 	sh -c "! grep -q '^pkvm_ops_test ' /proc/modules"

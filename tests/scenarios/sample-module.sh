@@ -21,7 +21,6 @@ t_eq "on every CPU" "0x0 0x0" "$(pk_hvc_x0x1 cpu 1 $(pk_hc_id $HC_FIRST_DYNAMIC)
 t_eq "an unregistered id: NOT_SUPPORTED" "$NOT_SUPPORTED" \
 	"$(pk_hvc_x0x1 $(pk_hc_id $((HC_FIRST_DYNAMIC + 1))) 5 | cut -d' ' -f1)"
 t_eq "the system is secure" 1 "$(cat $PK_SYS/secure)"
-t_check "a protected VM record can be created" \
-	sh -c "echo 1 > $PK_SYS/create_pvm"
+t_eq "a protected VM can be created" created "$(/root/kvm-test create protected)"
 
 guest_finish
