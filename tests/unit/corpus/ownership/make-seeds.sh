@@ -10,8 +10,8 @@
 # pools run dry, frames a guest call must refuse.
 #
 # Encoding (see step() and guest_up() in fuzz_ownership.c): one config
-# byte (layout = cfg % 3, 0x80 = roomy pool, 0x40 = build the stage-2
-# first), two guest config bytes (pool size class in bits 0-2, 7 = 128
+# byte (layout = cfg % 3, 0x80 = roomy pool, else 2 + (cfg >> 2) % 24
+# pages, 0x40 = build the stage-2 first; cfg() below finds it), two guest config bytes (pool size class in bits 0-2, 7 = 128
 # pages; input range class in bits 3-4, 0 = 32 bits ... 3 = 48; 0x20 =
 # understate free tables; first byte only: 0x40 = id 0x8001 rather than 0,
 # 0x80 = a second guest), then six bytes per op: op, pfn selector (2,
@@ -58,8 +58,27 @@ gop() {
 # The guests of the seeds before guests came: one, roomy, never called.
 no_guests() { byte 0x07; byte 0; }
 
+# cfg LAYOUT BUILD POOL: the config byte for layout LAYOUT (cfg % 3), the
+# stage-2 built first (BUILD 1) or not (0), and a pool of POOL pages (2 to
+# 25; 0 for the roomy one)
+cfg() {
+	c=0
+	while [ $c -lt 256 ]; do
+		if [ $((c % 3)) -eq "$1" ] && [ $((c >> 6 & 1)) -eq "$2" ] &&
+		   { { [ "$3" -eq 0 ] && [ $((c & 0x80)) -ne 0 ]; } ||
+		     { [ $((c & 0x80)) -eq 0 ] &&
+		       [ $((2 + (c >> 2) % 24)) -eq "$3" ]; }; }; then
+			byte $c
+			return
+		fi
+		c=$((c + 1))
+	done
+	echo "make-seeds.sh: no config byte for cfg $*" >&2
+	exit 1
+}
+
 NR=5	# layout 0 (ram_edges): 4 regions
-{ byte 0x80; no_guests
+{ cfg 0 0 0; no_guests
   op $SHARE 1 20 "$(few 3)" $NEW
   op $PIN 1 0 0 $SAME; op $PIN 1 0 0 $SAME; op $UNPIN 1 0 0 $SAME
   op $UNSHARE 1 0 0 $SAME; op $UNPIN 1 0 0 $SAME; op $UNSHARE 1 0 0 $SAME
@@ -68,7 +87,7 @@ NR=5	# layout 0 (ram_edges): 4 regions
   op $PIN 3 0 "$(few 8)" $NEW; op $UNSHARE 3 0 0 $SAME
 } >share-pin.bin
 
-{ byte 0xc0; no_guests
+{ cfg 0 1 0; no_guests
   op $DONATE_R 0 2 $((0x20 | 21)) $NEW
   op $HYP_SHARE 0 0 0 $SAME; op $FAULT 0 0 0 $SAME 0x11
   op $HYP_UNSHARE 0 0 0 $SAME; op $CLAIM 0 0 0 $SAME
@@ -79,7 +98,7 @@ NR=5	# layout 0 (ram_edges): 4 regions
 } >donate-block.bin
 
 NR=2	# layout 1 (ram_blocks): 1 region
-{ byte 0xc1; no_guests
+{ cfg 1 1 0; no_guests
   op $DONATE_PRIV 0 100 "$(few 4)" $NEW; op $HYP_SHARE 0 0 0 $SAME
   op $HYP_DONATE_HOST 0 0 0 $SAME
   op $DONATE_C 0 511 "$(few 2)" $NEW_UNDO
@@ -88,7 +107,7 @@ NR=2	# layout 1 (ram_blocks): 1 region
 
 # restrict and lift at once (first page, across the 2 MiB line); a
 # restriction that refuses a donation, changes, faults, then is lifted
-{ byte 0xc1; no_guests
+{ cfg 1 1 0; no_guests
   op $SET_PROT 0 0 "$(few 1)" $NEW_UNDO 1
   op $SET_PROT 0 511 "$(few 2)" $NEW_UNDO 0
   op $SET_PROT 0 0 $((0x20 | 21)) $NEW 3
@@ -97,25 +116,26 @@ NR=2	# layout 1 (ram_blocks): 1 region
 } >restrict.bin
 
 # restrictions before the stage-2 exists, which the build must honour
-{ byte 0x81; no_guests
+{ cfg 1 0 0; no_guests
   op $SET_PROT 0 500 $((0x20 | 2)) $NEW 2
-  op $MARK_BOOT 0 0 0 $SAME; op $BUILD_S2 0 0 0 $NEW
+  op $MARK_BOOT 0 0 0 $SAME; op $BUILD_S2 0 0 0 $SAME
   op $SET_PROT 0 0 0 $SAME 4
 } >restrict-boot.bin
 
 NR=3	# layout 2 (ram_1g_line): 2 regions
-{ byte 0x12; no_guests
-  op $MARK_BOOT 1 250 "$(few 8)" $NEW
+# (12 pages: the linear map's root, the 10 the build reserves, one more)
+{ cfg 2 0 12; no_guests
+  op $MARK_BOOT 1 240 "$(few 8)" $NEW
   op $BUILD_S2 0 0 0 $NEW
   op $FAULT 2 0 0 $NEW 0x04; op $FAULT 2 0 0 $NEW 0x0c
-  op $DONATE_R 0 0 $((0x20 | 12)) $NEW_UNDO
+  op $DONATE_R 0 0 $((0x20 | 10)) $NEW_UNDO
 } >boot-small-pool.bin
 
 NR=2	# layout 1 (ram_blocks): 1 region
 # one guest, roomy, 40 bits: a page through every transition (undone at
 # once where there is an inverse), the host refused its pages, at the
 # last page of a 2 MiB block and the first of the next
-{ byte 0xc1; byte 0x17; byte 0
+{ cfg 1 1 0; byte 0x17; byte 0
   gop $G_DONATE 0 0 0 10 $OWN $NEW_UNDO
   gop $G_DONATE 0 0 0 10 $OWN $NEW
   gop $G_SHARE_HOST 0 0 0 0 $OWN $SAME; gop $G_UNSHARE_HOST 0 0 0 0 $OWN $SAME
@@ -132,7 +152,7 @@ NR=2	# layout 1 (ram_blocks): 1 region
 
 # two guests (the second on a 3-page pool, 32 bits): each refused the
 # other's pages and frames, a shared page returned by the wrong guest
-{ byte 0xc1; byte 0x9f; byte 0x02
+{ cfg 1 1 0; byte 0x9f; byte 0x02
   gop $G_DONATE 0 0 0 40 $OWN $NEW
   gop $G_DONATE 1 0 0 0 $OWN $SAME
   gop $G_SHARE 1 0 0 41 $OWN $NEW
@@ -145,9 +165,9 @@ NR=2	# layout 1 (ram_blocks): 1 region
 
 NR=5	# layout 0 (ram_edges): 4 regions
 # guests that run dry: a pool of only the root (every map -ENOMEM), one of
-# six pages understating them at 48 bits (one map, then -ENOMEM); a small
-# host pool; frames at the top, beyond it and odd ones, pages off RAM
-{ byte 0x40; byte 0xa0; byte 0x3c
+# six pages understating them at 48 bits (one map, then -ENOMEM); frames
+# at the top, beyond it and odd ones, pages off RAM
+{ cfg 0 1 0; byte 0xa0; byte 0x3c
   gop $G_DONATE 0 0 0 3 $OWN $NEW
   gop $G_DONATE 1 0 0 3 $((0xa0)) $NEW
   gop $G_DONATE 1 0 0 4 $((0xa1)) $NEW
