@@ -1469,9 +1469,19 @@ static const char *guest_call_name(const struct guest_call *c)
 	return guest_op_name[guest_call_valid(c) ? c->op : OWN_NR_GUEST_OPS];
 }
 
+/* Tables a guest may need to map one page: one per level below its root. */
+static u64 guest_map_tables(const struct pgt *s2)
+{
+	return 3 - s2->start_level;
+}
+
 #ifdef FUZZ_STATS
-/* Per guest op (the last: bad calls): successes, -EINVAL/-EPERM/-EEXIST/-ENOMEM. */
-static unsigned long g_ok[OWN_NR_GUEST_OPS + 1], g_err[OWN_NR_GUEST_OPS + 1][4];
+/*
+ * Per guest op (the last: bad calls): successes, and -EINVAL, -EPERM,
+ * -EEXIST, -ENOMEM for want of guest tables, -ENOMEM with enough of them
+ * (so for a host stage-2 slot).
+ */
+static unsigned long g_ok[OWN_NR_GUEST_OPS + 1], g_err[OWN_NR_GUEST_OPS + 1][5];
 static unsigned long g_undone[OWN_NR_GUEST_OPS], nr_scrubbed;
 
 static void guest_stat(const struct guest_call *c, int ret)
@@ -1486,8 +1496,9 @@ static void guest_stat(const struct guest_call *c, int ret)
 		g_err[op][1]++;
 	else if (ret == -EEXIST)
 		g_err[op][2]++;
-	else if (ret == -ENOMEM)
-		g_err[op][3]++;
+	else if (ret == -ENOMEM)	/* (a bad call's is caught later) */
+		g_err[op][c->gi >= 0 && c->free_tables <
+			  guest_map_tables(&env.guest[c->gi].s2) ? 3 : 4]++;
 }
 #define GSTAT(c, ret)		guest_stat(c, ret)
 #define GSTAT_UNDONE(op)	(g_undone[op]++)
@@ -1625,7 +1636,7 @@ static CHECKER int guest_verdict(const struct guest_call *c,
 	}
 	if (gfn_in_use(c->gi, c->gfn))
 		return -EEXIST;
-	*may_need_memory = c->free_tables < 3 - s2->start_level ||
+	*may_need_memory = c->free_tables < guest_map_tables(s2) ||
 			   (c->op == OWN_HOST_DONATE_GUEST &&
 			    pool_nr_free(&env.pool) < 2);
 	return 0;
@@ -2035,10 +2046,10 @@ static void print_stats(void)
 		fprintf(stderr, "stats: %-28s %8lu ok %8lu failed\n",
 			op_name[t], nr_ok[t], nr_err[t]);
 	for (t = 0; t <= OWN_NR_GUEST_OPS; t++)
-		fprintf(stderr, "stats: %-28s %8lu ok %8lu undone, failed: %lu EINVAL %lu EPERM %lu EEXIST %lu ENOMEM\n",
+		fprintf(stderr, "stats: %-28s %8lu ok %8lu undone, failed: %lu EINVAL %lu EPERM %lu EEXIST %lu ENOMEM (guest tables) %lu ENOMEM (host slot)\n",
 			guest_op_name[t], g_ok[t],
 			t < OWN_NR_GUEST_OPS ? g_undone[t] : 0, g_err[t][0],
-			g_err[t][1], g_err[t][2], g_err[t][3]);
+			g_err[t][1], g_err[t][2], g_err[t][3], g_err[t][4]);
 	fprintf(stderr, "stats: scrubbed %lu pages\n", nr_scrubbed);
 }
 

@@ -179,3 +179,16 @@ NR=5	# layout 0 (ram_edges): 4 regions
   gop $G_SHARE 1 0 0 $((-1)) $OWN $NEW
   gop $G_RETURN 1 3 0 0 $OWN $NEW_UNDO
 } >guest-dry.bin
+
+NR=2	# layout 1 (ram_blocks): 1 region
+# a host pool of 9 pages: the linear map's root, the 7 the stage-2 build
+# reserves, one more: a donation into one 2 MiB block takes its slot, one
+# into the other gets -ENOMEM until the first page comes back
+{ cfg 1 1 9; byte 0x07; byte 0
+  gop $G_DONATE 0 0 0 10 $OWN $NEW_UNDO
+  gop $G_DONATE 0 0 0 10 $OWN $NEW
+  gop $G_DONATE 0 0 0 600 $OWN $NEW
+  gop $G_SHARE 0 0 0 601 $OWN $NEW_UNDO
+  gop $G_RETURN 0 0 0 10 $OWN $NEW
+  gop $G_DONATE 0 0 0 600 $OWN $NEW_UNDO
+} >guest-host-slot.bin
