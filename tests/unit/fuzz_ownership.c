@@ -2051,6 +2051,12 @@ static void print_stats(void)
 			t < OWN_NR_GUEST_OPS ? g_undone[t] : 0, g_err[t][0],
 			g_err[t][1], g_err[t][2], g_err[t][3], g_err[t][4]);
 	fprintf(stderr, "stats: scrubbed %lu pages\n", nr_scrubbed);
+	/* a run whose guest calls all fail checked little of them: say so */
+	fprintf(stderr, "stats: guest ops that never succeeded:");
+	for (t = 0; t < OWN_NR_GUEST_OPS; t++)
+		if (!g_ok[t])
+			fprintf(stderr, " %s", guest_op_name[t]);
+	fprintf(stderr, "\n");
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
