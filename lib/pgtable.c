@@ -243,11 +243,10 @@ static void pgt_set_entry(struct pgt *pgt, pgt_pte_t *ptep, u64 addr,
 			pgt_free_tables(pgt, pgt_pte_table(pgt, old),
 					level + 1);
 	}
-	if (new) {
-		if (pgt_pte_is_table(new, level))
-			pgt_publish_barrier();
-		PGT_PTE_WRITE(ptep, new);
-	}
+	if (pgt_pte_is_table(new, level))
+		pgt_publish_barrier();
+	/* 0 too: an old annotation (invalid, not zero) goes as well */
+	PGT_PTE_WRITE(ptep, new);
 }
 
 static pgt_pte_t pgt_table_pte(struct pgt *pgt, pgt_pte_t *table)

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer entry point for lib/ownership.c: the input picks a fake RAM
- * layout (several regions, edges off the 2 MiB and 1 GiB lines) and a pool
- * size, then drives a sequence of ownership transitions, module
- * restrictions of host pages (own_host_set_prot), host stage-2 builds and
- * stage-2 faults. After every step it checks:
+ * layout (several regions, edges off the 2 MiB and 1 GiB lines), a pool
+ * size and one or two guests (each a stage-2 with its own input range on
+ * a pool of its own size), then drives a sequence of ownership
+ * transitions, module restrictions of host pages (own_host_set_prot),
+ * host stage-2 builds, stage-2 faults and guest transitions
+ * (own_guest_transition, with pages and frames of every kind: in and off
+ * RAM, taken, beyond the guest's range, values that wrap when shifted).
+ * After every step it checks:
  *
  *  - the per-state counters match the pages and add up to the RAM pages,
  *    and the per-unit counters of pages not RWX for the host match them;
@@ -20,7 +24,28 @@
  *  - no transition succeeds on a restricted page;
  *  - a transition undone by its inverse gives the pages back their states,
  *    and (FUZZ_CHECK_POOL_SYMMETRY) the pool its free pages; a restriction
- *    undone by its lift also gives back the stage-2's leaves and tables.
+ *    undone by its lift also gives back the stage-2's leaves and tables;
+ *  - the guests' side: every page in a guest state is mapped by exactly
+ *    one guest leaf, 4 KiB RWX, in the stage-2 of the guest and at the
+ *    frame the fuzzer's model has for it, and no guest's stage-2 holds
+ *    anything else; the host stage-2 gives the page what the state table
+ *    says (nothing, RWX, RW) and holds an annotation exactly for each
+ *    guest-owned page, which own_guest_page_owner() reads back as that
+ *    guest and frame; own_host_access() agrees; each guest's pool has
+ *    every page that is not one of its tables;
+ *  - a guest call returns what ownership.h says (-EINVAL, -EPERM,
+ *    -EEXIST from the model; -ENOMEM only where a guest table or a host
+ *    stage-2 slot may be missing); on success only its page changed, to
+ *    the op's state, the guest used no more tables than it said it had
+ *    free, and no other guest changed; on failure nothing changed (host
+ *    leaves and annotations, every guest's entries, both pools);
+ *  - the scrub callback runs once for a page a guest returns, after the
+ *    guest lost it and before the host stage-2 gives it more than it had,
+ *    and never otherwise (no host op touches a guest either);
+ *  - a guest transition undone by its inverse at the same frame gives
+ *    back the states, the host stage-2's leaves and annotations and the
+ *    guest's leaves, and (FUZZ_CHECK_POOL_SYMMETRY) both pools' free pages
+ *    and every table count.
  *
  * Any violation prints what and where to stderr and aborts, so libFuzzer
  * keeps the input as a reproducer. Built by "make -C tests/unit fuzz".
@@ -90,6 +115,27 @@ static const struct layout layouts[] = {
 
 /* ---- the environment: pool, tables, ownership ---- */
 
+/*
+ * A guest: its stage-2 on a pool of its own (a VM's tables come from
+ * memory its host gave it), sized by the input so that it runs dry.
+ */
+#define MAX_GUESTS	2
+
+struct fuzz_guest {
+	void *pool_mem;
+	struct page_pool pool;
+	struct pgt s2;
+	struct pgt_mm_ops ops;
+	struct own_guest g;	/* free_tables is filled in at each call */
+	bool understate;	/* tell the library one free table fewer */
+};
+
+/* Where the fuzzer believes a page sits in a guest: none is guest -1. */
+struct guest_place {
+	s32 guest;
+	u64 gfn;
+};
+
 struct fuzz_env {
 	void *pool_mem;
 	struct page_pool pool;
@@ -101,6 +147,10 @@ struct fuzz_env {
 	u64 ram_pages;
 	u8 *s1_prot, *s2_prot;	/* per pfn of the span, for check_tables() */
 	u8 *ram;		/* per pfn of the span: 1 if RAM */
+	struct fuzz_guest guest[MAX_GUESTS];
+	u32 nr_guests;
+	struct guest_place *at;	/* per pfn of the span: the model of the guests */
+	u8 *gmapped;		/* per pfn of the span: guest leaves mapping it */
 };
 
 static struct fuzz_env env;
@@ -114,9 +164,10 @@ static int cur_op;		/* for messages */
 #define CHECKER		__attribute__((no_sanitize("coverage")))
 
 /*
- * -DFUZZ_STATS: count the calls of each op that succeeded and failed, and
- * print them at exit, to see that the inputs reach the interesting states
- * (a fuzzer whose calls all fail checks little).
+ * -DFUZZ_STATS (make FUZZ_STATS=1): count the calls of each op that
+ * succeeded and failed (guest ops by op and error, and how many were
+ * undone), and print them at exit, to see that the inputs reach the
+ * interesting states (a fuzzer whose calls all fail checks little).
  */
 #ifdef FUZZ_STATS
 static unsigned long nr_ok[32], nr_err[32];
@@ -196,9 +247,13 @@ static int env_up(const struct layout *lay, u64 pool_pages)
 	e->s1_prot = calloc(span, 1);
 	e->s2_prot = calloc(span, 1);
 	e->ram = calloc(span, 1);
+	e->at = malloc(span * sizeof(*e->at));
+	e->gmapped = calloc(span, 1);
 	if (!span || !e->pool_mem || !e->pages || !e->s1_prot || !e->s2_prot ||
-	    !e->ram)
+	    !e->ram || !e->at || !e->gmapped)
 		abort();
+	for (i = 0; i < span; i++)
+		e->at[i].guest = -1;
 	e->first_pfn = layout_first_pfn(lay);
 	for (i = 0; i < lay->nr; i++) {
 		u64 first = lay->ram[i].base / SZ_4K;
@@ -218,10 +273,74 @@ static int env_up(const struct layout *lay, u64 pool_pages)
 	return ret;
 }
 
+static void fuzz_scrub(void *arg, u64 pfn);
+
+/*
+ * Guest sizes the input picks: a pool of only the root (every map runs
+ * out), a few pages, or plenty; and input ranges with every start level.
+ */
+static const u64 guest_pool_pages[8] = { 1, 2, 3, 4, 6, 8, 16, 128 };
+static const u32 guest_ia_bits[4] = { 32, 39, 40, 48 };
+
+/*
+ * Guest @i from its config byte: pool size (bits 0-2), input range (3-4),
+ * whether it understates its free tables (5). Ids differ, and 0 and 0xffff
+ * (all of the annotation's id bits) are among them.
+ */
+static void guest_up(u32 i, u8 cfg)
+{
+	struct fuzz_guest *fg = &env.guest[i];
+	u64 pages = guest_pool_pages[cfg & 7];
+
+	fg->pool_mem = aligned_alloc(SZ_4K, pages * SZ_4K);
+	if (!fg->pool_mem)
+		abort();
+	pool_init(&fg->pool, fg->pool_mem, pages);
+	fg->ops = env_ops;
+	fg->ops.arg = &fg->pool;
+	if (pgt_init(&fg->s2, PGT_STAGE2, guest_ia_bits[(cfg >> 3) & 3],
+		     &fg->ops))
+		abort();	/* a pool of one page or more has a root */
+	fg->understate = cfg & 0x20;
+	fg->g.s2 = &fg->s2;
+	fg->g.id = i ? 0xffff : (cfg & 0x40 ? 0x8001 : 0);
+	fg->g.scrub = fuzz_scrub;
+	fg->g.arg = fg;
+}
+
+static void guests_up(u8 cfg0, u8 cfg1)
+{
+	env.nr_guests = cfg0 & 0x80 ? 2 : 1;
+	guest_up(0, cfg0);
+	if (env.nr_guests > 1)
+		guest_up(1, cfg1);
+}
+
+/* Every guest table back in its pool: no leak through the transitions. */
+static void guests_down(void)
+{
+	u32 i;
+
+	for (i = 0; i < env.nr_guests; i++) {
+		struct fuzz_guest *fg = &env.guest[i];
+
+		pgt_destroy(&fg->s2);
+		if (fg->pool.nr_free != fg->pool.nr_pages ||
+		    pool_nr_reserved(&fg->pool)) {
+			fprintf(stderr, "fuzz_ownership: guest %u pool leaked %llu pages\n",
+				i, (unsigned long long)(fg->pool.nr_pages -
+							fg->pool.nr_free));
+			abort();
+		}
+		free(fg->pool_mem);
+	}
+}
+
 static void env_down(void)
 {
 	struct fuzz_env *e = &env;
 
+	guests_down();
 	if (e->host_s2.root) {
 		pgt_destroy(&e->host_s2);
 		pool_unreserve(&e->pool, e->o.s2_slots);
@@ -238,6 +357,8 @@ static void env_down(void)
 	free(e->s1_prot);
 	free(e->s2_prot);
 	free(e->ram);
+	free(e->at);
+	free(e->gmapped);
 }
 
 static void fuzz_fail(const char *fmt, ...)
@@ -269,10 +390,17 @@ static const struct hyp_page *page_of(u64 pfn)
 	return &env.o.pages[pfn - env.o.first_pfn];
 }
 
+static CHECKER bool is_guest_state(u32 state)
+{
+	return state == PAGE_GUEST_OWNED || state == PAGE_HOST_SHARED_GUEST ||
+	       state == PAGE_GUEST_SHARED_HOST;
+}
+
 /* What each table must hold for a page, as ownership.h tabulates it. */
 static CHECKER u32 want_s1(const struct hyp_page *p)
 {
-	if (p->state == PAGE_HOST_OWNED)
+	/* no guest state is in the hypervisor's linear map */
+	if (p->state == PAGE_HOST_OWNED || is_guest_state(p->state))
 		return 0;
 	if (p->state == PAGE_HOST_SHARED)
 		return PGT_PROT_RW;
@@ -301,10 +429,13 @@ static CHECKER u32 want_s2(const struct hyp_page *p)
 	case PAGE_HOST_OWNED:
 		return restricted_prot(p->host_prot);
 	case PAGE_HOST_SHARED:
+	case PAGE_HOST_SHARED_GUEST:
 		return PGT_PROT_RWX;
 	case PAGE_HYP_SHARED:
 		return PGT_PROT_R;
-	default:
+	case PAGE_GUEST_SHARED_HOST:
+		return PGT_PROT_RW;
+	default:		/* GUEST_OWNED: annotated, checked apart */
 		return 0;
 	}
 }
@@ -480,12 +611,238 @@ static CHECKER void check_tables(void)
 			  (unsigned long long)pool_nr_reserved(&env.pool));
 }
 
-static void check_all(void)
+/* ---- the guests' side ---- */
+
+/*
+ * Every entry of a table that is not a pointer to a table below: the
+ * leaves and the annotations (invalid, non-zero), read raw, so that what
+ * pgt_walk_leaves() skips is seen too.
+ */
+typedef void (*raw_fn)(u64 addr, u32 level, pgt_pte_t pte, void *arg);
+
+static CHECKER void raw_walk_table(const pgt_pte_t *table, u32 level,
+				   u64 base, raw_fn fn, void *arg)
+{
+	u32 i;
+
+	for (i = 0; i < 512; i++) {
+		pgt_pte_t pte = table[i];
+		u64 addr = base + ((u64)i << raw_shift(level));
+
+		if (!pte)
+			continue;
+		if (level < 3 && (pte & 3) == 3)
+			raw_walk_table(fake_p2v(pte & GENMASK_ULL(47, 12)),
+				       level + 1, addr, fn, arg);
+		else
+			fn(addr, level, pte, arg);
+	}
+}
+
+static CHECKER void raw_walk(const struct pgt *t, raw_fn fn, void *arg)
+{
+	if (t->root)
+		raw_walk_table(t->root, t->start_level, 0, fn, arg);
+}
+
+static CHECKER struct guest_place *place_of(u64 pfn)
+{
+	return &env.at[pfn - env.first_pfn];
+}
+
+struct gleaf_ctx {
+	u32 gi;
+	u64 nr;
+};
+
+/*
+ * A guest's leaf: one page, RWX, of a RAM page in a guest state that the
+ * model puts in this guest at this frame.
+ */
+static CHECKER int check_guest_leaf(u64 addr, u64 pa, u64 size, u32 prot,
+				    u32 level, void *arg)
+{
+	struct gleaf_ctx *c = arg;
+	u64 pfn = pa / SZ_4K, gfn = addr / SZ_4K;
+	const struct guest_place *at;
+
+	if (size != SZ_4K || level != 3 || prot != PGT_PROT_RWX)
+		fuzz_fail("guest %u maps gfn %#llx: size %#llx, level %u, prot %#x",
+			  c->gi, (unsigned long long)gfn,
+			  (unsigned long long)size, level, prot);
+	if (!is_ram(pfn))
+		fuzz_fail("guest %u maps gfn %#llx to pfn %#llx: not RAM",
+			  c->gi, (unsigned long long)gfn,
+			  (unsigned long long)pfn);
+	at = place_of(pfn);
+	if (!is_guest_state(page_of(pfn)->state) || at->guest != (s32)c->gi ||
+	    at->gfn != gfn)
+		fuzz_fail("guest %u maps gfn %#llx to pfn %#llx (state %d), "
+			  "which is guest %d's at gfn %#llx", c->gi,
+			  (unsigned long long)gfn, (unsigned long long)pfn,
+			  page_of(pfn)->state, at->guest,
+			  (unsigned long long)at->gfn);
+	env.gmapped[pfn - env.first_pfn]++;
+	c->nr++;
+	return 0;
+}
+
+static CHECKER void no_annotation(u64 addr, u32 level, pgt_pte_t pte,
+				  void *arg)
+{
+	if (!(pte & 1))
+		fuzz_fail("guest %u: invalid entry %#llx at %#llx, level %u",
+			  *(u32 *)arg, (unsigned long long)pte,
+			  (unsigned long long)addr, level);
+}
+
+/*
+ * Each guest's stage-2 holds the leaves of its pages and nothing else,
+ * and its pool has every page that is not one of its tables. Returns the
+ * number of leaves.
+ */
+static CHECKER u64 check_guest_s2(u32 gi)
+{
+	struct fuzz_guest *fg = &env.guest[gi];
+	struct gleaf_ctx c = { gi, 0 };
+
+	if (pgt_walk_leaves(&fg->s2, 0, 1ULL << fg->s2.ia_bits,
+			    check_guest_leaf, &c))
+		fuzz_fail("guest %u: walk failed", gi);
+	raw_walk(&fg->s2, no_annotation, &gi);
+	if (pgt_nr_tables(&fg->s2) + fg->pool.nr_free != fg->pool.nr_pages ||
+	    pool_nr_reserved(&fg->pool))
+		fuzz_fail("guest %u pool: %llu free + %llu tables != %llu, %llu reserved",
+			  gi, (unsigned long long)fg->pool.nr_free,
+			  (unsigned long long)pgt_nr_tables(&fg->s2),
+			  (unsigned long long)fg->pool.nr_pages,
+			  (unsigned long long)pool_nr_reserved(&fg->pool));
+	return c.nr;
+}
+
+/* An annotation in the host stage-2 marks a page a guest owns, nothing else. */
+static CHECKER void count_host_annotation(u64 addr, u32 level, pgt_pte_t pte,
+					  void *arg)
+{
+	u64 pfn = addr / SZ_4K;
+
+	if (pte & 1)
+		return;
+	if (level != 3 || !is_ram(pfn) ||
+	    page_of(pfn)->state != PAGE_GUEST_OWNED)
+		fuzz_fail("host_s2 annotation %#llx at %#llx (level %u), not a guest-owned page",
+			  (unsigned long long)pte, (unsigned long long)addr,
+			  level);
+	(*(u64 *)arg)++;
+}
+
+/* own_guest_page_owner(): the model's guest and frame for a guest's own page. */
+static CHECKER void check_owner(u64 pfn, const struct hyp_page *p)
+{
+	const struct guest_place *at = place_of(pfn);
+	u64 gfn = ~0ULL;
+	u16 id = 0;
+	int ret = own_guest_page_owner(&env.o, pfn, &id, &gfn);
+
+	if (p->state == PAGE_GUEST_OWNED) {
+		if (ret || id != env.guest[at->guest].g.id || gfn != at->gfn)
+			fuzz_fail("own_guest_page_owner(%#llx) = %d, id %#x gfn %#llx; guest %d (id %#x) at %#llx",
+				  (unsigned long long)pfn, ret, id,
+				  (unsigned long long)gfn, at->guest,
+				  env.guest[at->guest].g.id,
+				  (unsigned long long)at->gfn);
+	} else if (ret != (env.o.host_s2 ? -ENOENT : -EINVAL)) {
+		fuzz_fail("own_guest_page_owner(%#llx) = %d in state %d",
+			  (unsigned long long)pfn, ret, p->state);
+	}
+}
+
+/*
+ * What own_host_access() must say, from the page's host stage-2 prot. One
+ * access per page and step (R, W or X, turn about), at a third of the
+ * cost of all three.
+ */
+static CHECKER void check_host_access(u64 pfn, const struct hyp_page *p)
+{
+	static const u32 needs[] = { PGT_PROT_R, PGT_PROT_W, PGT_PROT_X };
+	u32 need = needs[(pfn / 8 + (u32)cur_op) % 3];
+	enum own_access want, got = own_host_access(&env.o, pfn, need);
+
+	if ((want_s2(p) & need) == need)
+		want = OWN_ACCESS_ALLOWED;
+	else if (p->state == PAGE_GUEST_OWNED)
+		want = OWN_ACCESS_GUEST;
+	else if (p->host_prot)
+		want = OWN_ACCESS_RESTRICTED;
+	else
+		want = OWN_ACCESS_REFUSED;
+	if (got != want)
+		fuzz_fail("own_host_access(%#llx, %#x) = %d, want %d (state %d)",
+			  (unsigned long long)pfn, need, got, want, p->state);
+}
+
+/*
+ * Every page in a guest state is mapped by exactly one guest leaf, of the
+ * guest and at the frame the model says (check_guest_leaf() judged each
+ * leaf); no other page is; a guest-owned page's annotation names them.
+ */
+static CHECKER void check_guests(void)
+{
+	const struct ownership *o = &env.o;
+	u64 leaves = 0, annotations = 0, i;
+	u32 gi;
+
+	memset(env.gmapped, 0, o->nr_pfns);
+	for (gi = 0; gi < env.nr_guests; gi++)
+		leaves += check_guest_s2(gi);
+	for (i = 0; i < o->nr_pfns; i++) {
+		u64 pfn = o->first_pfn + i;
+		const struct hyp_page *p = &o->pages[i];
+		bool guest;
+
+		if (!is_ram(pfn)) {
+			if (env.at[i].guest >= 0 || env.gmapped[i])
+				fuzz_fail("pfn %#llx is no RAM, but a guest has it",
+					  (unsigned long long)pfn);
+			continue;
+		}
+		guest = is_guest_state(p->state);
+		if (guest != (env.at[i].guest >= 0) || env.gmapped[i] != guest)
+			fuzz_fail("pfn %#llx in state %d: model says guest %d, %u guest leaves map it",
+				  (unsigned long long)pfn, p->state,
+				  env.at[i].guest, env.gmapped[i]);
+		/*
+		 * The library's answers for every guest page, for the others
+		 * one in eight per step (they cost a quarter of the run; a
+		 * stray annotation is caught by the walk below anyway).
+		 */
+		if (!guest && (pfn + (u32)cur_op) % 8)
+			continue;
+		check_owner(pfn, p);
+		if (o->host_s2)
+			check_host_access(pfn, p);
+	}
+	if (leaves != o->nr_in_state[PAGE_GUEST_OWNED] +
+		      o->nr_in_state[PAGE_HOST_SHARED_GUEST] +
+		      o->nr_in_state[PAGE_GUEST_SHARED_HOST])
+		fuzz_fail("%llu guest leaves, counters say otherwise",
+			  (unsigned long long)leaves);
+	if (!o->host_s2)
+		return;
+	raw_walk(&env.host_s2, count_host_annotation, &annotations);
+	if (annotations != o->nr_in_state[PAGE_GUEST_OWNED])
+		fuzz_fail("host_s2 holds %llu annotations for %llu guest-owned pages",
+			  (unsigned long long)annotations,
+			  (unsigned long long)o->nr_in_state[PAGE_GUEST_OWNED]);
+}
+
+static CHECKER void check_all(void)
 {
 	check_counts();
 	check_unit_counters();
 	check_host_prot();
 	check_tables();
+	check_guests();
 }
 
 /* ---- snapshots, for "nothing changed" and "back where it was" ---- */
@@ -525,17 +882,67 @@ static bool sig_equal(struct leaf_sig a, struct leaf_sig b)
 	return a.hash == b.hash && a.nr == b.nr;
 }
 
+/* Raw entries (leaves, annotations or both), where they are, hashed. */
+struct raw_sig_ctx {
+	struct leaf_sig sig;
+	bool annotations_only;
+};
+
+static CHECKER void sig_raw_entry(u64 addr, u32 level, pgt_pte_t pte,
+				  void *arg)
+{
+	struct raw_sig_ctx *c = arg;
+
+	if (!c->annotations_only || !(pte & 1))
+		sig_leaf(addr, pte, 0, 0, level, &c->sig);
+}
+
+static CHECKER struct leaf_sig raw_sig_of(const struct pgt *t,
+					  bool annotations_only)
+{
+	struct raw_sig_ctx c = { { 0xcbf29ce484222325ULL, 0 },
+				 annotations_only };
+
+	raw_walk(t, sig_raw_entry, &c);
+	return c.sig;
+}
+
+/* A guest's side: what its stage-2 holds, and its pool. */
+struct guest_snap {
+	struct leaf_sig s2;	/* raw: leaves and annotations alike */
+	u64 free, tables;
+};
+
 struct snap {
 	struct hyp_page *pages;
 	u64 nr_in_state[PAGE_STATE_COUNT];
 	struct leaf_sig s1, s2;
+	struct leaf_sig s2_ann;		/* the host stage-2's annotations */
 	u64 free, reserved;
 	u64 s1_tables, s2_tables;	/* to say which table kept pages */
+	struct guest_snap g[MAX_GUESTS];
 };
+
+static CHECKER void guest_snap_take(struct guest_snap *g, u32 gi)
+{
+	struct fuzz_guest *fg = &env.guest[gi];
+
+	g->s2 = raw_sig_of(&fg->s2, false);
+	g->free = pool_nr_free(&fg->pool);
+	g->tables = pgt_nr_tables(&fg->s2);
+}
+
+static bool guest_snap_equal(const struct guest_snap *a,
+			     const struct guest_snap *b)
+{
+	return sig_equal(a->s2, b->s2) && a->free == b->free &&
+	       a->tables == b->tables;
+}
 
 static CHECKER void snap_take(struct snap *s)
 {
 	size_t n = env.o.nr_pfns * sizeof(*env.o.pages);
+	u32 i;
 
 	s->pages = malloc(n);
 	if (!s->pages)
@@ -548,6 +955,9 @@ static CHECKER void snap_take(struct snap *s)
 	s->reserved = pool_nr_reserved(&env.pool);
 	s->s1_tables = pgt_nr_tables(&env.hyp_s1);
 	s->s2_tables = env.host_s2.root ? pgt_nr_tables(&env.host_s2) : 0;
+	s->s2_ann = raw_sig_of(&env.host_s2, true);
+	for (i = 0; i < env.nr_guests; i++)
+		guest_snap_take(&s->g[i], i);
 }
 
 static void snap_drop(struct snap *s)
@@ -563,6 +973,27 @@ static CHECKER bool same_states(const struct snap *s)
 		       sizeof(s->nr_in_state));
 }
 
+/* No guest's stage-2 or pool changed since @g was taken (but @skip's). */
+static void check_guests_unchanged(const struct guest_snap *g, s32 skip,
+				   const char *what, int ret)
+{
+	struct guest_snap now;
+	u32 i;
+
+	for (i = 0; i < env.nr_guests; i++) {
+		if ((s32)i == skip)
+			continue;
+		guest_snap_take(&now, i);
+		if (!guest_snap_equal(&g[i], &now))
+			fuzz_fail("%s (%d) changed guest %u: tables %llu -> %llu, free %llu -> %llu, entries %s",
+				  what, ret, i, (unsigned long long)g[i].tables,
+				  (unsigned long long)now.tables,
+				  (unsigned long long)g[i].free,
+				  (unsigned long long)now.free,
+				  sig_equal(g[i].s2, now.s2) ? "same" : "differ");
+	}
+}
+
 static void check_unchanged(const struct snap *s, const char *what, int ret)
 {
 	struct snap now;
@@ -570,13 +1001,17 @@ static void check_unchanged(const struct snap *s, const char *what, int ret)
 	if (!same_states(s))
 		fuzz_fail("%s failed (%d) but changed page states", what, ret);
 	snap_take(&now);
-	if (!sig_equal(s->s1, now.s1) || !sig_equal(s->s2, now.s2))
+	if (!sig_equal(s->s1, now.s1) || !sig_equal(s->s2, now.s2) ||
+	    !sig_equal(s->s2_ann, now.s2_ann))
 		fuzz_fail("%s failed (%d) but changed the tables", what, ret);
-	if (s->free != now.free)
-		fuzz_fail("%s failed (%d) but the pool went from %llu to %llu free",
+	if (s->free != now.free || s->reserved != now.reserved)
+		fuzz_fail("%s failed (%d) but the pool went from %llu to %llu free, %llu to %llu reserved",
 			  what, ret, (unsigned long long)s->free,
-			  (unsigned long long)now.free);
+			  (unsigned long long)now.free,
+			  (unsigned long long)s->reserved,
+			  (unsigned long long)now.reserved);
 	snap_drop(&now);
+	check_guests_unchanged(s->g, -1, what, ret);
 }
 
 /* ---- transitions ---- */
@@ -585,7 +1020,7 @@ enum op {
 	OP_DONATE_R, OP_DONATE_C, OP_DONATE_PRIV, OP_HYP_DONATE_HOST,
 	OP_RECLAIM, OP_CLAIM, OP_SHARE, OP_UNSHARE, OP_HYP_SHARE,
 	OP_HYP_UNSHARE, OP_PIN, OP_UNPIN, OP_MARK_BOOT, NR_TRANSITIONS,
-	OP_BUILD_S2 = NR_TRANSITIONS, OP_FAULT, OP_SET_PROT, NR_OPS
+	OP_BUILD_S2 = NR_TRANSITIONS, OP_FAULT, OP_SET_PROT, OP_GUEST, NR_OPS
 };
 
 static const char *const op_name[NR_OPS] = {
@@ -593,7 +1028,7 @@ static const char *const op_name[NR_OPS] = {
 	"host_donate_hyp_private", "hyp_donate_host", "host_reclaim",
 	"hyp_claim", "host_share_hyp", "host_unshare_hyp", "hyp_share_host",
 	"hyp_unshare_host", "pin_shared", "unpin_shared", "mark_hyp_boot",
-	"build_host_s2", "host_s2_fault", "host_set_prot",
+	"build_host_s2", "host_s2_fault", "host_set_prot", "guest_transition",
 };
 
 /* What undoes each transition; NR_OPS where nothing does exactly. */
@@ -963,6 +1398,418 @@ static void do_set_prot(u64 pfn, u64 nr, u8 sel, bool undo_it)
 	snap_drop(&before);
 }
 
+/* ---- guest transitions (own_guest_transition) ---- */
+
+/* A range an op picked, for the ops after it to pick again. */
+struct range_slot {
+	u64 pfn, nr;
+};
+
+/* The frame a page in no guest gets by default: they cluster, share tables. */
+#define GFN_BASE	0x100ULL
+
+/* Each op's source states and target, as ownership.h's comment has them. */
+struct guest_rule {
+	u8 from, from2, to;
+	bool maps;		/* maps the page in the guest: needs a free frame */
+};
+
+static const struct guest_rule guest_rules[OWN_NR_GUEST_OPS] = {
+	[OWN_HOST_DONATE_GUEST] = {
+		PAGE_HOST_OWNED, PAGE_HOST_OWNED, PAGE_GUEST_OWNED, true },
+	[OWN_HOST_SHARE_GUEST] = {
+		PAGE_HOST_OWNED, PAGE_HOST_OWNED, PAGE_HOST_SHARED_GUEST, true },
+	[OWN_HOST_UNSHARE_GUEST] = {
+		PAGE_HOST_SHARED_GUEST, PAGE_HOST_SHARED_GUEST, PAGE_HOST_OWNED,
+		false },
+	[OWN_GUEST_SHARE_HOST] = {
+		PAGE_GUEST_OWNED, PAGE_GUEST_OWNED, PAGE_GUEST_SHARED_HOST,
+		false },
+	[OWN_GUEST_UNSHARE_HOST] = {
+		PAGE_GUEST_SHARED_HOST, PAGE_GUEST_SHARED_HOST,
+		PAGE_GUEST_OWNED, false },
+	[OWN_GUEST_RETURN_HOST] = {
+		PAGE_GUEST_OWNED, PAGE_GUEST_SHARED_HOST, PAGE_HOST_OWNED,
+		false },
+};
+
+/* What undoes each op at the same page and frame (a return: from GUEST_OWNED). */
+static const enum own_guest_op guest_inverse[OWN_NR_GUEST_OPS] = {
+	[OWN_HOST_DONATE_GUEST]		= OWN_GUEST_RETURN_HOST,
+	[OWN_HOST_SHARE_GUEST]		= OWN_HOST_UNSHARE_GUEST,
+	[OWN_HOST_UNSHARE_GUEST]	= OWN_HOST_SHARE_GUEST,
+	[OWN_GUEST_SHARE_HOST]		= OWN_GUEST_UNSHARE_HOST,
+	[OWN_GUEST_UNSHARE_HOST]	= OWN_GUEST_SHARE_HOST,
+	[OWN_GUEST_RETURN_HOST]		= OWN_HOST_DONATE_GUEST,
+};
+
+static const char *const guest_op_name[OWN_NR_GUEST_OPS + 1] = {
+	"host_donate_guest", "host_share_guest", "host_unshare_guest",
+	"guest_share_host", "guest_unshare_host", "guest_return_host",
+	"bad guest call",
+};
+
+/* One call as the input makes it, bad ones included. */
+struct guest_call {
+	int op;			/* enum own_guest_op, or out of range */
+	s32 gi;			/* the guest; -1: none (NULL) */
+	bool no_s2;		/* the guest passed without its stage-2 */
+	u64 pfn, gfn;
+	u64 free_tables;	/* what the guest told the library */
+};
+
+static bool guest_call_valid(const struct guest_call *c)
+{
+	return c->op >= 0 && c->op < OWN_NR_GUEST_OPS && c->gi >= 0 &&
+	       !c->no_s2;
+}
+
+static const char *guest_call_name(const struct guest_call *c)
+{
+	return guest_op_name[guest_call_valid(c) ? c->op : OWN_NR_GUEST_OPS];
+}
+
+/* Tables a guest may need to map one page: one per level below its root. */
+static u64 guest_map_tables(const struct pgt *s2)
+{
+	return 3 - s2->start_level;
+}
+
+#ifdef FUZZ_STATS
+/*
+ * Per guest op (the last: bad calls): successes, and -EINVAL, -EPERM,
+ * -EEXIST, -ENOMEM for want of guest tables, -ENOMEM with enough of them
+ * (so for a host stage-2 slot).
+ */
+static unsigned long g_ok[OWN_NR_GUEST_OPS + 1], g_err[OWN_NR_GUEST_OPS + 1][5];
+static unsigned long g_undone[OWN_NR_GUEST_OPS], nr_scrubbed;
+
+static void guest_stat(const struct guest_call *c, int ret)
+{
+	int op = guest_call_valid(c) ? c->op : OWN_NR_GUEST_OPS;
+
+	if (!ret)
+		g_ok[op]++;
+	else if (ret == -EINVAL)
+		g_err[op][0]++;
+	else if (ret == -EPERM)
+		g_err[op][1]++;
+	else if (ret == -EEXIST)
+		g_err[op][2]++;
+	else if (ret == -ENOMEM)	/* (a bad call's is caught later) */
+		g_err[op][c->gi >= 0 && c->free_tables <
+			  guest_map_tables(&env.guest[c->gi].s2) ? 3 : 4]++;
+}
+#define GSTAT(c, ret)		guest_stat(c, ret)
+#define GSTAT_UNDONE(op)	(g_undone[op]++)
+#define GSTAT_SCRUB()		(nr_scrubbed++)
+#else
+#define GSTAT(c, ret)		do { } while (0)
+#define GSTAT_UNDONE(op)	do { } while (0)
+#define GSTAT_SCRUB()		do { } while (0)
+#endif
+
+/*
+ * What the scrub callback saw during one call: how often it ran, on what,
+ * and, set before the call, the frame the guest had the page at and the
+ * host stage-2's prot of the page.
+ */
+static struct {
+	u32 n;
+	u64 pfn;
+	void *arg;
+	u64 gfn;
+	u32 host_prot;
+} scrub;
+
+/* The host stage-2's prot of @pfn now: 0 when nothing valid maps it. */
+static CHECKER u32 host_prot_now(u64 pfn)
+{
+	u32 prot = 0;
+
+	if (!env.o.host_s2 ||
+	    pgt_lookup(&env.host_s2, pfn * SZ_4K, NULL, &prot, NULL))
+		return 0;
+	return prot;
+}
+
+/*
+ * The library's scrub: it must come after the guest lost the page and
+ * before the host gets more than it had, so check both here, in the
+ * order the library calls it.
+ */
+static CHECKER void fuzz_scrub(void *arg, u64 pfn)
+{
+	struct fuzz_guest *fg = arg;
+	u64 pa = 0;
+
+	scrub.n++;
+	scrub.pfn = pfn;
+	scrub.arg = arg;
+	GSTAT_SCRUB();
+	if (fg != &env.guest[0] && fg != &env.guest[1])
+		fuzz_fail("scrub(%#llx) with arg %p, no guest's",
+			  (unsigned long long)pfn, arg);
+	if (!pgt_lookup(&fg->s2, scrub.gfn * SZ_4K, &pa, NULL, NULL) &&
+	    pa == pfn * SZ_4K)
+		fuzz_fail("scrub(%#llx) while the guest still maps it at gfn %#llx",
+			  (unsigned long long)pfn,
+			  (unsigned long long)scrub.gfn);
+	if (host_prot_now(pfn) != scrub.host_prot)
+		fuzz_fail("scrub(%#llx) after the host stage-2 went from prot %#x to %#x",
+			  (unsigned long long)pfn, scrub.host_prot,
+			  host_prot_now(pfn));
+}
+
+/* What the guest will tell the library it has free: all, or one fewer. */
+static void guest_tell_free(struct guest_call *c)
+{
+	const struct fuzz_guest *fg;
+	u64 free;
+
+	c->free_tables = 0;
+	if (c->gi < 0)
+		return;
+	fg = &env.guest[c->gi];
+	free = pool_nr_free(&fg->pool);
+	c->free_tables = free - (fg->understate && free);
+}
+
+/* Make @c's call. */
+static int guest_invoke(struct guest_call *c)
+{
+	struct own_guest g, *gp = NULL;
+
+	guest_tell_free(c);
+	if (c->gi >= 0) {
+		g = env.guest[c->gi].g;
+		g.free_tables = c->free_tables;
+		if (c->no_s2)
+			g.s2 = NULL;
+		gp = &g;
+	}
+	scrub.n = 0;
+	scrub.gfn = c->gfn;
+	scrub.host_prot = is_ram(c->pfn) ? host_prot_now(c->pfn) : 0;
+	return own_guest_transition(&env.o, (enum own_guest_op)c->op, gp,
+				    c->pfn, c->gfn);
+}
+
+/* The model has a page of guest @gi at @gfn. */
+static CHECKER bool gfn_in_use(s32 gi, u64 gfn)
+{
+	u64 i;
+
+	for (i = 0; i < env.o.nr_pfns; i++)
+		if (env.at[i].guest == gi && env.at[i].gfn == gfn)
+			return true;
+	return false;
+}
+
+/*
+ * What ownership.h says the call must return, before memory; and whether
+ * it may fail for memory instead: a map may need a table per level below
+ * the guest's root, and a donation a host stage-2 slot per unit size (2
+ * MiB, 1 GiB) from the pool.
+ */
+static CHECKER int guest_verdict(const struct guest_call *c,
+				 bool *may_need_memory)
+{
+	const struct guest_rule *r;
+	const struct hyp_page *p;
+	const struct guest_place *at;
+	const struct pgt *s2;
+
+	*may_need_memory = false;
+	if (!guest_call_valid(c) || !env.o.host_s2 || !is_ram(c->pfn))
+		return -EINVAL;
+	s2 = &env.guest[c->gi].s2;
+	if (c->gfn >= 1ULL << (s2->ia_bits - 12))
+		return -EINVAL;
+	r = &guest_rules[c->op];
+	p = page_of(c->pfn);
+	if ((p->state != r->from && p->state != r->from2) || p->host_prot)
+		return -EPERM;
+	if (!r->maps) {
+		at = place_of(c->pfn);
+		return at->guest == c->gi && at->gfn == c->gfn ? 0 : -EPERM;
+	}
+	if (gfn_in_use(c->gi, c->gfn))
+		return -EEXIST;
+	*may_need_memory = c->free_tables < guest_map_tables(s2) ||
+			   (c->op == OWN_HOST_DONATE_GUEST &&
+			    pool_nr_free(&env.pool) < 2);
+	return 0;
+}
+
+/* The model after a successful call. */
+static void guest_model_apply(const struct guest_call *c)
+{
+	struct guest_place *at = place_of(c->pfn);
+
+	if (guest_rules[c->op].maps) {
+		at->guest = c->gi;
+		at->gfn = c->gfn;
+	} else if (guest_rules[c->op].to == PAGE_HOST_OWNED) {
+		at->guest = -1;
+	}
+}
+
+/*
+ * After a successful call: the page, and only it, changed state (nothing
+ * else of it), the counters moved by one, the scrub ran exactly for a
+ * return, the guest used no more tables than it said it had, and no other
+ * guest changed.
+ */
+static void check_guest_done(const struct guest_call *c,
+			     const struct snap *before)
+{
+	u64 idx = c->pfn - env.o.first_pfn, n = env.o.nr_pfns, s;
+	const struct guest_rule *r = &guest_rules[c->op];
+	struct hyp_page want = before->pages[idx];
+	bool returns = c->op == OWN_GUEST_RETURN_HOST;
+	struct guest_snap now;
+
+	want.state = r->to;
+	if (memcmp(&env.o.pages[idx], &want, sizeof(want)) ||
+	    memcmp(env.o.pages, before->pages, idx * sizeof(want)) ||
+	    memcmp(env.o.pages + idx + 1, before->pages + idx + 1,
+		   (n - idx - 1) * sizeof(want)))
+		fuzz_fail("%s(%#llx, gfn %#llx) succeeded: pages not as it says (state %d, want %d)",
+			  guest_call_name(c), (unsigned long long)c->pfn,
+			  (unsigned long long)c->gfn, env.o.pages[idx].state,
+			  r->to);
+	for (s = 0; s < PAGE_STATE_COUNT; s++) {
+		u64 w = before->nr_in_state[s] -
+			(s == before->pages[idx].state) + (s == r->to);
+
+		if (env.o.nr_in_state[s] != w)
+			fuzz_fail("%s: nr_in_state[%llu] = %llu, want %llu",
+				  guest_call_name(c), (unsigned long long)s,
+				  (unsigned long long)env.o.nr_in_state[s],
+				  (unsigned long long)w);
+	}
+	if (scrub.n != returns ||
+	    (returns && (scrub.pfn != c->pfn ||
+			 scrub.arg != &env.guest[c->gi])))
+		fuzz_fail("%s(%#llx): scrubbed %u times, last pfn %#llx",
+			  guest_call_name(c), (unsigned long long)c->pfn,
+			  scrub.n, (unsigned long long)scrub.pfn);
+	guest_snap_take(&now, c->gi);
+	if (now.tables > before->g[c->gi].tables + c->free_tables)
+		fuzz_fail("%s: guest %d went from %llu to %llu tables, said it had %llu free",
+			  guest_call_name(c), c->gi,
+			  (unsigned long long)before->g[c->gi].tables,
+			  (unsigned long long)now.tables,
+			  (unsigned long long)c->free_tables);
+	check_guests_unchanged(before->g, c->gi, guest_call_name(c), 0);
+}
+
+/* A failed call: the expected error, and nothing changed, nothing scrubbed. */
+static void check_guest_failed(const struct guest_call *c, int ret,
+			       const struct snap *before)
+{
+	check_unchanged(before, guest_call_name(c), ret);
+	if (scrub.n)
+		fuzz_fail("%s(%#llx) failed (%d) but scrubbed %u times",
+			  guest_call_name(c), (unsigned long long)c->pfn, ret,
+			  scrub.n);
+}
+
+/*
+ * Undo a successful call at once with its inverse, at the same page and
+ * frame: the states as before, the host stage-2's leaves and annotations
+ * and the guest's leaves too, and (FUZZ_CHECK_POOL_SYMMETRY) both pools
+ * and every table count. -ENOMEM is fair for an inverse that maps (the
+ * guest's tables are counted worst case) but must change nothing.
+ */
+static void guest_undo(const struct guest_call *c, const struct snap *before)
+{
+	struct guest_call inv = *c;
+	struct snap mid, now;
+	int ret;
+
+	inv.op = guest_inverse[c->op];
+	snap_take(&mid);
+	ret = guest_invoke(&inv);
+	GSTAT(&inv, ret);
+	if (ret == -ENOMEM && guest_rules[inv.op].maps) {
+		check_guest_failed(&inv, ret, &mid);
+		snap_drop(&mid);
+		return;
+	}
+	if (ret)
+		fuzz_fail("%s(%#llx, gfn %#llx) after %s: %d",
+			  guest_call_name(&inv), (unsigned long long)c->pfn,
+			  (unsigned long long)c->gfn, guest_call_name(c), ret);
+	GSTAT_UNDONE(c->op);
+	check_guest_done(&inv, &mid);
+	guest_model_apply(&inv);
+	if (!same_states(before))
+		fuzz_fail("%s then %s(%#llx): states differ from before",
+			  guest_call_name(c), guest_call_name(&inv),
+			  (unsigned long long)c->pfn);
+	snap_take(&now);
+	if (!sig_equal(before->s2, now.s2) ||
+	    !sig_equal(before->s2_ann, now.s2_ann) ||
+	    !sig_equal(before->g[c->gi].s2, now.g[c->gi].s2))
+		fuzz_fail("%s then %s(%#llx): host leaves %s, annotations %s, guest entries %s",
+			  guest_call_name(c), guest_call_name(&inv),
+			  (unsigned long long)c->pfn,
+			  sig_equal(before->s2, now.s2) ? "same" : "differ",
+			  sig_equal(before->s2_ann, now.s2_ann) ? "same" : "differ",
+			  sig_equal(before->g[c->gi].s2, now.g[c->gi].s2) ?
+			  "same" : "differ");
+	if (FUZZ_CHECK_POOL_SYMMETRY &&
+	    (before->free != now.free || before->reserved != now.reserved ||
+	     before->s2_tables != now.s2_tables ||
+	     !guest_snap_equal(&before->g[c->gi], &now.g[c->gi])))
+		fuzz_fail("FUZZ_CHECK_POOL_SYMMETRY: %s then %s(%#llx): pool free %llu -> %llu, reserved %llu -> %llu, host_s2 tables %llu -> %llu; guest %d free %llu -> %llu, tables %llu -> %llu",
+			  guest_call_name(c), guest_call_name(&inv),
+			  (unsigned long long)c->pfn,
+			  (unsigned long long)before->free,
+			  (unsigned long long)now.free,
+			  (unsigned long long)before->reserved,
+			  (unsigned long long)now.reserved,
+			  (unsigned long long)before->s2_tables,
+			  (unsigned long long)now.s2_tables, c->gi,
+			  (unsigned long long)before->g[c->gi].free,
+			  (unsigned long long)now.g[c->gi].free,
+			  (unsigned long long)before->g[c->gi].tables,
+			  (unsigned long long)now.g[c->gi].tables);
+	snap_drop(&now);
+	snap_drop(&mid);
+}
+
+static void do_guest(struct guest_call *c, bool undo_it)
+{
+	bool may_need_memory;
+	struct snap before;
+	int want, ret;
+
+	snap_take(&before);
+	guest_tell_free(c);
+	want = guest_verdict(c, &may_need_memory);
+	ret = guest_invoke(c);
+	STAT(OP_GUEST, ret);
+	GSTAT(c, ret);
+	if (ret != want && !(ret == -ENOMEM && !want && may_need_memory))
+		fuzz_fail("%s(guest %d, pfn %#llx, gfn %#llx) = %d, want %d",
+			  guest_call_name(c), c->gi, (unsigned long long)c->pfn,
+			  (unsigned long long)c->gfn, ret, want);
+	if (ret) {
+		check_guest_failed(c, ret, &before);
+	} else {
+		check_guest_done(c, &before);
+		guest_model_apply(c);
+		if (undo_it && (c->op != OWN_GUEST_RETURN_HOST ||
+				before.pages[c->pfn - env.o.first_pfn].state ==
+				PAGE_GUEST_OWNED))
+			guest_undo(c, &before);
+	}
+	snap_drop(&before);
+}
+
 /* ---- decoding the input ---- */
 
 /* A pfn near a region (its edges included), or anywhere near the span. */
@@ -1006,24 +1853,164 @@ static void pick_range(u8 b, u64 *pfn, u64 *nr)
 	}
 }
 
+/* The @n-th page (modulo their number) the model puts in guest @gi, or any. */
+static bool nth_guest_page(s32 gi, bool any, u64 n, u64 *pfn)
+{
+	u64 i, count = 0;
+
+	for (i = 0; i < env.o.nr_pfns; i++)
+		count += any ? env.at[i].guest >= 0 : env.at[i].guest == gi;
+	if (!count)
+		return false;
+	n %= count;
+	for (i = 0; i < env.o.nr_pfns; i++) {
+		if (any ? env.at[i].guest < 0 : env.at[i].guest != gi)
+			continue;
+		if (!n--)
+			break;
+	}
+	*pfn = env.o.first_pfn + i;
+	return true;
+}
+
+/*
+ * A page for a guest call: anywhere near RAM (its holes and edges too),
+ * one of this guest's, one of any guest's, or far off RAM: the last page,
+ * one whose address wraps to RAM's first (bit 52), just below RAM, 0.
+ */
+static u64 pick_guest_pfn(u8 mode, u16 sel, s32 gi)
+{
+	u64 pfn = pick_pfn(sel);
+
+	switch (mode) {
+	case 3:
+	case 4:
+		nth_guest_page(gi, false, sel, &pfn);
+		return pfn;
+	case 5:
+		nth_guest_page(gi, true, sel, &pfn);
+		return pfn;
+	case 7: {
+		const u64 far[4] = {
+			~0ULL, 1ULL << 52 | env.o.first_pfn,
+			env.o.first_pfn - 1 - (sel >> 2) % 8, 0,
+		};
+
+		return far[sel & 3];
+	}
+	default:
+		return pfn;
+	}
+}
+
+/* Where a page is in a guest, or would be by default. */
+static u64 natural_gfn(u64 pfn)
+{
+	u64 i = pfn - env.o.first_pfn;
+
+	if (pfn < env.o.first_pfn || i >= env.o.nr_pfns)
+		return GFN_BASE + (pfn & 0xfff);
+	return env.at[i].guest >= 0 ? env.at[i].gfn : GFN_BASE + i;
+}
+
+/*
+ * A frame for a guest call: the page's own (mostly), another page's of
+ * this guest (taken), a neighbour of its own, the guest's last frame or
+ * just beyond, or values a caller may get wrong: all ones, one whose
+ * address wraps (bit 52), one past the annotation's 36 frame bits, the
+ * page's address rather than its frame, bit 63, 0, a 2 MiB frame number
+ * taken for a 4 KiB one, twice the limit.
+ */
+static u64 pick_gfn(u8 b, s32 gi, u64 pfn)
+{
+	u64 nat = natural_gfn(pfn), q = b & 31, taken;
+	u32 ia = gi >= 0 ? env.guest[gi].s2.ia_bits : 32;
+	u64 limit = 1ULL << (ia - 12);
+
+	switch (b >> 5) {
+	case 3:
+		if (nth_guest_page(gi, false, q, &taken))
+			return place_of(taken)->gfn;
+		return nat;
+	case 4:
+		return nat + q - 16;
+	case 5:
+		return limit - 1 - q;
+	case 6:
+		return limit + q;
+	case 7: {
+		const u64 odd[8] = {
+			~0ULL, 1ULL << 52 | nat, 1ULL << 36, pfn << 12,
+			1ULL << 63, 0, nat << 9, limit << 1,
+		};
+
+		return odd[q & 7];
+	}
+	default:
+		return nat;
+	}
+}
+
+/*
+ * A guest op: bits 0-3 of its last byte the op (12 to 15: no such op,
+ * op -1, no guest, a guest without its stage-2), bit 4 the guest, bits
+ * 5-7 how to pick the page (pick_guest_pfn()); the range byte picks the
+ * frame (pick_gfn()). The page goes through the range slots like any.
+ */
+static void guest_step(const uint8_t *d, struct range_slot *slot)
+{
+	u8 sel = d[5] & 15;
+	struct guest_call c = {
+		.op = sel < 12 ? sel % OWN_NR_GUEST_OPS : OWN_HOST_DONATE_GUEST,
+		.gi = (d[5] >> 4 & 1) % env.nr_guests,
+	};
+
+	if (sel == 12)
+		c.op = OWN_NR_GUEST_OPS;
+	else if (sel == 13)
+		c.op = -1;
+	if ((d[4] & 8) && slot->nr)
+		c.pfn = slot->pfn;
+	else
+		c.pfn = pick_guest_pfn(d[5] >> 5, d[1] | d[2] << 8, c.gi);
+	c.gfn = pick_gfn(d[3], c.gi, c.pfn);
+	if (sel == 14)
+		c.gi = -1;
+	c.no_s2 = sel == 15;
+	slot->pfn = c.pfn;
+	slot->nr = 1;
+	do_guest(&c, !(d[4] & 0x30));
+}
+
 /*
  * One op from OP_BYTES bytes: op, pfn (2), range, flags, fault address
- * (or, for host_set_prot, the @prot).
+ * (or, for host_set_prot, the @prot; for a guest op, see guest_step()).
  * Ranges go through four slots: an op either picks a new range into its
  * slot or reuses the slot's last one (flags bit 3), so sequences such as
  * donate, share to the host, unshare, reclaim of the same pages are common
- * rather than a lucky accident.
+ * rather than a lucky accident. Every op but a guest's must leave the
+ * guests alone, and none but a guest's return may scrub.
  */
 static void step(const uint8_t *d)
 {
-	static struct { u64 pfn, nr; } slot[4];
+	static struct range_slot slot[4];
+	struct guest_snap guests[MAX_GUESTS];
 	enum op t = d[0] % NR_OPS;
 	unsigned int k = (d[4] >> 1) & 3;
 	u64 pfn = pick_pfn(d[1] | d[2] << 8), nr;
+	u32 i;
 
-	pick_range(d[3], &pfn, &nr);
 	if (cur_op == 0)
 		memset(slot, 0, sizeof(slot));
+	scrub.n = 0;
+	if (t == OP_GUEST) {
+		guest_step(d, &slot[k]);
+		check_all();
+		return;
+	}
+	for (i = 0; i < env.nr_guests; i++)
+		guest_snap_take(&guests[i], i);
+	pick_range(d[3], &pfn, &nr);
 	if ((d[4] & 8) && slot[k].nr) {
 		pfn = slot[k].pfn;
 		nr = slot[k].nr;
@@ -1044,6 +2031,9 @@ static void step(const uint8_t *d)
 		do_transition(t, pfn, nr, !(d[4] & 0x30));
 		break;
 	}
+	check_guests_unchanged(guests, -1, op_name[t], 0);
+	if (scrub.n)
+		fuzz_fail("%s scrubbed %u pages", op_name[t], scrub.n);
 	check_all();
 }
 
@@ -1055,6 +2045,18 @@ static void print_stats(void)
 	for (t = 0; t < NR_OPS; t++)
 		fprintf(stderr, "stats: %-28s %8lu ok %8lu failed\n",
 			op_name[t], nr_ok[t], nr_err[t]);
+	for (t = 0; t <= OWN_NR_GUEST_OPS; t++)
+		fprintf(stderr, "stats: %-28s %8lu ok %8lu undone, failed: %lu EINVAL %lu EPERM %lu EEXIST %lu ENOMEM (guest tables) %lu ENOMEM (host slot)\n",
+			guest_op_name[t], g_ok[t],
+			t < OWN_NR_GUEST_OPS ? g_undone[t] : 0, g_err[t][0],
+			g_err[t][1], g_err[t][2], g_err[t][3], g_err[t][4]);
+	fprintf(stderr, "stats: scrubbed %lu pages\n", nr_scrubbed);
+	/* a run whose guest calls all fail checked little of them: say so */
+	fprintf(stderr, "stats: guest ops that never succeeded:");
+	for (t = 0; t < OWN_NR_GUEST_OPS; t++)
+		if (!g_ok[t])
+			fprintf(stderr, " %s", guest_op_name[t]);
+	fprintf(stderr, "\n");
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -1074,14 +2076,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct layout *lay;
 	u64 pool_pages;
-	u8 cfg;
+	u8 cfg, gcfg[2];
 	int ret;
 
-	if (size < 1)
+	if (size < 3)
 		return 0;
 	cfg = data[0];
-	data++;
-	size--;
+	gcfg[0] = data[1];
+	gcfg[1] = data[2];
+	data += 3;
+	size -= 3;
 	lay = &layouts[cfg % 3];
 	/* a roomy pool, or one small enough to run dry */
 	pool_pages = cfg & 0x80 ? 256 : 2 + (cfg >> 2) % 24;
@@ -1090,6 +2094,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "fuzz_ownership: own_init: %d\n", ret);
 		abort();
 	}
+	guests_up(gcfg[0], gcfg[1]);
 	cur_op = -1;
 	check_all();
 	if (cfg & 0x40)

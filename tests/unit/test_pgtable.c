@@ -792,6 +792,26 @@ TEST(annotations_are_kept_until_replaced)
 	teardown();
 }
 
+/*
+ * An unmap of just the annotated page replaces the annotation (as the
+ * header says), not only an unmap of a whole table above it: afterwards
+ * the tables that held only it are gone.
+ */
+TEST(unmap_of_an_annotated_page_clears_it)
+{
+	const u64 page = 3 * SZ_1G + 5 * SZ_2M + 7 * SZ_4K;
+	const u64 note = 0xabcd00000001230ULL;
+	u64 got = 0;
+
+	ASSERT_EQ(setup(PGT_STAGE2, 40), 0);
+	ASSERT_EQ(pgt_annotate(&pgt, page, SZ_4K, note), 0);
+	EXPECT_EQ(pgt_nr_tables(&pgt), 4);	/* root, level 1, 2, 3 */
+	ASSERT_EQ(pgt_unmap(&pgt, page, SZ_4K), 0);
+	EXPECT_EQ(pgt_get_annotation(&pgt, page, &got), -ENOENT);
+	EXPECT_EQ(pgt_nr_tables(&pgt), 1);
+	teardown();
+}
+
 /* PGT_F_PAGES_ONLY: no blocks, so an unmap never splits or allocates. */
 TEST(pages_only_never_splits)
 {
@@ -901,6 +921,7 @@ int main(void)
 	RUN(walk_leaves_clips_and_stops);
 	RUN(coalesce_rebuilds_blocks);
 	RUN(annotations_are_kept_until_replaced);
+	RUN(unmap_of_an_annotated_page_clears_it);
 	RUN(pages_only_never_splits);
 	RUN(pages_only_never_coalesces);
 	RUN(unmap_split_count_is_exact);
