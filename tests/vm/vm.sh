@@ -216,3 +216,34 @@ pk_vm_ok() {
 pk_vm_log_diag() {
 	tr -d '\r' <"${1:-$PK_VM_LOG}" | tail -n 20 | sed 's/^/# vm: /'
 }
+
+# pk_vm_qemu_pid: the pid of the running QEMU (one VM at a time).
+pk_vm_qemu_pid() {
+	pidof qemu-system-aarch64 | cut -d' ' -f1
+}
+
+# pk_vm_ram_hva [PID]: where QEMU keeps the guest's RAM: its anonymous,
+# writable mapping of at least 128 MiB (QEMU's -m). 1 if there is none.
+pk_vm_ram_hva() {
+	_pv_pid=${1:-$(pk_vm_qemu_pid)}
+	while read -r _pv_range _pv_perms _pv_off _pv_dev _pv_ino _pv_path; do
+		[ -z "$_pv_path" ] && [ "${_pv_perms#rw}" != "$_pv_perms" ] ||
+			continue
+		_pv_lo=${_pv_range%-*} _pv_hi=${_pv_range#*-}
+		if [ $((0x$_pv_hi - 0x$_pv_lo)) -ge $((128 << 20)) ]; then
+			printf '0x%s\n' "$_pv_lo"
+			return 0
+		fi
+	done <"/proc/$_pv_pid/maps"
+	return 1
+}
+
+# pk_vm_peek GPA FILE: the host reads the guest page at GPA (virt's RAM
+# starts at 0x40000000) through QEMU's memory, /proc/PID/mem, into FILE.
+# What a protected guest's page gives there: docs/protected-vms.md.
+pk_vm_peek() {
+	_pv_pid=$(pk_vm_qemu_pid)
+	_pv_hva=$(pk_vm_ram_hva "$_pv_pid") || return 1
+	dd if="/proc/$_pv_pid/mem" of="$2" bs=4096 count=1 \
+		skip=$(((_pv_hva + $1 - 0x40000000) / 4096)) 2>/dev/null
+}
