@@ -155,7 +155,7 @@ test-all:
 check: setup
 	@scripts/check.sh
 
-demo: guest
+demo: guest vmm
 	@scripts/demo.sh
 
 # Run vendor module directories at EL2: make run M="DIR..." [RUN_ARGS=...]
