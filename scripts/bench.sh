@@ -52,6 +52,7 @@ VM_COLUMNS=(nvhe protected pkvmkit)
 VM_MODES=(
 	"nvhe|kvm-arm.mode=nvhe|vm_kvm_says 'Hyp (nVHE )?mode initialized successfully'"
 	"protected|kvm-arm.mode=protected|vm_kvm_says 'Protected nVHE mode initialized successfully'"
+	"pkvmkit|kvm-arm.mode=none|insmod /root/pkvmkit.ko vm_protected=1 && pk_await_deprivileged && test -c /dev/kvm"
 )
 # Iterations of each timed loop in the inner guest; inner boots measured
 # with 1 vCPU (the median is reported) and with 2.
@@ -88,6 +89,31 @@ boot() { # NAME SMP
 		pk_vm_log_diag "/tmp/$1.log"
 	fi
 }
+# pkvmkit's own figures, with its minimal VMM (tests/guest/kvm-test.c):
+# a page's first touch (stage-2 fault to the guest resumed, the page
+# donated), a hypercall the hypervisor answers without the host, and the
+# hypervisor's memory for a VM and for a vCPU (pages it holds while one
+# runs, from its page states).
+ticks_per() { # "N things: T ticks at F Hz" -> instructions per thing
+	sed -n 's/^# [a-z]* \([0-9]*\) [a-z]*: \([0-9]*\) ticks at \([0-9]*\) Hz$/\1 \2 \3/p' |
+		awk '{ printf "%.0f", $2 * 1e9 / $3 / $1 }'
+}
+hyp_pages() { set -- $(pk_hvc "$HC_STATE_COUNT" "$ST_HYP_OWNED"); printf '%d' "$2"; }
+pkvmkit_figures() {
+	b touch "$(/root/kvm-test touch protected 4096 | ticks_per)"
+	b psci_el2 "$(/root/kvm-test psci protected 20000 | ticks_per)"
+	before=$(hyp_pages)
+	pk_vm_start --smp 1 --log /tmp/mem1.log --append "pkvmkit_guest.secs=600" --task secret
+	pk_vm_wait_line 'secret waiting' 300 >/dev/null
+	one=$(hyp_pages)
+	kill -9 "$(pk_vm_qemu_pid)"; pk_vm_wait
+	pk_vm_start --smp 2 --log /tmp/mem2.log --append "pkvmkit_guest.secs=600" --task secret
+	pk_vm_wait_line 'secret waiting' 300 >/dev/null
+	two=$(hyp_pages)
+	kill -9 "$(pk_vm_qemu_pid)"; pk_vm_wait
+	b vcpu_kib $(((two - one) * 4))
+	b vm_kib $(((one - before) * 4 - (two - one) * 4))
+}
 mode=$(arg mode)
 if . "/bench/setup-$mode.sh"; then
 	i=1
@@ -101,6 +127,7 @@ if . "/bench/setup-$mode.sh"; then
 	pk_vm_lines bench /tmp/ops.log | while read -r l; do
 		b "$(pk_vm_field "$l" op)" "$(pk_vm_field "$l" ns_per_iter)"
 	done
+	[ "$mode" != pkvmkit ] || pkvmkit_figures
 else
 	b error "the setup of mode $mode failed"
 fi
@@ -108,7 +135,7 @@ poweroff -f
 INIT
 	local files=("$ROOT/tests/lib/guest.sh:/lib/pkvmkit/guest.sh")
 	# for a mode that loads the driver (its hypercall ids too)
-	for v in pkvmkit.ko hc-ids.sh; do
+	for v in pkvmkit.ko hc-ids.sh kvm-test; do
 		[ ! -f "$ROOT/build/guest/$v" ] || files+=("$ROOT/build/guest/$v:/root/$v")
 	done
 	for m in "${VM_MODES[@]}"; do
@@ -153,17 +180,20 @@ INIT
 		"boot1|inner boot, QEMU launch to marker, 1 vCPU (median of $VM_BOOTS)"
 		"boot2|inner boot, QEMU launch to marker, 2 vCPUs"
 		"mmio|MMIO read (PL031, VMM in userspace), per round trip"
-		"hvc|HVC PSCI_VERSION (answered in the kernel), per call"
+		"hvc|HVC PSCI_VERSION (KVM: at EL1; pkvmkit: at EL2), per call"
 		"empty|the timed loop alone, per iteration"
+		"psci_el2|HVC PSCI_VERSION, kvm-test's guest (no kernel), per call"
+		"touch|first touch of a guest page (fault, donation, resume)"
+		"vm_kib|hypervisor memory per VM, 256 MiB guest after boot (KiB)"
+		"vcpu_kib|hypervisor memory per vCPU (KiB)"
 	)
 	for m in "${figures[@]}"; do
 		printf '  %-58s' "${m#*|}"
 		for k in "${VM_COLUMNS[@]}"; do
 			v=${fig[$k:${m%%|*}]:--}
-			case $v in
-			-) ;;
-			*.*) ;;
-			*) v=$(awk -v n="$v" 'BEGIN { printf "%.3f G", n / 1e9 }') ;;
+			case ${m%%|*}:$v in
+			*:-) ;;
+			boot*) v=$(awk -v n="$v" 'BEGIN { printf "%.3f G", n / 1e9 }') ;;
 			esac
 			printf ' %14s' "$v"
 		done
