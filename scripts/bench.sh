@@ -56,7 +56,7 @@ VM_MODES=(
 )
 # Iterations of each timed loop in the inner guest; inner boots measured
 # with 1 vCPU (the median is reported) and with 2.
-VM_ITERS=2000
+VM_ITERS=20000
 VM_BOOTS=3
 
 vm_bench() {
