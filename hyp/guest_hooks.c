@@ -15,11 +15,11 @@
 /* Guest SMC handlers: up to 16, in registration order. */
 static struct hyp_hook_chain guest_smc_hooks;
 /* android15-6.6's take the VM they are for (0 in ACK: any) */
-static u16 guest_smc_handles[HYP_MAX_CHAINED_HOOKS];
+static u32 guest_smc_handles[HYP_MAX_CHAINED_HOOKS];
 
 int hyp_op_add_guest_smc_handler_66(bool (*cb)(struct arm_smccc_1_2_regs *,
-					       struct arm_smccc_res *, u16),
-				    u16 handle)
+					       struct arm_smccc_res *, u32),
+				    u32 handle)
 {
 	u32 place = __atomic_load_n(&guest_smc_hooks.nr, __ATOMIC_ACQUIRE);
 	int ret;
@@ -32,7 +32,7 @@ int hyp_op_add_guest_smc_handler_66(bool (*cb)(struct arm_smccc_1_2_regs *,
 
 int hyp_op_add_guest_smc_handler_612(bool (*cb)(struct arm_smccc_1_2_regs *,
 						struct arm_smccc_1_2_regs *,
-						u16))
+						u32))
 {
 	return hyp_module_add_hook(HC_HOOK_GUEST_SMC, &guest_smc_hooks, cb, false);
 }
@@ -44,10 +44,10 @@ int hyp_op_add_guest_smc_handler_612(bool (*cb)(struct arm_smccc_1_2_regs *,
  * registers a handler leaves alone come back unchanged.
  */
 bool hyp_run_guest_smc_hooks(const struct guest_smccc_regs *args,
-			     struct guest_smccc_regs *res, u16 handle)
+			     struct guest_smccc_regs *res, u32 handle)
 {
 	bool (*hook)(struct guest_smccc_regs *a, struct guest_smccc_regs *r,
-		     u16 h);
+		     u32 h);
 	struct guest_smccc_regs a;
 
 	hyp_for_each_hook(&guest_smc_hooks, i, hook) {
@@ -62,7 +62,7 @@ bool hyp_run_guest_smc_hooks(const struct guest_smccc_regs *args,
 }
 
 /* Where VM @handle's page at @ipa is (android15-6.6); -EINVAL if none. */
-int hyp_op_guest_stage2_pa(u16 handle, u64 ipa, u64 *phys)
+int hyp_op_guest_stage2_pa(u32 handle, u64 ipa, u64 *phys)
 {
 	if (!phys)
 		return -EINVAL;

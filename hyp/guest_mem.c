@@ -471,7 +471,7 @@ s64 hyp_guest_reclaim_locked(struct hyp_vm *vm, u64 budget)
 /* ---- for vendor modules ------------------------------------------------ */
 
 /* android15-6.6's guest_stage2_pa: where the guest's page at @ipa is. */
-int hyp_guest_stage2_pa(u16 handle, u64 ipa, u64 *phys)
+int hyp_guest_stage2_pa(u64 handle, u64 ipa, u64 *phys)
 {
 	struct hyp_vm *vm;
 	u64 pfn;

@@ -14,6 +14,8 @@
  *   4 hostile  arg rounds of random HVCs, SMCs, loads, stores, sysregs
  *   5 psci_version  arg PSCI_VERSION calls in a row, then reports
  *   6 timer    arms its virtual timer 1/16 s ahead, waits for it in WFI
+ *   7 call     one HVC or SMC its VMM wrote in its RAM (PARAM_OFF:
+ *              conduit, x0..x3); reports x0..x3
  *
  * x7 holds the code's address throughout; the stack is the 64 KiB below
  * 1 MiB into RAM (the first MiB is the guest's own: code, data, stack).
@@ -34,6 +36,7 @@
 #define SECRET_OFF	0x10000		/* from the code: the secret page */
 #define FLAG_OFF	0x20000		/* smp's flag */
 #define TOUCH_OFF	0x40000		/* touch's first page */
+#define PARAM_OFF	0x30000		/* call's: conduit (0 HVC, 1 SMC), x0..x3 */
 
 #define PSCI_VERSION	0x84000000
 #define PSCI_CPU_OFF	0x84000002
@@ -80,6 +83,8 @@ kvm_guest_code:
 	b.eq	psci_loop
 	cmp	x9, #6
 	b.eq	timer
+	cmp	x9, #7
+	b.eq	call
 	report	x9, OUT_MARK
 	system_off
 
@@ -247,6 +252,22 @@ timer:
 	msr	cntv_ctl_el0, x3
 	isb
 	report	xzr, OUT_B
+	system_off
+
+/* ---- 7: call --------------------------------------------------------- */
+call:
+	add	x9, x7, #PARAM_OFF
+	ldp	x4, x0, [x9]
+	ldp	x1, x2, [x9, #16]
+	ldr	x3, [x9, #32]
+	cbnz	x4, 1f
+	hvc	#0
+	b	2f
+1:	smc	#0
+2:	report	x0, OUT_MARK
+	report	x1, OUT_A
+	report	x2, OUT_B
+	report	x3, OUT_C
 	system_off
 
 /* ---- 4: hostile ------------------------------------------------------ */

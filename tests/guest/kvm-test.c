@@ -17,6 +17,10 @@
  *   kill              a VM that runs until SIGKILL (the caller kills it)
  *   create            one KVM_CREATE_VM: prints "created" (exit 0) or
  *                     "refused: <why>" (exit 1), nothing else
+ *   call hvc|smc X0 [X1 X2 X3]
+ *                     one call from a guest (a vendor module's guest
+ *                     handler, the TRNG...): prints the guest's x0..x3
+ *                     after it ("0x0 0x5 ..."), exit 0; 1 if it did not run
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,6 +48,7 @@
 #define IN		0x80
 #define IN_SIGNED	0x88
 #define SECRET_OFF	0x10000
+#define PARAM_OFF	0x30000
 #define PROTECTED_TYPE	(1UL << 31)	/* KVM_VM_TYPE_ARM_PROTECTED */
 #define MAX_VCPUS	2
 #define NR_OUT		9
@@ -914,6 +919,33 @@ static int test_create(bool protected)
 	return 0;
 }
 
+static int test_call(bool protected, int argc, char **argv)
+{
+	uint64_t *param;
+	struct vm vm;
+	int i;
+
+	if (argc < 5 || (strcmp(argv[3], "hvc") && strcmp(argv[3], "smc"))) {
+		fprintf(stderr, "usage: kvm-test call KIND hvc|smc X0 [X1 X2 X3]\n");
+		return 2;
+	}
+	vm_create(&vm, protected, 2, 1);
+	param = (uint64_t *)(vm.ram + PARAM_OFF);	/* before the guest owns it */
+	param[0] = !strcmp(argv[3], "smc");
+	for (i = 0; i < 4; i++)
+		param[1 + i] = 4 + i < argc ? strtoull(argv[4 + i], NULL, 0) : 0;
+	vm_boot(&vm, 7, 0);
+	if (vcpu_run(&vm, 0, 0, false) != STOP_OFF) {
+		printf("the guest did not run: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("%#llx %#llx %#llx %#llx\n", (unsigned long long)vm.out[0],
+	       (unsigned long long)vm.out[1], (unsigned long long)vm.out[2],
+	       (unsigned long long)vm.out[3]);
+	vm_destroy(&vm);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	bool protected = argc > 2 && !strcmp(argv[2], "protected");
@@ -944,6 +976,8 @@ int main(int argc, char **argv)
 		return test_kill(protected);
 	if (!strcmp(argv[1], "create"))
 		return test_create(protected);
+	if (!strcmp(argv[1], "call"))
+		return test_call(protected, argc, argv);
 	fprintf(stderr, "kvm-test: unknown test %s\n", argv[1]);
 	return 2;
 }

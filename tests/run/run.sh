@@ -53,6 +53,20 @@ expect "run the page's sample: its EL2 call answers the script" 0 "$RC" "$OUT" \
 	"sample call [0-9]+: x0 0x0 x1 0x0"
 echo "# pkvmkit run, build to poweroff: $secs s"
 
+# --vm: a protected VM beside a module with guest-facing hooks, in one
+# command: a guest's SMC reaches the module's handler; Debian's QEMU boots
+cat >"$WORK/vm.sh" <<'SCRIPT'
+set -- $(/root/kvm-test call protected smc 0xc2000f00 2 3)
+echo "guest call: x0 $1 x1 $2"
+. /lib/pkvmkit/vm.sh
+pk_vm_run --task marker --log /tmp/vm.log && pk_vm_ok /tmp/vm.log || exit 12
+echo "vm: $(pk_vm_line marker /tmp/vm.log)"
+SCRIPT
+run_cmd run --vm --timeout 400 --script "$WORK/vm.sh" "$ROOT/modules/guest_services"
+expect "run --vm: a protected guest's SMC reaches the module's guest handler" 0 \
+	"$RC" "$OUT" "guest call: x0 0x0 x1 0x5"
+has "  and Debian's QEMU boots a protected VM beside it" "^vm: task=marker" "$OUT"
+
 echo 'exit 7' >"$WORK/seven.sh"
 run_cmd run --script "$WORK/seven.sh" "$ROOT/modules/pkvm_module"
 expect "the script's exit status is the command's" 7 "$RC" "$OUT"

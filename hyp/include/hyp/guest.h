@@ -67,7 +67,7 @@ struct guest_smccc_regs {
  * starts as a copy of args); the TRNG ops a module gave, or NULL.
  */
 bool hyp_run_guest_smc_hooks(const struct guest_smccc_regs *args,
-			     struct guest_smccc_regs *res, u16 handle);
+			     struct guest_smccc_regs *res, u32 handle);
 const struct pkvm_module_trng_ops *hyp_guest_trng_ops(void);
 
 /* guest_hvc.c: every HVC and SMC of a guest */

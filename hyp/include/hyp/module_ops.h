@@ -34,6 +34,7 @@
 #define pkvm_op_psci_t	int
 
 #define pkvm_op_regs_t	struct host_ctxt
+#define pkvm_op_handle_t	u32
 
 #define HYP_OP_MEMBER(ret, name, args)	ret (*name) args;
 #define HYP_OPV_MEMBER(ret, name, args, impl)	ret (*name) args;

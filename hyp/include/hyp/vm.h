@@ -152,7 +152,7 @@ int hyp_guest_relinquish(struct hyp_vcpu *vcpu, u64 ipa);
 int hyp_guest_mmio_guard(struct hyp_vcpu *vcpu, u64 ipa, bool map);
 bool hyp_guest_mmio_allowed(struct hyp_vcpu *vcpu, u64 ipa);
 bool hyp_guest_page_lost(struct hyp_vcpu *vcpu, u64 ipa);
-int hyp_guest_stage2_pa(u16 handle, u64 ipa, u64 *phys);
+int hyp_guest_stage2_pa(u64 handle, u64 ipa, u64 *phys);
 /* A host access to a page a guest owns (fault.c): take it back, scrubbed. */
 int hyp_guest_take_back_page(u64 pfn);
 

@@ -121,6 +121,7 @@ struct pkvm_module_trng_ops {
 #define pkvm_op_pte_t	kvm_pte_t
 #define pkvm_op_psci_t	enum pkvm_psci_notification
 #define pkvm_op_regs_t	struct user_pt_regs
+#define pkvm_op_handle_t	pkvm_handle_t
 #define __PKVM_OP_MEMBER(ret, name, args)	ret (*name) args;
 #define __PKVM_OPV_MEMBER(ret, name, args, impl) ret (*name) args;
 #ifdef CONFIG_LIST_HARDENED
@@ -147,6 +148,7 @@ struct pkvm_module_ops {
 #undef __PKVM_OPL_MEMBER
 #undef __PKVM_OPV_MEMBER
 #undef __PKVM_OP_MEMBER
+#undef pkvm_op_handle_t
 #undef pkvm_op_regs_t
 #undef pkvm_op_psci_t
 #undef pkvm_op_pte_t

@@ -24,6 +24,7 @@
  *   pkvm_op_regs_t  struct user_pt_regs        / struct host_ctxt
  *   pkvm_op_pte_t   kvm_pte_t                  / u64
  *   pkvm_op_psci_t  enum pkvm_psci_notification / int
+ *   pkvm_op_handle_t pkvm_handle_t             / u32
  *
  * which the includer defines before, and undefines after, expanding it.
  * (struct host_ctxt begins with the host's x0..x30, sp, pc, pstate: the
@@ -197,9 +198,10 @@ struct pkvm_sglist_page {
 		hyp_op_lazy_pte_iommu)					\
 	OPV(int, register_guest_smc_handler,				\
 		(bool (*cb)(struct arm_smccc_1_2_regs *regs,		\
-			    struct arm_smccc_res *res, u16 handle),	\
-		 u16 handle), hyp_op_add_guest_smc_handler_66)		\
-	OP(int, guest_stage2_pa, (u16 handle, u64 ipa,			\
+			    struct arm_smccc_res *res,			\
+			    pkvm_op_handle_t handle),			\
+		 pkvm_op_handle_t handle), hyp_op_add_guest_smc_handler_66) \
+	OP(int, guest_stage2_pa, (pkvm_op_handle_t handle, u64 ipa,	\
 		pkvm_op_phys_t *phys))
 
 #define PKVM_MODULE_OPS_ANDROID15_6_6_RESERVED	27
@@ -229,7 +231,8 @@ struct pkvm_sglist_page {
 		hyp_op_add_host_smc_handler)				\
 	OPV(int, register_guest_smc_handler,				\
 		(bool (*cb)(struct arm_smccc_1_2_regs *regs,		\
-			    struct arm_smccc_1_2_regs *res, u16 handle)),	\
+			    struct arm_smccc_1_2_regs *res,		\
+			    pkvm_op_handle_t handle)),			\
 		hyp_op_add_guest_smc_handler_612)			\
 	PKVM_MODULE_OPS_COMMON_NOTIFIERS(OP)				\
 	OP(int, register_unmask_serror, (bool (*unmask)(void),		\
