@@ -1412,25 +1412,28 @@ struct range_slot {
 struct guest_rule {
 	u8 from, from2, to;
 	bool maps;		/* maps the page in the guest: needs a free frame */
+	bool scrubs;		/* the host gets back a page the guest had */
 };
 
 static const struct guest_rule guest_rules[OWN_NR_GUEST_OPS] = {
 	[OWN_HOST_DONATE_GUEST] = {
-		PAGE_HOST_OWNED, PAGE_HOST_OWNED, PAGE_GUEST_OWNED, true },
+		PAGE_HOST_OWNED, PAGE_HOST_OWNED, PAGE_GUEST_OWNED, true,
+		false },
 	[OWN_HOST_SHARE_GUEST] = {
-		PAGE_HOST_OWNED, PAGE_HOST_OWNED, PAGE_HOST_SHARED_GUEST, true },
+		PAGE_HOST_OWNED, PAGE_HOST_OWNED, PAGE_HOST_SHARED_GUEST, true,
+		false },
 	[OWN_HOST_UNSHARE_GUEST] = {
 		PAGE_HOST_SHARED_GUEST, PAGE_HOST_SHARED_GUEST, PAGE_HOST_OWNED,
-		false },
+		false, false },
 	[OWN_GUEST_SHARE_HOST] = {
 		PAGE_GUEST_OWNED, PAGE_GUEST_OWNED, PAGE_GUEST_SHARED_HOST,
-		false },
+		false, false },
 	[OWN_GUEST_UNSHARE_HOST] = {
 		PAGE_GUEST_SHARED_HOST, PAGE_GUEST_SHARED_HOST,
-		PAGE_GUEST_OWNED, false },
+		PAGE_GUEST_OWNED, false, false },
 	[OWN_GUEST_RETURN_HOST] = {
 		PAGE_GUEST_OWNED, PAGE_GUEST_SHARED_HOST, PAGE_HOST_OWNED,
-		false },
+		false, true },
 };
 
 /* What undoes each op at the same page and frame (a return: from GUEST_OWNED). */
@@ -1667,7 +1670,7 @@ static void check_guest_done(const struct guest_call *c,
 	u64 idx = c->pfn - env.o.first_pfn, n = env.o.nr_pfns, s;
 	const struct guest_rule *r = &guest_rules[c->op];
 	struct hyp_page want = before->pages[idx];
-	bool returns = c->op == OWN_GUEST_RETURN_HOST;
+	bool returns = r->scrubs;
 	struct guest_snap now;
 
 	want.state = r->to;
@@ -1802,9 +1805,14 @@ static void do_guest(struct guest_call *c, bool undo_it)
 	} else {
 		check_guest_done(c, &before);
 		guest_model_apply(c);
-		if (undo_it && (c->op != OWN_GUEST_RETURN_HOST ||
-				before.pages[c->pfn - env.o.first_pfn].state ==
-				PAGE_GUEST_OWNED))
+		/*
+		 * Only where the inverse leads back to the state before: a
+		 * donation gives a returned page back as GUEST_OWNED, never
+		 * as GUEST_SHARED_HOST.
+		 */
+		if (undo_it &&
+		    guest_rules[guest_inverse[c->op]].to ==
+		    before.pages[c->pfn - env.o.first_pfn].state)
 			guest_undo(c, &before);
 	}
 	snap_drop(&before);
