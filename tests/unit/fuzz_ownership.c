@@ -168,6 +168,7 @@ struct fuzz_env {
 	u32 nr_guests;
 	struct guest_place *at;	/* per pfn of the span: the model of the guests */
 	u8 *gmapped;		/* per pfn of the span: guest leaves mapping it */
+	u64 *gfns;		/* scratch: a guest's frames, for its tables */
 };
 
 static struct fuzz_env env;
@@ -266,8 +267,9 @@ static int env_up(const struct layout *lay, u64 pool_pages)
 	e->ram = calloc(span, 1);
 	e->at = malloc(span * sizeof(*e->at));
 	e->gmapped = calloc(span, 1);
+	e->gfns = malloc((span + MAX_LOST) * sizeof(*e->gfns));
 	if (!span || !e->pool_mem || !e->pages || !e->s1_prot || !e->s2_prot ||
-	    !e->ram || !e->at || !e->gmapped)
+	    !e->ram || !e->at || !e->gmapped || !e->gfns)
 		abort();
 	for (i = 0; i < span; i++)
 		e->at[i].guest = -1;
@@ -376,6 +378,7 @@ static void env_down(void)
 	free(e->ram);
 	free(e->at);
 	free(e->gmapped);
+	free(e->gfns);
 }
 
 static void fuzz_fail(const char *fmt, ...)
@@ -737,11 +740,48 @@ static CHECKER void check_guest_mark(u64 addr, u32 level, pgt_pte_t pte,
 	c->nr++;
 }
 
+static CHECKER int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The tables guest @gi's stage-2 needs for what its model holds: the
+ * root, and at each level below it one table per span of that table's
+ * size with a leaf or a LOST mark in it. Exact, not a bound: lib/pgtable.c
+ * frees a table left empty and keeps one that holds an annotation, so a
+ * reclaim keeps the table of its frame and the last leaf or mark to leave
+ * a table takes it.
+ */
+static CHECKER u64 guest_tables_needed(u32 gi)
+{
+	const struct fuzz_guest *fg = &env.guest[gi];
+	u64 *gfn = env.gfns, n = 0, tables = 1, i;
+	u32 level, shift;
+
+	for (i = 0; i < env.o.nr_pfns; i++)
+		if (env.at[i].guest == (s32)gi)
+			gfn[n++] = env.at[i].gfn;
+	for (i = 0; i < fg->nr_lost; i++)
+		gfn[n++] = fg->lost[i];
+	qsort(gfn, n, sizeof(*gfn), cmp_u64);
+	/* a table at @level spans 512 entries: 2 MiB at level 3, 1 GiB at 2 */
+	for (level = fg->s2.start_level + 1; level <= 3; level++) {
+		shift = 9 * (4 - level);
+		for (i = 0; i < n; i++)
+			tables += !i || gfn[i] >> shift != gfn[i - 1] >> shift;
+	}
+	return tables;
+}
+
 /*
  * Each guest's stage-2 holds the leaves of its pages, the LOST marks the
- * model has and nothing else, and its pool has every page that is not one
- * of its tables. A look-up at a mark finds nothing: the hardware sees no
- * mapping there. Returns the number of leaves.
+ * model has and nothing else, in the tables those need and no more, and
+ * its pool has every page that is not one of its tables. A look-up at a
+ * mark finds nothing: the hardware sees no mapping there. Returns the
+ * number of leaves.
  */
 static CHECKER u64 check_guest_s2(u32 gi)
 {
@@ -761,6 +801,10 @@ static CHECKER u64 check_guest_s2(u32 gi)
 			       NULL) != -ENOENT)
 			fuzz_fail("guest %u: look-up at LOST gfn %#llx finds something",
 				  gi, (unsigned long long)fg->lost[i]);
+	if (pgt_nr_tables(&fg->s2) != guest_tables_needed(gi))
+		fuzz_fail("guest %u has %llu tables, its leaves and marks need %llu",
+			  gi, (unsigned long long)pgt_nr_tables(&fg->s2),
+			  (unsigned long long)guest_tables_needed(gi));
 	if (pgt_nr_tables(&fg->s2) + fg->pool.nr_free != fg->pool.nr_pages ||
 	    pool_nr_reserved(&fg->pool))
 		fuzz_fail("guest %u pool: %llu free + %llu tables != %llu, %llu reserved",
