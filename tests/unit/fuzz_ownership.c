@@ -1603,6 +1603,8 @@ static u64 guest_map_tables(const struct pgt *s2)
  */
 static unsigned long g_ok[OWN_NR_GUEST_OPS + 1], g_err[OWN_NR_GUEST_OPS + 1][5];
 static unsigned long g_undone[OWN_NR_GUEST_OPS], nr_scrubbed;
+/* maps over a LOST mark; donations (over one) that a reclaim undid */
+static unsigned long nr_over_lost, nr_remarked;
 
 static void guest_stat(const struct guest_call *c, int ret)
 {
@@ -1623,10 +1625,14 @@ static void guest_stat(const struct guest_call *c, int ret)
 #define GSTAT(c, ret)		guest_stat(c, ret)
 #define GSTAT_UNDONE(op)	(g_undone[op]++)
 #define GSTAT_SCRUB()		(nr_scrubbed++)
+#define GSTAT_OVER_LOST()	(nr_over_lost++)
+#define GSTAT_REMARKED()	(nr_remarked++)
 #else
 #define GSTAT(c, ret)		do { } while (0)
 #define GSTAT_UNDONE(op)	do { } while (0)
 #define GSTAT_SCRUB()		do { } while (0)
+#define GSTAT_OVER_LOST()	do { } while (0)
+#define GSTAT_REMARKED()	do { } while (0)
 #endif
 
 /*
@@ -1928,6 +1934,10 @@ static void guest_undo(const struct guest_call *c, const struct snap *before,
 			  guest_call_name(&inv), (unsigned long long)c->pfn,
 			  (unsigned long long)c->gfn, guest_call_name(c), ret);
 	GSTAT_UNDONE(c->op);
+	if (guest_maps_over_lost(&inv))
+		GSTAT_OVER_LOST();
+	if (guest_rules[inv.op].lost && over_lost)
+		GSTAT_REMARKED();
 	check_guest_done(&inv, &mid);
 	guest_model_apply(&inv);
 	if (!same_states(before))
@@ -1985,6 +1995,8 @@ static void do_guest(struct guest_call *c, bool undo_it)
 		check_guest_failed(c, ret, &before);
 	} else {
 		over_lost = guest_maps_over_lost(c);
+		if (over_lost)
+			GSTAT_OVER_LOST();
 		check_guest_done(c, &before);
 		guest_model_apply(c);
 		/*
@@ -2105,11 +2117,11 @@ static u64 natural_gfn(u64 pfn)
 
 /*
  * A frame for a guest call: the page's own (mostly), another page's of
- * this guest (taken), a neighbour of its own, the guest's last frame or
- * just beyond, or values a caller may get wrong: all ones, one whose
- * address wraps (bit 52), one past the annotation's 36 frame bits, the
- * page's address rather than its frame, bit 63, 0, a 2 MiB frame number
- * taken for a 4 KiB one, twice the limit.
+ * this guest (taken), one of its LOST marks, a neighbour of its own, the
+ * guest's last frame or just beyond, or values a caller may get wrong:
+ * all ones, one whose address wraps (bit 52), one past the annotation's
+ * 36 frame bits, the page's address rather than its frame, bit 63, 0, a
+ * 2 MiB frame number taken for a 4 KiB one, twice the limit.
  */
 static u64 pick_gfn(u8 b, s32 gi, u64 pfn)
 {
@@ -2119,6 +2131,13 @@ static u64 pick_gfn(u8 b, s32 gi, u64 pfn)
 
 	switch (b >> 5) {
 	case 3:
+		/*
+		 * From 16: one of the guest's LOST marks, whichever page
+		 * left it (a page's own frame reaches only its own).
+		 */
+		if (q >= 16 && gi >= 0 && env.guest[gi].nr_lost)
+			return env.guest[gi].lost[(q - 16) %
+						  env.guest[gi].nr_lost];
 		if (nth_guest_page(gi, false, q, &taken))
 			return place_of(taken)->gfn;
 		return nat;
@@ -2241,6 +2260,8 @@ static void print_stats(void)
 			t < OWN_NR_GUEST_OPS ? g_undone[t] : 0, g_err[t][0],
 			g_err[t][1], g_err[t][2], g_err[t][3], g_err[t][4]);
 	fprintf(stderr, "stats: scrubbed %lu pages\n", nr_scrubbed);
+	fprintf(stderr, "stats: mapped over a LOST mark %lu times, %lu donations undone by a reclaim\n",
+		nr_over_lost, nr_remarked);
 	/* a run whose guest calls all fail checked little of them: say so */
 	fprintf(stderr, "stats: guest ops that never succeeded:");
 	for (t = 0; t < OWN_NR_GUEST_OPS; t++)
