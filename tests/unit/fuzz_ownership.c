@@ -27,25 +27,32 @@
  *    undone by its lift also gives back the stage-2's leaves and tables;
  *  - the guests' side: every page in a guest state is mapped by exactly
  *    one guest leaf, 4 KiB RWX, in the stage-2 of the guest and at the
- *    frame the fuzzer's model has for it, and no guest's stage-2 holds
- *    anything else; the host stage-2 gives the page what the state table
- *    says (nothing, RWX, RW) and holds an annotation exactly for each
- *    guest-owned page, which own_guest_page_owner() reads back as that
- *    guest and frame; own_host_access() agrees; each guest's pool has
- *    every page that is not one of its tables;
+ *    frame the fuzzer's model has for it; besides, a guest's stage-2
+ *    holds the OWN_GUEST_S2_LOST marks of its model (one where a reclaim
+ *    took a page, until a donation or share there maps over it), which
+ *    its look-ups do not see, and nothing else; the host stage-2 gives
+ *    the page what the state table says (nothing, RWX, RW) and holds an
+ *    annotation exactly for each guest-owned page, which
+ *    own_guest_page_owner() reads back as that guest and frame;
+ *    own_host_access() agrees; each guest's pool has every page that is
+ *    not one of its tables;
  *  - a guest call returns what ownership.h says (-EINVAL, -EPERM,
  *    -EEXIST from the model; -ENOMEM only where a guest table or a host
  *    stage-2 slot may be missing); on success only its page changed, to
  *    the op's state, the guest used no more tables than it said it had
  *    free, and no other guest changed; on failure nothing changed (host
  *    leaves and annotations, every guest's entries, both pools);
- *  - the scrub callback runs once for a page a guest returns, after the
- *    guest lost it and before the host stage-2 gives it more than it had,
- *    and never otherwise (no host op touches a guest either);
- *  - a guest transition undone by its inverse at the same frame gives
+ *  - the scrub callback runs once for a page a guest returns or the host
+ *    reclaims, after the guest lost it (for a reclaim: its frame holds
+ *    the LOST mark) and before the host stage-2 gives it more than it
+ *    had, and never otherwise (no host op touches a guest either);
+ *  - a guest transition undone by its inverse at the same frame (a
+ *    donation over a LOST mark: by a reclaim, which puts it back) gives
  *    back the states, the host stage-2's leaves and annotations and the
- *    guest's leaves, and (FUZZ_CHECK_POOL_SYMMETRY) both pools' free pages
- *    and every table count.
+ *    guest's leaves and marks, and (FUZZ_CHECK_POOL_SYMMETRY) both pools'
+ *    free pages and every table count; a share over a mark has no exact
+ *    inverse (an unshare leaves the frame empty), so the guest's side of
+ *    its undo is checked against the model only.
  *
  * Any violation prints what and where to stderr and aborts, so libFuzzer
  * keeps the input as a reproducer. Built by "make -C tests/unit fuzz".
@@ -121,6 +128,13 @@ static const struct layout layouts[] = {
  */
 #define MAX_GUESTS	2
 
+/*
+ * A reclaim leaves one LOST mark and only a donation or share at its frame
+ * takes it (an undo by reclaim puts back the mark its donation took): at
+ * most one mark per op of the input.
+ */
+#define MAX_LOST	MAX_OPS
+
 struct fuzz_guest {
 	void *pool_mem;
 	struct page_pool pool;
@@ -128,6 +142,9 @@ struct fuzz_guest {
 	struct pgt_mm_ops ops;
 	struct own_guest g;	/* free_tables is filled in at each call */
 	bool understate;	/* tell the library one free table fewer */
+	/* the model: frames whose entry is OWN_GUEST_S2_LOST, unordered */
+	u64 lost[MAX_LOST];
+	u32 nr_lost;
 };
 
 /* Where the fuzzer believes a page sits in a guest: none is guest -1. */
@@ -151,6 +168,7 @@ struct fuzz_env {
 	u32 nr_guests;
 	struct guest_place *at;	/* per pfn of the span: the model of the guests */
 	u8 *gmapped;		/* per pfn of the span: guest leaves mapping it */
+	u64 *gfns;		/* scratch: a guest's frames, for its tables */
 };
 
 static struct fuzz_env env;
@@ -249,8 +267,9 @@ static int env_up(const struct layout *lay, u64 pool_pages)
 	e->ram = calloc(span, 1);
 	e->at = malloc(span * sizeof(*e->at));
 	e->gmapped = calloc(span, 1);
+	e->gfns = malloc((span + MAX_LOST) * sizeof(*e->gfns));
 	if (!span || !e->pool_mem || !e->pages || !e->s1_prot || !e->s2_prot ||
-	    !e->ram || !e->at || !e->gmapped)
+	    !e->ram || !e->at || !e->gmapped || !e->gfns)
 		abort();
 	for (i = 0; i < span; i++)
 		e->at[i].guest = -1;
@@ -359,6 +378,7 @@ static void env_down(void)
 	free(e->ram);
 	free(e->at);
 	free(e->gmapped);
+	free(e->gfns);
 }
 
 static void fuzz_fail(const char *fmt, ...)
@@ -650,6 +670,18 @@ static CHECKER struct guest_place *place_of(u64 pfn)
 	return &env.at[pfn - env.first_pfn];
 }
 
+/* Where guest @gi's model has a LOST mark at @gfn in lost[], or -1. */
+static CHECKER s32 lost_index(u32 gi, u64 gfn)
+{
+	const struct fuzz_guest *fg = &env.guest[gi];
+	u32 i;
+
+	for (i = 0; i < fg->nr_lost; i++)
+		if (fg->lost[i] == gfn)
+			return i;
+	return -1;
+}
+
 struct gleaf_ctx {
 	u32 gi;
 	u64 nr;
@@ -687,29 +719,92 @@ static CHECKER int check_guest_leaf(u64 addr, u64 pa, u64 size, u32 prot,
 	return 0;
 }
 
-static CHECKER void no_annotation(u64 addr, u32 level, pgt_pte_t pte,
-				  void *arg)
+/*
+ * A guest's invalid entry: a page entry holding OWN_GUEST_S2_LOST at a
+ * frame where the model has a mark (the walker skips it, so this is the
+ * only place that sees it). Counted, so that the caller knows every mark
+ * of the model was there: the frames in lost[] differ, and so do these.
+ */
+static CHECKER void check_guest_mark(u64 addr, u32 level, pgt_pte_t pte,
+				     void *arg)
 {
-	if (!(pte & 1))
-		fuzz_fail("guest %u: invalid entry %#llx at %#llx, level %u",
-			  *(u32 *)arg, (unsigned long long)pte,
+	struct gleaf_ctx *c = arg;
+
+	if (pte & 1)
+		return;
+	if (level != 3 || pte != OWN_GUEST_S2_LOST ||
+	    lost_index(c->gi, addr / SZ_4K) < 0)
+		fuzz_fail("guest %u: invalid entry %#llx at %#llx, level %u, not a LOST mark of the model",
+			  c->gi, (unsigned long long)pte,
 			  (unsigned long long)addr, level);
+	c->nr++;
+}
+
+static CHECKER int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 /*
- * Each guest's stage-2 holds the leaves of its pages and nothing else,
- * and its pool has every page that is not one of its tables. Returns the
+ * The tables guest @gi's stage-2 needs for what its model holds: the
+ * root, and at each level below it one table per span of that table's
+ * size with a leaf or a LOST mark in it. Exact, not a bound: lib/pgtable.c
+ * frees a table left empty and keeps one that holds an annotation, so a
+ * reclaim keeps the table of its frame and the last leaf or mark to leave
+ * a table takes it.
+ */
+static CHECKER u64 guest_tables_needed(u32 gi)
+{
+	const struct fuzz_guest *fg = &env.guest[gi];
+	u64 *gfn = env.gfns, n = 0, tables = 1, i;
+	u32 level, shift;
+
+	for (i = 0; i < env.o.nr_pfns; i++)
+		if (env.at[i].guest == (s32)gi)
+			gfn[n++] = env.at[i].gfn;
+	for (i = 0; i < fg->nr_lost; i++)
+		gfn[n++] = fg->lost[i];
+	qsort(gfn, n, sizeof(*gfn), cmp_u64);
+	/* a table at @level spans 512 entries: 2 MiB at level 3, 1 GiB at 2 */
+	for (level = fg->s2.start_level + 1; level <= 3; level++) {
+		shift = 9 * (4 - level);
+		for (i = 0; i < n; i++)
+			tables += !i || gfn[i] >> shift != gfn[i - 1] >> shift;
+	}
+	return tables;
+}
+
+/*
+ * Each guest's stage-2 holds the leaves of its pages, the LOST marks the
+ * model has and nothing else, in the tables those need and no more, and
+ * its pool has every page that is not one of its tables. A look-up at a
+ * mark finds nothing: the hardware sees no mapping there. Returns the
  * number of leaves.
  */
 static CHECKER u64 check_guest_s2(u32 gi)
 {
 	struct fuzz_guest *fg = &env.guest[gi];
-	struct gleaf_ctx c = { gi, 0 };
+	struct gleaf_ctx c = { gi, 0 }, marks = { gi, 0 };
+	u32 i;
 
 	if (pgt_walk_leaves(&fg->s2, 0, 1ULL << fg->s2.ia_bits,
 			    check_guest_leaf, &c))
 		fuzz_fail("guest %u: walk failed", gi);
-	raw_walk(&fg->s2, no_annotation, &gi);
+	raw_walk(&fg->s2, check_guest_mark, &marks);
+	if (marks.nr != fg->nr_lost)
+		fuzz_fail("guest %u holds %llu LOST marks, the model %u",
+			  gi, (unsigned long long)marks.nr, fg->nr_lost);
+	for (i = 0; i < fg->nr_lost; i++)
+		if (pgt_lookup(&fg->s2, fg->lost[i] * SZ_4K, NULL, NULL,
+			       NULL) != -ENOENT)
+			fuzz_fail("guest %u: look-up at LOST gfn %#llx finds something",
+				  gi, (unsigned long long)fg->lost[i]);
+	if (pgt_nr_tables(&fg->s2) != guest_tables_needed(gi))
+		fuzz_fail("guest %u has %llu tables, its leaves and marks need %llu",
+			  gi, (unsigned long long)pgt_nr_tables(&fg->s2),
+			  (unsigned long long)guest_tables_needed(gi));
 	if (pgt_nr_tables(&fg->s2) + fg->pool.nr_free != fg->pool.nr_pages ||
 	    pool_nr_reserved(&fg->pool))
 		fuzz_fail("guest %u pool: %llu free + %llu tables != %llu, %llu reserved",
@@ -1408,32 +1503,51 @@ struct range_slot {
 /* The frame a page in no guest gets by default: they cluster, share tables. */
 #define GFN_BASE	0x100ULL
 
+/*
+ * The tables below have a row per guest op. An op added to ownership.h
+ * would get a zeroed row here (HOST_OWNED to HOST_OWNED, no inverse, no
+ * name) and fuzz as nonsense: make it a build failure instead.
+ */
+_Static_assert(OWN_NR_GUEST_OPS == 7,
+	       "fuzz_ownership models 7 guest ops: teach it the new one");
+
 /* Each op's source states and target, as ownership.h's comment has them. */
 struct guest_rule {
 	u8 from, from2, to;
 	bool maps;		/* maps the page in the guest: needs a free frame */
+	bool scrubs;		/* the host gets back a page the guest had */
+	bool lost;		/* the guest's entry becomes OWN_GUEST_S2_LOST */
 };
 
 static const struct guest_rule guest_rules[OWN_NR_GUEST_OPS] = {
 	[OWN_HOST_DONATE_GUEST] = {
-		PAGE_HOST_OWNED, PAGE_HOST_OWNED, PAGE_GUEST_OWNED, true },
+		.from = PAGE_HOST_OWNED, .from2 = PAGE_HOST_OWNED,
+		.to = PAGE_GUEST_OWNED, .maps = true },
 	[OWN_HOST_SHARE_GUEST] = {
-		PAGE_HOST_OWNED, PAGE_HOST_OWNED, PAGE_HOST_SHARED_GUEST, true },
+		.from = PAGE_HOST_OWNED, .from2 = PAGE_HOST_OWNED,
+		.to = PAGE_HOST_SHARED_GUEST, .maps = true },
 	[OWN_HOST_UNSHARE_GUEST] = {
-		PAGE_HOST_SHARED_GUEST, PAGE_HOST_SHARED_GUEST, PAGE_HOST_OWNED,
-		false },
+		.from = PAGE_HOST_SHARED_GUEST, .from2 = PAGE_HOST_SHARED_GUEST,
+		.to = PAGE_HOST_OWNED },
 	[OWN_GUEST_SHARE_HOST] = {
-		PAGE_GUEST_OWNED, PAGE_GUEST_OWNED, PAGE_GUEST_SHARED_HOST,
-		false },
+		.from = PAGE_GUEST_OWNED, .from2 = PAGE_GUEST_OWNED,
+		.to = PAGE_GUEST_SHARED_HOST },
 	[OWN_GUEST_UNSHARE_HOST] = {
-		PAGE_GUEST_SHARED_HOST, PAGE_GUEST_SHARED_HOST,
-		PAGE_GUEST_OWNED, false },
+		.from = PAGE_GUEST_SHARED_HOST, .from2 = PAGE_GUEST_SHARED_HOST,
+		.to = PAGE_GUEST_OWNED },
 	[OWN_GUEST_RETURN_HOST] = {
-		PAGE_GUEST_OWNED, PAGE_GUEST_SHARED_HOST, PAGE_HOST_OWNED,
-		false },
+		.from = PAGE_GUEST_OWNED, .from2 = PAGE_GUEST_SHARED_HOST,
+		.to = PAGE_HOST_OWNED, .scrubs = true },
+	[OWN_HOST_RECLAIM_GUEST] = {
+		.from = PAGE_GUEST_OWNED, .from2 = PAGE_GUEST_SHARED_HOST,
+		.to = PAGE_HOST_OWNED, .scrubs = true, .lost = true },
 };
 
-/* What undoes each op at the same page and frame (a return: from GUEST_OWNED). */
+/*
+ * What undoes each op at the same page and frame (a return or a reclaim:
+ * from GUEST_OWNED). A donation at the frame of a LOST mark is undone by
+ * a reclaim instead, see guest_undo_op().
+ */
 static const enum own_guest_op guest_inverse[OWN_NR_GUEST_OPS] = {
 	[OWN_HOST_DONATE_GUEST]		= OWN_GUEST_RETURN_HOST,
 	[OWN_HOST_SHARE_GUEST]		= OWN_HOST_UNSHARE_GUEST,
@@ -1441,12 +1555,18 @@ static const enum own_guest_op guest_inverse[OWN_NR_GUEST_OPS] = {
 	[OWN_GUEST_SHARE_HOST]		= OWN_GUEST_UNSHARE_HOST,
 	[OWN_GUEST_UNSHARE_HOST]	= OWN_GUEST_SHARE_HOST,
 	[OWN_GUEST_RETURN_HOST]		= OWN_HOST_DONATE_GUEST,
+	[OWN_HOST_RECLAIM_GUEST]	= OWN_HOST_DONATE_GUEST,
 };
 
 static const char *const guest_op_name[OWN_NR_GUEST_OPS + 1] = {
-	"host_donate_guest", "host_share_guest", "host_unshare_guest",
-	"guest_share_host", "guest_unshare_host", "guest_return_host",
-	"bad guest call",
+	[OWN_HOST_DONATE_GUEST]		= "host_donate_guest",
+	[OWN_HOST_SHARE_GUEST]		= "host_share_guest",
+	[OWN_HOST_UNSHARE_GUEST]	= "host_unshare_guest",
+	[OWN_GUEST_SHARE_HOST]		= "guest_share_host",
+	[OWN_GUEST_UNSHARE_HOST]	= "guest_unshare_host",
+	[OWN_GUEST_RETURN_HOST]		= "guest_return_host",
+	[OWN_HOST_RECLAIM_GUEST]	= "host_reclaim_guest",
+	[OWN_NR_GUEST_OPS]		= "bad guest call",
 };
 
 /* One call as the input makes it, bad ones included. */
@@ -1483,6 +1603,8 @@ static u64 guest_map_tables(const struct pgt *s2)
  */
 static unsigned long g_ok[OWN_NR_GUEST_OPS + 1], g_err[OWN_NR_GUEST_OPS + 1][5];
 static unsigned long g_undone[OWN_NR_GUEST_OPS], nr_scrubbed;
+/* maps over a LOST mark; donations (over one) that a reclaim undid */
+static unsigned long nr_over_lost, nr_remarked;
 
 static void guest_stat(const struct guest_call *c, int ret)
 {
@@ -1503,16 +1625,20 @@ static void guest_stat(const struct guest_call *c, int ret)
 #define GSTAT(c, ret)		guest_stat(c, ret)
 #define GSTAT_UNDONE(op)	(g_undone[op]++)
 #define GSTAT_SCRUB()		(nr_scrubbed++)
+#define GSTAT_OVER_LOST()	(nr_over_lost++)
+#define GSTAT_REMARKED()	(nr_remarked++)
 #else
 #define GSTAT(c, ret)		do { } while (0)
 #define GSTAT_UNDONE(op)	do { } while (0)
 #define GSTAT_SCRUB()		do { } while (0)
+#define GSTAT_OVER_LOST()	do { } while (0)
+#define GSTAT_REMARKED()	do { } while (0)
 #endif
 
 /*
  * What the scrub callback saw during one call: how often it ran, on what,
- * and, set before the call, the frame the guest had the page at and the
- * host stage-2's prot of the page.
+ * and, set before the call, the frame the guest had the page at, the host
+ * stage-2's prot of the page and whether the call marks the frame LOST.
  */
 static struct {
 	u32 n;
@@ -1520,6 +1646,7 @@ static struct {
 	void *arg;
 	u64 gfn;
 	u32 host_prot;
+	bool lost;
 } scrub;
 
 /* The host stage-2's prot of @pfn now: 0 when nothing valid maps it. */
@@ -1536,12 +1663,14 @@ static CHECKER u32 host_prot_now(u64 pfn)
 /*
  * The library's scrub: it must come after the guest lost the page and
  * before the host gets more than it had, so check both here, in the
- * order the library calls it.
+ * order the library calls it. For a reclaim, losing the page is the LOST
+ * mark being in place: from then on a guest access at the frame is one
+ * the hypervisor must refuse rather than back with a fresh page.
  */
 static CHECKER void fuzz_scrub(void *arg, u64 pfn)
 {
 	struct fuzz_guest *fg = arg;
-	u64 pa = 0;
+	u64 pa = 0, mark = 0;
 
 	scrub.n++;
 	scrub.pfn = pfn;
@@ -1555,6 +1684,13 @@ static CHECKER void fuzz_scrub(void *arg, u64 pfn)
 		fuzz_fail("scrub(%#llx) while the guest still maps it at gfn %#llx",
 			  (unsigned long long)pfn,
 			  (unsigned long long)scrub.gfn);
+	if (scrub.lost &&
+	    (pgt_get_annotation(&fg->s2, scrub.gfn * SZ_4K, &mark) ||
+	     mark != OWN_GUEST_S2_LOST))
+		fuzz_fail("scrub(%#llx) before the guest's gfn %#llx holds the LOST mark (%#llx)",
+			  (unsigned long long)pfn,
+			  (unsigned long long)scrub.gfn,
+			  (unsigned long long)mark);
 	if (host_prot_now(pfn) != scrub.host_prot)
 		fuzz_fail("scrub(%#llx) after the host stage-2 went from prot %#x to %#x",
 			  (unsigned long long)pfn, scrub.host_prot,
@@ -1591,6 +1727,7 @@ static int guest_invoke(struct guest_call *c)
 	scrub.n = 0;
 	scrub.gfn = c->gfn;
 	scrub.host_prot = is_ram(c->pfn) ? host_prot_now(c->pfn) : 0;
+	scrub.lost = guest_call_valid(c) && guest_rules[c->op].lost;
 	return own_guest_transition(&env.o, (enum own_guest_op)c->op, gp,
 				    c->pfn, c->gfn);
 }
@@ -1642,17 +1779,65 @@ static CHECKER int guest_verdict(const struct guest_call *c,
 	return 0;
 }
 
-/* The model after a successful call. */
+static void lost_add(u32 gi, u64 gfn)
+{
+	struct fuzz_guest *fg = &env.guest[gi];
+
+	if (fg->nr_lost == MAX_LOST || lost_index(gi, gfn) >= 0)
+		fuzz_fail("model: guest %u LOST mark %#llx is the %u-th, or there already",
+			  gi, (unsigned long long)gfn, fg->nr_lost + 1);
+	fg->lost[fg->nr_lost++] = gfn;
+}
+
+static void lost_del(u32 gi, u64 gfn)
+{
+	struct fuzz_guest *fg = &env.guest[gi];
+	s32 i = lost_index(gi, gfn);
+
+	if (i >= 0)
+		fg->lost[i] = fg->lost[--fg->nr_lost];
+}
+
+/*
+ * The model after a successful call: a map replaces a LOST mark at its
+ * frame (pgt_map() replaces an annotation), a reclaim leaves one where
+ * the page was.
+ */
 static void guest_model_apply(const struct guest_call *c)
 {
+	const struct guest_rule *r = &guest_rules[c->op];
 	struct guest_place *at = place_of(c->pfn);
 
-	if (guest_rules[c->op].maps) {
+	if (r->maps) {
+		lost_del(c->gi, c->gfn);
 		at->guest = c->gi;
 		at->gfn = c->gfn;
-	} else if (guest_rules[c->op].to == PAGE_HOST_OWNED) {
+	} else if (r->to == PAGE_HOST_OWNED) {
+		if (r->lost)
+			lost_add(c->gi, at->gfn);
 		at->guest = -1;
 	}
+}
+
+/* @c maps at a frame where its guest's model has a LOST mark. */
+static bool guest_maps_over_lost(const struct guest_call *c)
+{
+	return guest_rules[c->op].maps && lost_index(c->gi, c->gfn) >= 0;
+}
+
+/*
+ * What undoes a successful @c at the same page and frame: its
+ * guest_inverse[], but a donation that mapped over a LOST mark is undone
+ * by a reclaim, which puts the mark back where a return would leave the
+ * frame empty. A share over a mark has no such inverse: an unshare
+ * leaves the frame empty (see guest_undo()).
+ */
+static enum own_guest_op guest_undo_op(const struct guest_call *c,
+				       bool over_lost)
+{
+	if (over_lost && c->op == OWN_HOST_DONATE_GUEST)
+		return OWN_HOST_RECLAIM_GUEST;
+	return guest_inverse[c->op];
 }
 
 /*
@@ -1667,7 +1852,7 @@ static void check_guest_done(const struct guest_call *c,
 	u64 idx = c->pfn - env.o.first_pfn, n = env.o.nr_pfns, s;
 	const struct guest_rule *r = &guest_rules[c->op];
 	struct hyp_page want = before->pages[idx];
-	bool returns = c->op == OWN_GUEST_RETURN_HOST;
+	bool returns = r->scrubs;
 	struct guest_snap now;
 
 	want.state = r->to;
@@ -1719,17 +1904,23 @@ static void check_guest_failed(const struct guest_call *c, int ret,
 /*
  * Undo a successful call at once with its inverse, at the same page and
  * frame: the states as before, the host stage-2's leaves and annotations
- * and the guest's leaves too, and (FUZZ_CHECK_POOL_SYMMETRY) both pools
- * and every table count. -ENOMEM is fair for an inverse that maps (the
- * guest's tables are counted worst case) but must change nothing.
+ * and the guest's leaves and LOST marks too, and
+ * (FUZZ_CHECK_POOL_SYMMETRY) both pools and every table count. -ENOMEM
+ * is fair for an inverse that maps (the guest's tables are counted worst
+ * case) but must change nothing. A share over a LOST mark, unshared,
+ * leaves the frame empty and perhaps a table fewer: there the guest's
+ * side is left to check_all(), against the model.
  */
-static void guest_undo(const struct guest_call *c, const struct snap *before)
+static void guest_undo(const struct guest_call *c, const struct snap *before,
+		       bool over_lost)
 {
 	struct guest_call inv = *c;
 	struct snap mid, now;
+	bool exact, g_entries, g_pool;
 	int ret;
 
-	inv.op = guest_inverse[c->op];
+	inv.op = guest_undo_op(c, over_lost);
+	exact = !over_lost || guest_rules[inv.op].lost;
 	snap_take(&mid);
 	ret = guest_invoke(&inv);
 	GSTAT(&inv, ret);
@@ -1743,6 +1934,10 @@ static void guest_undo(const struct guest_call *c, const struct snap *before)
 			  guest_call_name(&inv), (unsigned long long)c->pfn,
 			  (unsigned long long)c->gfn, guest_call_name(c), ret);
 	GSTAT_UNDONE(c->op);
+	if (guest_maps_over_lost(&inv))
+		GSTAT_OVER_LOST();
+	if (guest_rules[inv.op].lost && over_lost)
+		GSTAT_REMARKED();
 	check_guest_done(&inv, &mid);
 	guest_model_apply(&inv);
 	if (!same_states(before))
@@ -1750,20 +1945,19 @@ static void guest_undo(const struct guest_call *c, const struct snap *before)
 			  guest_call_name(c), guest_call_name(&inv),
 			  (unsigned long long)c->pfn);
 	snap_take(&now);
+	g_entries = !exact || sig_equal(before->g[c->gi].s2, now.g[c->gi].s2);
+	g_pool = !exact || guest_snap_equal(&before->g[c->gi], &now.g[c->gi]);
 	if (!sig_equal(before->s2, now.s2) ||
-	    !sig_equal(before->s2_ann, now.s2_ann) ||
-	    !sig_equal(before->g[c->gi].s2, now.g[c->gi].s2))
+	    !sig_equal(before->s2_ann, now.s2_ann) || !g_entries)
 		fuzz_fail("%s then %s(%#llx): host leaves %s, annotations %s, guest entries %s",
 			  guest_call_name(c), guest_call_name(&inv),
 			  (unsigned long long)c->pfn,
 			  sig_equal(before->s2, now.s2) ? "same" : "differ",
 			  sig_equal(before->s2_ann, now.s2_ann) ? "same" : "differ",
-			  sig_equal(before->g[c->gi].s2, now.g[c->gi].s2) ?
-			  "same" : "differ");
+			  g_entries ? "same" : "differ");
 	if (FUZZ_CHECK_POOL_SYMMETRY &&
 	    (before->free != now.free || before->reserved != now.reserved ||
-	     before->s2_tables != now.s2_tables ||
-	     !guest_snap_equal(&before->g[c->gi], &now.g[c->gi])))
+	     before->s2_tables != now.s2_tables || !g_pool))
 		fuzz_fail("FUZZ_CHECK_POOL_SYMMETRY: %s then %s(%#llx): pool free %llu -> %llu, reserved %llu -> %llu, host_s2 tables %llu -> %llu; guest %d free %llu -> %llu, tables %llu -> %llu",
 			  guest_call_name(c), guest_call_name(&inv),
 			  (unsigned long long)c->pfn,
@@ -1783,7 +1977,7 @@ static void guest_undo(const struct guest_call *c, const struct snap *before)
 
 static void do_guest(struct guest_call *c, bool undo_it)
 {
-	bool may_need_memory;
+	bool may_need_memory, over_lost;
 	struct snap before;
 	int want, ret;
 
@@ -1800,12 +1994,20 @@ static void do_guest(struct guest_call *c, bool undo_it)
 	if (ret) {
 		check_guest_failed(c, ret, &before);
 	} else {
+		over_lost = guest_maps_over_lost(c);
+		if (over_lost)
+			GSTAT_OVER_LOST();
 		check_guest_done(c, &before);
 		guest_model_apply(c);
-		if (undo_it && (c->op != OWN_GUEST_RETURN_HOST ||
-				before.pages[c->pfn - env.o.first_pfn].state ==
-				PAGE_GUEST_OWNED))
-			guest_undo(c, &before);
+		/*
+		 * Only where the inverse leads back to the state before: a
+		 * donation gives a returned or reclaimed page back as
+		 * GUEST_OWNED, never as GUEST_SHARED_HOST.
+		 */
+		if (undo_it &&
+		    guest_rules[guest_undo_op(c, over_lost)].to ==
+		    before.pages[c->pfn - env.o.first_pfn].state)
+			guest_undo(c, &before, over_lost);
 	}
 	snap_drop(&before);
 }
@@ -1915,11 +2117,11 @@ static u64 natural_gfn(u64 pfn)
 
 /*
  * A frame for a guest call: the page's own (mostly), another page's of
- * this guest (taken), a neighbour of its own, the guest's last frame or
- * just beyond, or values a caller may get wrong: all ones, one whose
- * address wraps (bit 52), one past the annotation's 36 frame bits, the
- * page's address rather than its frame, bit 63, 0, a 2 MiB frame number
- * taken for a 4 KiB one, twice the limit.
+ * this guest (taken), one of its LOST marks, a neighbour of its own, the
+ * guest's last frame or just beyond, or values a caller may get wrong:
+ * all ones, one whose address wraps (bit 52), one past the annotation's
+ * 36 frame bits, the page's address rather than its frame, bit 63, 0, a
+ * 2 MiB frame number taken for a 4 KiB one, twice the limit.
  */
 static u64 pick_gfn(u8 b, s32 gi, u64 pfn)
 {
@@ -1929,6 +2131,13 @@ static u64 pick_gfn(u8 b, s32 gi, u64 pfn)
 
 	switch (b >> 5) {
 	case 3:
+		/*
+		 * From 16: one of the guest's LOST marks, whichever page
+		 * left it (a page's own frame reaches only its own).
+		 */
+		if (q >= 16 && gi >= 0 && env.guest[gi].nr_lost)
+			return env.guest[gi].lost[(q - 16) %
+						  env.guest[gi].nr_lost];
 		if (nth_guest_page(gi, false, q, &taken))
 			return place_of(taken)->gfn;
 		return nat;
@@ -2051,6 +2260,8 @@ static void print_stats(void)
 			t < OWN_NR_GUEST_OPS ? g_undone[t] : 0, g_err[t][0],
 			g_err[t][1], g_err[t][2], g_err[t][3], g_err[t][4]);
 	fprintf(stderr, "stats: scrubbed %lu pages\n", nr_scrubbed);
+	fprintf(stderr, "stats: mapped over a LOST mark %lu times, %lu donations undone by a reclaim\n",
+		nr_over_lost, nr_remarked);
 	/* a run whose guest calls all fail checked little of them: say so */
 	fprintf(stderr, "stats: guest ops that never succeeded:");
 	for (t = 0; t < OWN_NR_GUEST_OPS; t++)

@@ -7,7 +7,8 @@
 # block of the host stage-2, boot pages before the stage-2, module
 # restrictions (and the transitions they refuse) before and after it,
 # a guest's pages through every guest transition, two guests, guests whose
-# pools run dry, frames a guest call must refuse.
+# pools run dry, frames a guest call must refuse, pages the host reclaims
+# from a guest and donates again over the LOST marks they leave.
 #
 # Encoding (see step() and guest_up() in fuzz_ownership.c): one config
 # byte (layout = cfg % 3, 0x80 = roomy pool, else 2 + (cfg >> 2) % 24
@@ -28,14 +29,15 @@ BUILD_S2=13 FAULT=14 SET_PROT=15 GUEST=16
 # guest ops: enum own_guest_op; 12 and 13 no such op, 14 no guest, 15 no
 # stage-2
 G_DONATE=0 G_SHARE=1 G_UNSHARE=2 G_SHARE_HOST=3 G_UNSHARE_HOST=4 G_RETURN=5
-G_BAD=12 G_NO_GUEST=14
+G_RECLAIM=6 G_BAD=12 G_NO_GUEST=14
 # pfn modes (pick_guest_pfn): 0 near RAM, 3 this guest's, 5 any guest's,
 # 7 far off RAM; frames (pick_gfn): 0x00 the page's own, 0x60 | n another
-# page's of this guest, 0x80 | n own + n - 16, 0xa0 | n the guest's last
-# - n, 0xc0 | n beyond its range + n, 0xe0 | n odd value n (0 to 7)
-OWN=0x00
+# page's of this guest (n < 16), 0x70 | n its n-th LOST mark (else as
+# 0x60 | n), 0x80 | n own + n - 16, 0xa0 | n the guest's last - n,
+# 0xc0 | n beyond its range + n, 0xe0 | n odd value n (0 to 7)
+OWN=0x00 LOST=0x70
 # flags: a new range into slot 0 / reuse slot 0; undo at once or not
-NEW=0x10 SAME=0x18 NEW_UNDO=0x00
+NEW=0x10 SAME=0x18 NEW_UNDO=0x00 SAME_UNDO=0x08
 
 # shellcheck disable=SC2059 # the format is the byte's octal escape
 byte() { printf "\\$(printf %03o $(($1 & 255)))"; }
@@ -192,3 +194,22 @@ NR=2	# layout 1 (ram_blocks): 1 region
   gop $G_RETURN 0 0 0 10 $OWN $NEW
   gop $G_DONATE 0 0 0 600 $OWN $NEW_UNDO
 } >guest-host-slot.bin
+
+# the host reclaims a guest's page: undone at once (a donation at its
+# frame), then for good; the page donated again over its LOST mark
+# (undone by a reclaim, which puts the mark back), another page too; a
+# third refused a call at the mark; a share over the mark, undone (the
+# frame left empty); a reclaim from GUEST_SHARED_HOST
+{ cfg 1 1 0; byte 0x17; byte 0
+  gop $G_DONATE 0 0 0 10 $OWN $NEW
+  gop $G_RECLAIM 0 0 0 0 $OWN $SAME_UNDO
+  gop $G_RECLAIM 0 0 0 0 $OWN $SAME
+  gop $G_DONATE 0 0 0 0 $OWN $SAME_UNDO
+  gop $G_DONATE 0 0 0 20 $LOST $NEW_UNDO
+  gop $G_DONATE 0 0 0 30 $OWN $NEW
+  gop $G_SHARE_HOST 0 0 0 0 $LOST $SAME
+  gop $G_SHARE 0 0 0 20 $LOST $NEW_UNDO
+  gop $G_DONATE 0 0 0 10 $OWN $NEW
+  gop $G_SHARE_HOST 0 0 0 0 $OWN $SAME
+  gop $G_RECLAIM 0 0 0 0 $OWN $SAME
+} >guest-reclaim.bin
