@@ -97,12 +97,11 @@ static ssize_t memory_bytes_show(struct kobject *k, struct kobj_attribute *a,
 
 const char *pk_page_state_name(int state)
 {
+#define STATE_NAME(name, str)	[PAGE_##name] = str,
 	static const char * const names[PAGE_STATE_COUNT] = {
-		[PAGE_HOST_OWNED] = "host_owned",
-		[PAGE_HOST_SHARED] = "host_shared",
-		[PAGE_HYP_OWNED] = "hyp_owned",
-		[PAGE_HYP_SHARED] = "hyp_shared",
+		OWN_PAGE_STATES(STATE_NAME)
 	};
+#undef STATE_NAME
 
 	return state >= 0 && state < PAGE_STATE_COUNT ? names[state] : "?";
 }

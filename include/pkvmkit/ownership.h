@@ -67,14 +67,22 @@
 #include <pkvmkit/pgtable.h>
 #include <pkvmkit/page_pool.h>
 
+/*
+ * The states, once: X(NAME, "name") makes PAGE_NAME, and the name the
+ * host's files and tools print (driver/sysfs.c, tests/guest/hc-ids.c).
+ */
+#define OWN_PAGE_STATES(X)						\
+	X(HOST_OWNED, "host_owned")					\
+	X(HOST_SHARED, "host_shared")					\
+	X(HYP_OWNED, "hyp_owned")					\
+	X(HYP_SHARED, "hyp_shared")					\
+	X(GUEST_OWNED, "guest_owned")					\
+	X(HOST_SHARED_GUEST, "host_shared_guest")			\
+	X(GUEST_SHARED_HOST, "guest_shared_host")
+
+#define OWN_PAGE_STATE_ENUM(name, str)	PAGE_##name,
 enum page_state {
-	PAGE_HOST_OWNED = 0,
-	PAGE_HOST_SHARED,
-	PAGE_HYP_OWNED,
-	PAGE_HYP_SHARED,
-	PAGE_GUEST_OWNED,
-	PAGE_HOST_SHARED_GUEST,
-	PAGE_GUEST_SHARED_HOST,
+	OWN_PAGE_STATES(OWN_PAGE_STATE_ENUM)
 	PAGE_STATE_COUNT
 };
 

@@ -48,16 +48,11 @@ static const struct named_value errnos[] = {
 	NAMED(ENOSPC), NAMED(ERANGE), NAMED(ENOSYS), NAMED(EOPNOTSUPP),
 };
 
-#define PAGE_STATE(x)	{ #x, PAGE_##x }
+#define PAGE_STATE(name, str)	{ #name, PAGE_##name },
 
 static const struct named_value page_states[] = {
-	PAGE_STATE(HOST_OWNED), PAGE_STATE(HOST_SHARED),
-	PAGE_STATE(HYP_OWNED), PAGE_STATE(HYP_SHARED),
-	PAGE_STATE(GUEST_OWNED), PAGE_STATE(HOST_SHARED_GUEST),
-	PAGE_STATE(GUEST_SHARED_HOST),
+	OWN_PAGE_STATES(PAGE_STATE)
 };
-_Static_assert(sizeof(page_states) / sizeof(page_states[0]) == PAGE_STATE_COUNT,
-	       "every enum page_state has its ST_ name");
 
 #define HOOK_NAME(name, what)	#name,
 
@@ -142,6 +137,7 @@ int main(void)
 	/* enum page_state, as HC_PAGE_STATE answers */
 	for (i = 0; i < sizeof(page_states) / sizeof(page_states[0]); i++)
 		printf("ST_%s=0x%x\n", page_states[i].name, page_states[i].value);
+	printf("ST_COUNT=0x%x\n", PAGE_STATE_COUNT);
 	/* the hook kinds HC_HOOK_INFO takes, by their place in the list */
 	for (i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
 		printf("%s=%u\n", hooks[i], i);

@@ -30,7 +30,7 @@ t_check "page_guard's fault handler and abort notifier, named" has \
 	"illegal-abort notifier +0x8002[0-9a-f]+  page_guard:guard_abort\+0x0$"
 t_check "hooks nobody set say so" has "^  PSCI notifier +-$"
 hyp=$(awk '/^hyp_owned/ { print $2 }' $PK_SYS/page_states)
-t_check "page states as the hypervisor counts them" has "^pages: host_owned [0-9]+ host_shared [0-9]+ hyp_owned $hyp hyp_shared [0-9]+$"
+t_check "page states as the hypervisor counts them" has "^pages: host_owned [0-9]+ host_shared [0-9]+ hyp_owned $hyp hyp_shared [0-9]+ guest_owned 0 host_shared_guest 0 guest_shared_host 0$"
 t_check "pool use" has "^pool: $(cat $PK_SYS/pool_free_pages) pages free, [0-9]+ page-table pages in use$"
 NCPU=$(grep -c ^processor /proc/cpuinfo)
 t_eq "every CPU under the hypervisor with its stage-2" "$NCPU" \
