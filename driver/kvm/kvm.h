@@ -24,6 +24,16 @@
 #include <pkvmkit/vm.h>
 
 #define PK_KVM_API_VERSION	12
+
+/*
+ * struct kvm_run's fields the VMM writes while KVM may read them: 6.12's
+ * uapi header renames them inside the kernel (immediate_exit becomes
+ * immediate_exit__unsafe) so that each read is seen to be read once;
+ * 6.1's has no such macro.
+ */
+#ifndef HINT_UNSAFE_IN_KVM
+#define HINT_UNSAFE_IN_KVM(field)	field
+#endif
 #define PK_MAX_MEMSLOTS		32
 
 struct pk_memslot {

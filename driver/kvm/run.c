@@ -249,7 +249,7 @@ long pk_vcpu_run(struct pk_vcpu *vcpu)
 	if (ret)
 		return ret;
 	run->flags = 0;
-	if (READ_ONCE(run->immediate_exit)) {
+	if (READ_ONCE(run->HINT_UNSAFE_IN_KVM(immediate_exit))) {
 		/* a pending MMIO read completes first, as KVM has it */
 		ret = enter_guest(vcpu, PK_RUN_NO_ENTRY);
 		if (ret < 0)
