@@ -275,7 +275,9 @@ call:
  * x8 rounds. x21: an xorshift state; x20 counts exceptions the guest took
  * (UNDEFs and aborts the hypervisor injected); x22 counts rounds. Its own
  * vectors step over whatever faults. Never a call that ends it (SYSTEM_OFF,
- * SYSTEM_RESET, CPU_OFF, CPU_SUSPEND): those would only stop the test.
+ * SYSTEM_RESET, CPU_OFF, CPU_SUSPEND), nor a WFI (nothing would wake it:
+ * its interrupts are masked and its timer off): those would only stop the
+ * test.
  */
 hostile:
 	adr	x1, hostile_vectors
@@ -515,7 +517,7 @@ sysregs:					/* 32 slots of two instructions */
 	ret
 	mrs	x3, s3_0_c13_c0_7		/* SCXTNUM_EL1 */
 	ret
-	wfi					/* WFI: the VMM wakes it */
+	mrs	x3, cntpct_el0			/* not trapped: the counter */
 	ret
 
 /*

@@ -939,7 +939,7 @@ static int test_call(bool protected, int argc, char **argv)
 		printf("the guest did not run: %s\n", strerror(errno));
 		return 1;
 	}
-	printf("%#llx %#llx %#llx %#llx\n", (unsigned long long)vm.out[0],
+	printf("0x%llx 0x%llx 0x%llx 0x%llx\n", (unsigned long long)vm.out[0],
 	       (unsigned long long)vm.out[1], (unsigned long long)vm.out[2],
 	       (unsigned long long)vm.out[3]);
 	vm_destroy(&vm);
