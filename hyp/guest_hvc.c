@@ -104,6 +104,22 @@ static enum pk_exit mem_call(struct hyp_vcpu *vcpu, u32 fn)
 	return PK_EXIT_NONE;
 }
 
+/*
+ * MMIO guard MAP/UNMAP. A map may need stage-2 tables the VM's memcache
+ * does not have: the call is made again once the host topped it up.
+ */
+static enum pk_exit mmio_guard_call(struct hyp_vcpu *vcpu, bool map)
+{
+	int ret = hyp_guest_mmio_guard(vcpu, vcpu->ctxt.regs[1], map);
+
+	if (ret == -ENOMEM) {
+		vcpu->ctxt.pc -= 4;
+		return PK_EXIT_MEMCACHE;
+	}
+	ret1(vcpu, ret ? SMCCC_RET_INVALID_PARAMETER : SMCCC_RET_SUCCESS);
+	return PK_EXIT_NONE;
+}
+
 /* KVM's vendor-hypervisor calls; false if @fn is none of them. */
 static bool kvm_call(struct hyp_vcpu *vcpu, u32 fn, enum pk_exit *exit)
 {
@@ -132,9 +148,7 @@ static bool kvm_call(struct hyp_vcpu *vcpu, u32 fn, enum pk_exit *exit)
 		break;
 	case PK_SMCCC_KVM_MMIO_GUARD_MAP:
 	case PK_SMCCC_KVM_MMIO_GUARD_UNMAP:
-		ret1(vcpu, hyp_guest_mmio_guard(vcpu, vcpu->ctxt.regs[1],
-						fn == PK_SMCCC_KVM_MMIO_GUARD_MAP) ?
-			   SMCCC_RET_INVALID_PARAMETER : SMCCC_RET_SUCCESS);
+		*exit = mmio_guard_call(vcpu, fn == PK_SMCCC_KVM_MMIO_GUARD_MAP);
 		break;
 	default:
 		*exit = mem_call(vcpu, fn);

@@ -153,6 +153,17 @@ static int stage2_fault(struct pk_vcpu *vcpu)
 	return 0;
 }
 
+/* A guest call needs stage-2 tables at EL2 (the MMIO guard): top up. */
+static int memcache_topup(struct pk_vcpu *vcpu)
+{
+	int ret;
+
+	mutex_lock(&vcpu->vm->lock);
+	ret = pk_vm_topup(vcpu->vm, 4);
+	mutex_unlock(&vcpu->vm->lock);
+	return ret ?: 1;
+}
+
 /* 1: run again; 0: to the VMM (exit_reason set); -errno: KVM_RUN fails. */
 static int handle_exit(struct pk_vcpu *vcpu, long exit)
 {
@@ -179,6 +190,8 @@ static int handle_exit(struct pk_vcpu *vcpu, long exit)
 		pr_warn_ratelimited("VM %u: the guest needs IPA %#llx, which the host took back: KVM_RUN fails (EFAULT)\n",
 				    vcpu->vm->handle, READ_ONCE(vcpu->page->fault_ipa));
 		return -EFAULT;
+	case PK_EXIT_MEMCACHE:
+		return memcache_topup(vcpu);
 	case PK_EXIT_RELINQUISH:
 		pk_vm_unpin_gfn(vcpu->vm, READ_ONCE(vcpu->page->fault_ipa) >>
 				PAGE_SHIFT);

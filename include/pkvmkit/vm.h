@@ -117,7 +117,7 @@ enum pk_exit {
 	PK_EXIT_SYSTEM_EVENT,	/* system_event: KVM_SYSTEM_EVENT_* */
 	PK_EXIT_LOST_PAGE,	/* the guest needs fault_ipa, which the host took back */
 	PK_EXIT_RELINQUISH,	/* the guest gave back fault_ipa (now the host's) */
-	PK_EXIT_TIMER,		/* the guest's timer fired (run again, or tell the VMM) */
+	PK_EXIT_MEMCACHE,	/* a guest call needs stage-2 tables: top up, run again */
 	PK_NR_EXITS
 };
 

@@ -392,7 +392,12 @@ act_hvc:
 	ldp	x30, xzr, [sp], #16
 	ret
 
-act_hvc_known:		/* a KVM call on a page of its data, or anywhere */
+/*
+ * A KVM call on a page of its data, or anywhere; an MMIO guard map never
+ * on its RAM (a guarded frame can no longer be memory: its next touch
+ * there would end its VMM's run, which the test does not want).
+ */
+act_hvc_known:
 	stp	x30, xzr, [sp, #-16]!
 	bl	rand
 	and	x1, x0, #0xff000
@@ -403,7 +408,12 @@ act_hvc_known:		/* a KVM call on a page of its data, or anywhere */
 	and	x2, x2, #0xfffffffff000
 	csel	x1, x1, x2, eq			/* ... or anywhere */
 	and	x0, x0, #0xf
-	mov32	x3, 0xc6000000
+	cmp	x0, #7				/* MMIO_GUARD_MAP: */
+	b.ne	1f
+	and	x1, x1, #0xff000		/* next to its report page */
+	orr	x1, x1, x10
+	add	x1, x1, #0x100000
+1:	mov32	x3, 0xc6000000
 	orr	x0, x0, x3
 	bl	tame
 	mov	x2, #0
