@@ -3,7 +3,8 @@
 # ioctl it uses and their errors, MMIO both ways, the guest's PSCI and
 # SMCCC calls answered at EL2, trapped system registers, two vCPUs, the
 # virtual timer and the IRQ line, each for a protected and a non-protected
-# VM; then the host's every way of reading a protected guest's page.
+# VM; then the host's every way of reading a protected guest's page; then
+# single calls a hostile guest found answered wrong.
 # Both kernels: it is the driver's whole KVM surface, which differs
 # between the 6.1 and 6.12 headers it is built against.
 #@ boot cortex-a72 2 1G
@@ -20,4 +21,16 @@ for kind in normal protected; do
 		pk_prog "$test ($kind)" /root/kvm-test $test $kind
 	done
 done
+
+# call KIND X0 X1: x0 after one HVC of a guest (kvm-test call; killed
+# after 60 s if the guest never gets past it)
+call() {
+	timeout -s KILL 60 /root/kvm-test call "$1" hvc "$2" "$3" | cut -d' ' -f1
+}
+# MEM_SHARE and MEM_UNSHARE of an IPA no memslot holds (kvm-test's
+# MMIO_BASE): the call fails; the guest gets past it, no abort
+t_eq "MEM_SHARE of an IPA that is not memory: INVALID_PARAMETER" \
+	0xfffffffffffffffd "$(call protected 0xc6000003 0x10000000)"
+t_eq "MEM_UNSHARE of an IPA that is not memory: INVALID_PARAMETER" \
+	0xfffffffffffffffd "$(call protected 0xc6000004 0x10000000)"
 guest_finish
