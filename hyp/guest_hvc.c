@@ -63,6 +63,8 @@ static u64 kvm_features(const struct hyp_vm *vm)
  * A page call on a page the guest has not touched yet: it is not mapped,
  * so the host must give it first. The call is made again afterwards: the
  * PC goes back to the HVC, and the host sees a write fault at the page.
+ * If the host finds no memory there (HC_VCPU_MMIO), the call fails
+ * instead: guest_call_not_memory().
  */
 static enum pk_exit fault_in_first(struct hyp_vcpu *vcpu, u64 ipa)
 {
@@ -72,6 +74,19 @@ static enum pk_exit fault_in_first(struct hyp_vcpu *vcpu, u64 ipa)
 	vcpu->page->fault_ipa = ipa;
 	vcpu->page->fault_flags = PK_FAULT_WRITE;
 	return PK_EXIT_S2_FAULT;
+}
+
+/*
+ * The host says the IPA of a page call's fault_in_first() is not memory:
+ * the call fails and the guest goes on past it. Not an abort: the
+ * guest's access was a call, and the exception's syndrome and address
+ * would be this HVC's, with FAR_EL2 left from whatever faulted last on
+ * this CPU (another VM's, or the host's).
+ */
+void guest_call_not_memory(struct hyp_vcpu *vcpu)
+{
+	ret1(vcpu, SMCCC_RET_INVALID_PARAMETER);
+	guest_skip_insn(vcpu);
 }
 
 static enum pk_exit mem_call(struct hyp_vcpu *vcpu, u32 fn)

@@ -221,7 +221,8 @@ static u64 mmio_load_value(u64 esr, u64 data)
  * direction and a write's value; nothing else of the guest's. An
  * instruction fetch or an access nobody may emulate is an abort for the
  * guest at its next run (mmio_len 0: nothing to emulate); an access
- * without a syndrome cannot be emulated: -ENOSYS, as KVM.
+ * without a syndrome cannot be emulated: -ENOSYS, as KVM. A page call's
+ * fault (its HVC or SMC is the exit) is no access: the call fails.
  */
 static int vcpu_mmio(struct hyp_vcpu *vcpu)
 {
@@ -235,6 +236,11 @@ static int vcpu_mmio(struct hyp_vcpu *vcpu)
 	page->mmio_len = 0;
 	page->mmio_write = 0;
 	page->mmio_data = 0;
+	if (ESR_EC(esr) == ESR_EC_HVC64 || ESR_EC(esr) == ESR_EC_SMC64) {
+		guest_call_not_memory(vcpu);
+		vcpu->abort = VCPU_ABORT_NONE;
+		return 0;
+	}
 	if (!dabt || (esr & ESR_ISS_S1PTW) ||
 	    !hyp_guest_mmio_allowed(vcpu, vcpu->abort_ipa)) {
 		vcpu->inject = dabt ? VCPU_INJECT_DABT : VCPU_INJECT_PABT;

@@ -72,5 +72,6 @@ const struct pkvm_module_trng_ops *hyp_guest_trng_ops(void);
 
 /* guest_hvc.c: every HVC and SMC of a guest */
 enum pk_exit handle_guest_call(struct hyp_vcpu *vcpu, bool smc);
+void guest_call_not_memory(struct hyp_vcpu *vcpu);
 
 #endif /* HYP_GUEST_H */
