@@ -33,4 +33,10 @@ t_eq "MEM_SHARE of an IPA that is not memory: INVALID_PARAMETER" \
 	0xfffffffffffffffd "$(call protected 0xc6000003 0x10000000)"
 t_eq "MEM_UNSHARE of an IPA that is not memory: INVALID_PARAMETER" \
 	0xfffffffffffffffd "$(call protected 0xc6000004 0x10000000)"
+# KVM's function 0 is FEATURES, by SMC32 (0x86000000): its SMC64 id is
+# no call, for any guest
+for kind in protected normal; do
+	t_eq "0xc6000000 (no call) from a $kind guest: NOT_SUPPORTED" \
+		0xffffffffffffffff "$(call $kind 0xc6000000 0x10000000)"
+done
 guest_finish
