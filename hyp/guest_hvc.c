@@ -165,9 +165,18 @@ static bool kvm_call(struct hyp_vcpu *vcpu, u32 fn, enum pk_exit *exit)
 	case PK_SMCCC_KVM_MMIO_GUARD_UNMAP:
 		*exit = mmio_guard_call(vcpu, fn == PK_SMCCC_KVM_MMIO_GUARD_MAP);
 		break;
-	default:
+	case PK_SMCCC_KVM_MEM_SHARE:
+	case PK_SMCCC_KVM_MEM_UNSHARE:
+	case PK_SMCCC_KVM_MEM_RELINQUISH:
 		*exit = mem_call(vcpu, fn);
 		break;
+	default:
+		/*
+		 * Function 0 passes the feature check (FEATURES is in every
+		 * guest's bitmap), but its id is the SMC32 one, answered
+		 * above: this SMC64 id is no call.
+		 */
+		return false;
 	}
 	return true;
 }
