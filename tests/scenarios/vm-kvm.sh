@@ -6,8 +6,10 @@
 # VM; then the host's every way of reading a protected guest's page; then
 # single calls a hostile guest found answered wrong.
 # Both kernels: it is the driver's whole KVM surface, which differs
-# between the 6.1 and 6.12 headers it is built against.
+# between the 6.1 and 6.12 headers it is built against. Twice: on
+# cortex-a72 x2, and on max x4, where vCPU threads move over four CPUs.
 #@ boot cortex-a72 2 1G
+#@ boot max 4 1G
 #@ timeout 300
 . /lib/pkvmkit/guest.sh
 guest_setup
