@@ -181,7 +181,7 @@ check "pkvm_module_ops: 33 members in the one list (asm/pkvmkit_module_ops.h)" \
 check "pkvm_module_ops: the SDK header and the hypervisor both build their struct from it" sh -c \
 	"grep -q 'PKVM_MODULE_OPS_ANDROID14_6_1(__PKVM_OP_MEMBER)' '$ROOT/sdk/arch/arm64/include/asm/kvm_pkvm_module.h' &&
 	 grep -q 'PKVM_MODULE_OPS_ANDROID14_6_1(HYP_OP_MEMBER)' '$ROOT/hyp/include/hyp/module_ops.h' &&
-	 grep -q 'PKVM_MODULE_OPS_ANDROID14_6_1(HYP_OP_INIT)' '$ROOT/hyp/module.c'"
+	 grep -q 'PKVM_MODULE_OPS_ANDROID14_6_1(HYP_OP_INIT)' '$ROOT/hyp/module_ops.c'"
 check "pkvm_module_ops: no hand-written member list anywhere else" sh -c \
 	"! grep -rlE '^\s*(int|void) \*?\(\*(host_stage2_mod_prot|register_host_smc_handler)\)' '$ROOT/sdk' '$ROOT/hyp' '$ROOT/driver'"
 
