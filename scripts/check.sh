@@ -97,10 +97,9 @@ kernel_headers_alone() {
 	mkdir -p "$dir"
 	for h in $(own_headers driver/*.h sdk/arch/arm64/include/asm/*.h); do
 		n=$((n + 1))
-		case $h in
-		driver/*) printf '#include "%s/%s"\n' "$ROOT" "$h" ;;
-		*) printf '#include <asm/%s>\n' "$(basename "$h")" ;;
-		esac >"$dir/h$n.c"
+		# by path: the tree's file, not a copy scripts/install-sdk.sh
+		# may have laid over the headers (none on a fresh clone)
+		printf '#include "%s/%s"\n' "$ROOT" "$h" >"$dir/h$n.c"
 		echo "h$n.c: $h" >>"$dir/index"
 		objs+=("h$n.o")
 	done
