@@ -77,6 +77,9 @@ const char *pk_page_state_name(int state);
 void pk_debugfs_init(void);
 void pk_print_hyp_log(void);
 
+/* ksym.c */
+void *pk_kernel_symbol(const char *name);
+
 /* hyp_trace.c, hyp_events.c, tracefs.c */
 struct pkvm_el2_module;
 struct hyp_event;
