@@ -138,7 +138,4 @@ struct dentry;
 void pk_status_init(struct dentry *dir);
 void pk_status_record_call(int id, unsigned long hfn_hyp_va);
 
-/* hyp_alloc.c (declared for vendor modules in asm/kvm_pkvm_module.h) */
-int __pkvm_topup_hyp_alloc(unsigned long nr_pages);
-
 #endif /* PKVMKIT_DRIVER_H */

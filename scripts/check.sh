@@ -229,7 +229,7 @@ component_of() {
 	case $1 in
 	modules/*/*) echo "$1" | cut -d/ -f1-2 ;;
 	tests/sdk/*/*) echo "$1" | cut -d/ -f1-3 ;;
-	tests/hostile/*|tests/psci_probe/*|tests/pool_probe/*|tests/guest/*) echo "$1" | cut -d/ -f1-2 ;;
+	tests/hostile/*|tests/psci_probe/*|tests/pool_probe/*|tests/topup_probe/*|tests/guest/*) echo "$1" | cut -d/ -f1-2 ;;
 	tests/unit/kstub/*) echo tests/unit/kstub ;;
 	esac
 }

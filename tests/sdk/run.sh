@@ -44,6 +44,11 @@ all_prefixed() {
 	! $NM -P "$1" | awk '$1 !~ /^__kvm_nvhe_/ && $1 !~ /^\$/' | grep -q .
 }
 
+# has_sym KO SYM: KO has SYM (defined or undefined)
+has_sym() {
+	$NM "$1" | grep -q " $2$"
+}
+
 modinfo_has() {
 	aarch64-linux-gnu-objcopy -O binary -j .modinfo "$1" "$WORK/modinfo" &&
 		tr '\0' '\n' <"$WORK/modinfo" | grep -qx "$2"
@@ -159,6 +164,16 @@ check "  is_protected_kvm_enabled() at EL1 asks pkvmkit" sh -c \
 	"$NM '$WORK/pkvm_el2_headers/pkvm_el2_headers.ko' | grep -q ' U __pkvmkit_protected_kvm_enabled$'"
 check "  kvm_nvhe_sym() names the EL2 symbols (__kvm_nvhe_calls)" sh -c \
 	"$NM '$WORK/pkvm_el2_headers/pkvm_el2_headers.ko' | grep -q ' __kvm_nvhe_calls$'"
+
+# --- the EL1 helpers ACK exports ----------------------------------------
+HKO=$WORK/pkvm_el1_helpers/pkvm_el1_helpers.ko
+if build pkvm_el1_helpers; then ok "the EL1 helpers build, each from the header ACK declares it in"
+else not_ok "the EL1 helpers build, each from the header ACK declares it in" "$(grep -E 'error' "$WORK/pkvm_el1_helpers.log" | head -5)"; fi
+check "  without a warning" sh -c "test -e '$HKO' && ! grep -qi warning '$WORK/pkvm_el1_helpers.log'"
+for s in kvm_get_kernel_pa __pkvm_topup_hyp_alloc __pkvm_topup_hyp_alloc_mgt_gfp __pkvm_topup_hyp_alloc_mgt; do
+	check "  $s is called" has_sym "$HKO" "$s"
+done
+check "  and modpost found them in pkvmkit.ko (depends=pkvmkit)" modinfo_has "$HKO" depends=pkvmkit
 
 # --- what must not build -----------------------------------------------
 if build pkvm_bad_symbol; then not_ok "EL2 code calling printk does not build"
