@@ -143,7 +143,7 @@ check_headers() {
 # generated hc-ids.sh (SC2154) and are split into words on purpose (SC2086,
 # SC2046); /lib/pkvmkit/guest.sh exists only in the guest (SC1091).
 host_scripts() {
-	git ls-files scripts tests .ci | while read -r f; do
+	git ls-files scripts tests .ci sdk | while read -r f; do
 		case $f in
 		tests/scenarios/*|tests/lib/guest.sh) continue ;;
 		*.sh|.ci/run) echo "$f" ;;
