@@ -223,6 +223,13 @@ check "  the error names both" grep -q \
 	"its HYP_EVENT_FILE paths put it at more than one place in ACK's tree: drivers/misc/other_module drivers/misc/pkvm_intree_events" \
 	"$WORK/pkvm_intree_two.log"
 
+TKO=$WORK/text_range/text_range.ko
+check "modules/text_range (ACK's drivers/misc way, built above) has its event on both sides" sh -c \
+	"$NM '$TKO' | grep -q ' hyp_event_text_range$' &&
+	 $NM '$TKO' | grep -q ' __kvm_nvhe_hyp_event_id_text_range$'"
+check "  and calls kvm_get_kernel_pa()" has_sym "$TKO" kvm_get_kernel_pa
+check "  found in pkvmkit.ko (depends=pkvmkit)" modinfo_has "$TKO" depends=pkvmkit
+
 # --- the EL1 helpers ACK exports ----------------------------------------
 HKO=$WORK/pkvm_el1_helpers/pkvm_el1_helpers.ko
 if build pkvm_el1_helpers; then ok "the EL1 helpers build, each from the header ACK declares it in"
