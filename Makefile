@@ -83,8 +83,8 @@ modules: sdk
 	done
 
 # Test kernel modules scenarios insmod from /root (not vendor modules):
-# the PSCI and pool probes, and the hostile-host fuzzer.
-TEST_KMODS	:= tests/psci_probe tests/pool_probe tests/hostile
+# the PSCI, pool and top-up probes, and the hostile-host fuzzer.
+TEST_KMODS	:= tests/psci_probe tests/pool_probe tests/topup_probe tests/hostile
 
 # Everything the guest scenarios put in /root, and a /lib/modules tree
 # (with modules.dep, for modprobe) in $(GUEST)/modules.

@@ -77,6 +77,9 @@ const char *pk_page_state_name(int state);
 void pk_debugfs_init(void);
 void pk_print_hyp_log(void);
 
+/* ksym.c */
+void *pk_kernel_symbol(const char *name);
+
 /* hyp_trace.c, hyp_events.c, tracefs.c */
 struct pkvm_el2_module;
 struct hyp_event;
@@ -137,8 +140,5 @@ void pk_el2_ranges_show(struct seq_file *m);
 struct dentry;
 void pk_status_init(struct dentry *dir);
 void pk_status_record_call(int id, unsigned long hfn_hyp_va);
-
-/* hyp_alloc.c (declared for vendor modules in asm/kvm_pkvm_module.h) */
-int __pkvm_topup_hyp_alloc(unsigned long nr_pages);
 
 #endif /* PKVMKIT_DRIVER_H */

@@ -26,6 +26,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <pkvmkit/ownership.h>
+#include "../sdk/arch/arm64/include/asm/pkvmkit_kvm_pkvm.h"
 
 static ssize_t cpus_with_flag(char *buf, unsigned long flag)
 {

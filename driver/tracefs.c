@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The tracefs calls hyp tracing needs, which Linux does not export to
- * modules (6.1 and 6.12 alike): each one's address is found once through
- * a kprobe registered on it by name, the only way a module has to look
- * up an unexported symbol. Without CONFIG_KPROBES, or if a lookup fails,
- * there is no /sys/kernel/tracing/hyp/ and the driver says so.
+ * modules (6.1 and 6.12 alike): each one's address is found once
+ * (pk_kernel_symbol(), ksym.c). Without CONFIG_KPROBES, or if a lookup
+ * fails, there is no /sys/kernel/tracing/hyp/ and the driver says so.
  */
 #include "pkvmkit.h"
-#include <linux/kprobes.h>
 #include <linux/tracefs.h>
 
 typedef struct dentry *(*create_dir_t)(const char *name,
@@ -21,24 +19,11 @@ static create_dir_t create_dir;
 static create_file_t create_file;
 static remove_t remove_dentry;
 
-static void *kernel_symbol(const char *name)
-{
-	/* registered disabled: looked up, never armed (no text patching) */
-	struct kprobe kp = { .symbol_name = name, .flags = KPROBE_FLAG_DISABLED };
-	void *addr;
-
-	if (register_kprobe(&kp) < 0)
-		return NULL;
-	addr = kp.addr;
-	unregister_kprobe(&kp);
-	return addr;
-}
-
 int pk_tracefs_init(void)
 {
-	create_dir = kernel_symbol("tracefs_create_dir");
-	create_file = kernel_symbol("tracefs_create_file");
-	remove_dentry = kernel_symbol("tracefs_remove");
+	create_dir = pk_kernel_symbol("tracefs_create_dir");
+	create_file = pk_kernel_symbol("tracefs_create_file");
+	remove_dentry = pk_kernel_symbol("tracefs_remove");
 	if (!create_dir || !create_file || !remove_dentry) {
 		pr_err("hyp tracing: tracefs_create_dir/_file/tracefs_remove not found (CONFIG_KPROBES?): no /sys/kernel/tracing/hyp\n");
 		return -ENOENT;

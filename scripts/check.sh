@@ -144,7 +144,7 @@ check_headers() {
 # generated hc-ids.sh (SC2154) and are split into words on purpose (SC2086,
 # SC2046); /lib/pkvmkit/guest.sh exists only in the guest (SC1091).
 host_scripts() {
-	git ls-files scripts tests .ci | while read -r f; do
+	git ls-files scripts tests .ci sdk | while read -r f; do
 		case $f in
 		tests/scenarios/*|tests/lib/guest.sh|tests/vm/*) continue ;;
 		*.sh|.ci/run) echo "$f" ;;
@@ -231,7 +231,7 @@ component_of() {
 	case $1 in
 	modules/*/*) echo "$1" | cut -d/ -f1-2 ;;
 	tests/sdk/*/*) echo "$1" | cut -d/ -f1-3 ;;
-	tests/hostile/*|tests/psci_probe/*|tests/pool_probe/*|tests/guest/*) echo "$1" | cut -d/ -f1-2 ;;
+	tests/hostile/*|tests/psci_probe/*|tests/pool_probe/*|tests/topup_probe/*|tests/guest/*) echo "$1" | cut -d/ -f1-2 ;;
 	tests/unit/kstub/*) echo tests/unit/kstub ;;
 	esac
 }

@@ -12,10 +12,16 @@
 #     arch/arm64/kvm/hyp/nvhe/pkvmkit-module.lds.S  EL2 partial link
 #     arch/arm64/kvm/hyp/nvhe/pkvmkit-sections.S    (its flagged inputs)
 #     arch/arm64/kvm/hyp/nvhe/pkvmkit-api.mk        PKVM_MODULE_API=
+#     arch/arm64/kvm/hyp/nvhe/pkvmkit-hyp-event-tree{,.mk}  ACK's in-tree
+#                                                   HYP_EVENT_FILE paths
 #   srctree/arch/arm64/kvm/hyp/nvhe/pkvmkit-api-list.mk   (the generations,
 #     from PKVM_API_GENERATIONS in asm/pkvmkit_module_ops.h)
 #   srctree/arch/arm64/kvm/hyp/nvhe/pkvmkit-gen-hyprel    (host binary)
-#   srctree/arch/arm64/Makefile   + one line including pkvmkit-api.mk
+#   srctree/arch/arm64/Makefile   + a line including pkvmkit-api.mk, and
+#                                   one pkvmkit-hyp-event-tree.mk
+#   srctree/arch/arm64/include/asm/kvm_pkvm.h, kvm_host.h   + a line
+#     including pkvmkit_kvm_pkvm.h, pkvmkit_kvm_host.h: the EL1 helpers
+#     ACK declares there
 #   objtree/Module.symvers   + the driver's exports, for modpost
 # srctree is the -common tree the arm64 headers include. Idempotent.
 set -euo pipefail
@@ -45,13 +51,26 @@ install_if_changed() { # SRC DEST
 (cd "$ROOT/sdk" && find arch -type f) | while read -r f; do
 	install_if_changed "$ROOT/sdk/$f" "$SRCTREE/$f"
 done
-# The generation must reach the module's EL1 objects too, which no file
-# of the module's own includes: the arch Makefile, read by every build of
-# the headers, includes pkvmkit-api.mk (one line, added once).
-archmk=$SRCTREE/arch/arm64/Makefile
-# shellcheck disable=SC2016 # $(...) here is make syntax, not shell
-apiline='-include $(srctree)/arch/arm64/kvm/hyp/nvhe/pkvmkit-api.mk # pkvmkit'
-grep -qxF -- "$apiline" "$archmk" || printf '\n%s\n' "$apiline" >>"$archmk"
+# append_once FILE LINE: LINE at the end of FILE, unless it is there
+append_once() {
+	grep -qxF -- "$2" "$1" || printf '\n%s\n' "$2" >>"$1"
+}
+# The generation, and the view of ACK's tree for in-tree hyp-event
+# paths, must reach the module's EL1 objects too, which no file of the
+# module's own includes: the arch Makefile, read by every build of the
+# headers, includes each fragment (one line each, added once).
+for mk in pkvmkit-api.mk pkvmkit-hyp-event-tree.mk; do
+	# shellcheck disable=SC2016 # $(...) here is make syntax, not shell
+	append_once "$SRCTREE/arch/arm64/Makefile" \
+		'-include $(srctree)/arch/arm64/kvm/hyp/nvhe/'$mk' # pkvmkit'
+done
+# The EL1 helpers ACK declares in its asm/kvm_pkvm.h and asm/kvm_host.h:
+# the stock headers include pkvmkit's declarations of them (after their
+# own guard; pkvmkit's headers have theirs).
+for h in kvm_pkvm kvm_host; do
+	append_once "$SRCTREE/arch/arm64/include/asm/$h.h" \
+		"#include <asm/pkvmkit_$h.h> /* pkvmkit */"
+done
 
 # The generations' names and codes for make, from the one list in the
 # header: "pkvm-api-<name> := <code>" each, then pkvm-api-known.

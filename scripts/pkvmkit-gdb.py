@@ -25,9 +25,15 @@ SECTION_NONE = 0xffff
 
 
 def module_range_at(va):
-    """(name, start) of the hypervisor's module range holding va, or None."""
-    for i in range(int(gdb.parse_and_eval("nr_modules"))):
-        m = gdb.parse_and_eval("modules[%d]" % i)
+    """(name, start) of the hypervisor's module range holding va, or None.
+
+    hyp/module_loader.c: modules[] is a fixed table whose free slots have
+    end == 0.
+    """
+    table = gdb.parse_and_eval("modules")
+    low, high = table.type.range()
+    for i in range(low, high + 1):
+        m = table[i]
         if int(m["start"]) <= va < int(m["end"]):
             return m["name"].string(), int(m["start"])
     return None
@@ -60,7 +66,12 @@ class ModuleInit(gdb.Breakpoint):
     def stop(self):
         init_va = int(gdb.parse_and_eval("$x0")) & (2**64 - 1)
         layout = int(gdb.parse_and_eval("$x1")) & (2**64 - 1)
-        found = module_range_at(init_va)
+        try:
+            found = module_range_at(init_va)
+        except gdb.error as e:
+            # the hypervisor's table changed shape: say so, do not stop here
+            print("pkvmkit-gdb: cannot read the table of modules: %s" % e)
+            return False
         if found is None:
             print("pkvmkit-gdb: init at %#x is in no module" % init_va)
         else:

@@ -13,21 +13,31 @@ trap 'rm -rf "$WORK"' EXIT
 # shellcheck source=tests/lib/host-tap.sh
 . "$ROOT/tests/lib/host-tap.sh"
 
-# build NAME [MAKE-ARGS...]: copy modules/NAME (or tests/sdk/NAME), only the files the
-# repository has, and build it as a vendor would. Log in $WORK/NAME.log.
-build() {
+# copy_module NAME DIR: modules/NAME (or tests/sdk/NAME), only the files the
+# repository has, into $WORK/DIR.
+copy_module() {
 	local src=modules/$1 f
 	[ -d "$ROOT/$src" ] || src=tests/sdk/$1
-	rm -rf "${WORK:?}/$1"
+	rm -rf "${WORK:?}/$2"
 	for f in $(git -C "$ROOT" ls-files -- "$src"); do
-		mkdir -p "$WORK/$1/$(dirname "${f#"$src"/}")"
-		cp "$ROOT/$f" "$WORK/$1/${f#"$src"/}"
+		mkdir -p "$WORK/$2/$(dirname "${f#"$src"/}")"
+		cp "$ROOT/$f" "$WORK/$2/${f#"$src"/}"
 	done
+}
+
+# build_in DIR [MAKE-ARGS...]: build $WORK/DIR as a vendor would. Log in
+# $WORK/DIR.log.
+build_in() {
 	local api
 	api=$("$ROOT/scripts/module-api" "$WORK/$1")
 	(cd "$WORK/$1" && "$ROOT/scripts/kbuild" M="$PWD" \
 		${api:+PKVM_MODULE_API="$api"} "${@:2}" modules) \
 		>"$WORK/$1.log" 2>&1
+}
+
+# build NAME [MAKE-ARGS...]: copy NAME to $WORK/NAME and build it there.
+build() {
+	copy_module "$1" "$1" && build_in "$@"
 }
 
 # section_ok KO NAME: page-aligned, a whole number of pages
@@ -42,6 +52,11 @@ section_ok() {
 # all_prefixed OBJ: every symbol but mapping symbols starts with __kvm_nvhe_
 all_prefixed() {
 	! $NM -P "$1" | awk '$1 !~ /^__kvm_nvhe_/ && $1 !~ /^\$/' | grep -q .
+}
+
+# has_sym KO SYM: KO has SYM (defined or undefined)
+has_sym() {
+	$NM "$1" | grep -q " $2$"
 }
 
 modinfo_has() {
@@ -160,6 +175,71 @@ check "  is_protected_kvm_enabled() at EL1 asks pkvmkit" sh -c \
 check "  kvm_nvhe_sym() names the EL2 symbols (__kvm_nvhe_calls)" sh -c \
 	"$NM '$WORK/pkvm_el2_headers/pkvm_el2_headers.ko' | grep -q ' __kvm_nvhe_calls$'"
 
+# --- ACK's in-tree hyp-event paths ---------------------------------------
+# "#define HYP_EVENT_FILE ../../../../drivers/misc/<module>/hyp/events.h",
+# in EL1 and EL2 code, as ACK's own modules name their events header
+IE=$WORK/pkvm_intree_events
+for api in android15-6.6 android16-6.12; do
+	if build pkvm_intree_events PKVM_MODULE_API=$api; then
+		ok "$api: a module naming its events header by ACK's in-tree path builds, EL1 and EL2"
+	else
+		not_ok "$api: a module naming its events header by ACK's in-tree path builds, EL1 and EL2" \
+			"$(grep -E 'error' "$IE.log" | head -5)"
+	fi
+done
+check "  its EL1 side has the event's host side, its EL2 side the event's id" sh -c \
+	"$NM '$IE/pkvm_intree_events.ko' | grep -q ' hyp_event_intree_events$' &&
+	 $NM '$IE/pkvm_intree_events.ko' | grep -q ' __kvm_nvhe_hyp_event_id_intree_events$'"
+check "  both compiled with the module's view of ACK's tree (-iquote)" sh -c \
+	"grep -q 'iquote $IE/.pkvmkit-tree/arch/arm64/include/asm' '$IE/.intree-events-host.o.cmd' &&
+	 grep -q 'iquote $IE/.pkvmkit-tree/arch/arm64/include/asm' '$IE/hyp/.intree-events-hyp.nvhe.o.cmd'"
+check "  which holds its own place only (drivers/misc/pkvm_intree_events: the module)" sh -c \
+	"[ \"\$(cd '$IE/.pkvmkit-tree' && find . -type l)\" = ./drivers/misc/pkvm_intree_events ] &&
+	 [ '$IE/.pkvmkit-tree/drivers/misc/pkvm_intree_events' -ef '$IE' ]"
+copy_module pkvm_intree_events intree-events-elsewhere
+if build_in intree-events-elsewhere; then ok "  and it builds from a directory of another name"
+else not_ok "  and it builds from a directory of another name" "$(grep -E 'error' "$WORK/intree-events-elsewhere.log" | head -5)"; fi
+(cd "$WORK/intree-events-elsewhere" && "$ROOT/scripts/kbuild" M="$PWD" clean) >/dev/null 2>&1
+check "  make clean removes the view" test ! -e "$WORK/intree-events-elsewhere/.pkvmkit-tree"
+check "a module without such a path gets no view and no -iquote (smc_chain)" sh -c \
+	"[ ! -e '$WORK/smc_chain/.pkvmkit-tree' ] && ! grep -q iquote '$WORK/smc_chain/.el1.o.cmd'"
+copy_module pkvm_intree_events pkvm_intree_typo
+sed -i 's|hyp/events.h$|hyp/evnts.h|' "$WORK/pkvm_intree_typo/intree-events-host.c"
+if build_in pkvm_intree_typo; then not_ok "an in-tree path to no file of the module does not build"
+else ok "an in-tree path to no file of the module does not build"; fi
+check "  the compiler's error names it" grep -q \
+	'fatal error: ../../../../drivers/misc/pkvm_intree_events/hyp/evnts.h: No such file or directory' \
+	"$WORK/pkvm_intree_typo.log"
+if build pkvm_event_path_sibling; then not_ok "another module's events header is not found (pkvm_intree_events', next to it)"
+else ok "another module's events header is not found (pkvm_intree_events', next to it)"; fi
+check "  the compiler's error names it, though the file is there" sh -c \
+	"grep -q 'fatal error: ../../../../drivers/misc/pkvm_intree_events/hyp/events.h: No such file or directory' '$WORK/pkvm_event_path_sibling.log' &&
+	 [ -f '$WORK/pkvm_event_path_sibling/../pkvm_intree_events/hyp/events.h' ]"
+copy_module pkvm_intree_events pkvm_intree_two
+sed -i 's|drivers/misc/pkvm_intree_events/|drivers/misc/other_module/|' "$WORK/pkvm_intree_two/intree-events-host.c"
+if build_in pkvm_intree_two; then not_ok "paths putting one module at two places in ACK's tree do not build"
+else ok "paths putting one module at two places in ACK's tree do not build"; fi
+check "  the error names both" grep -q \
+	"its HYP_EVENT_FILE paths put it at more than one place in ACK's tree: drivers/misc/other_module drivers/misc/pkvm_intree_events" \
+	"$WORK/pkvm_intree_two.log"
+
+TKO=$WORK/text_range/text_range.ko
+check "modules/text_range (ACK's drivers/misc way, built above) has its event on both sides" sh -c \
+	"$NM '$TKO' | grep -q ' hyp_event_text_range$' &&
+	 $NM '$TKO' | grep -q ' __kvm_nvhe_hyp_event_id_text_range$'"
+check "  and calls kvm_get_kernel_pa()" has_sym "$TKO" kvm_get_kernel_pa
+check "  found in pkvmkit.ko (depends=pkvmkit)" modinfo_has "$TKO" depends=pkvmkit
+
+# --- the EL1 helpers ACK exports ----------------------------------------
+HKO=$WORK/pkvm_el1_helpers/pkvm_el1_helpers.ko
+if build pkvm_el1_helpers; then ok "the EL1 helpers build, each from the header ACK declares it in"
+else not_ok "the EL1 helpers build, each from the header ACK declares it in" "$(grep -E 'error' "$WORK/pkvm_el1_helpers.log" | head -5)"; fi
+check "  without a warning" sh -c "test -e '$HKO' && ! grep -qi warning '$WORK/pkvm_el1_helpers.log'"
+for s in kvm_get_kernel_pa __pkvm_topup_hyp_alloc __pkvm_topup_hyp_alloc_mgt_gfp __pkvm_topup_hyp_alloc_mgt; do
+	check "  $s is called" has_sym "$HKO" "$s"
+done
+check "  and modpost found them in pkvmkit.ko (depends=pkvmkit)" modinfo_has "$HKO" depends=pkvmkit
+
 # --- what must not build -----------------------------------------------
 if build pkvm_bad_symbol; then not_ok "EL2 code calling printk does not build"
 else ok "EL2 code calling printk does not build"; fi
@@ -181,7 +261,7 @@ check "pkvm_module_ops: 33 members in the one list (asm/pkvmkit_module_ops.h)" \
 check "pkvm_module_ops: the SDK header and the hypervisor both build their struct from it" sh -c \
 	"grep -q 'PKVM_MODULE_OPS_ANDROID14_6_1(__PKVM_OP_MEMBER)' '$ROOT/sdk/arch/arm64/include/asm/kvm_pkvm_module.h' &&
 	 grep -q 'PKVM_MODULE_OPS_ANDROID14_6_1(HYP_OP_MEMBER)' '$ROOT/hyp/include/hyp/module_ops.h' &&
-	 grep -q 'PKVM_MODULE_OPS_ANDROID14_6_1(HYP_OP_INIT)' '$ROOT/hyp/module.c'"
+	 grep -q 'PKVM_MODULE_OPS_ANDROID14_6_1(HYP_OP_INIT)' '$ROOT/hyp/module_ops.c'"
 check "pkvm_module_ops: no hand-written member list anywhere else" sh -c \
 	"! grep -rlE '^\s*(int|void) \*?\(\*(host_stage2_mod_prot|register_host_smc_handler)\)' '$ROOT/sdk' '$ROOT/hyp' '$ROOT/driver'"
 

@@ -23,6 +23,7 @@
 #include <asm/hyp_image.h>	/* kvm_nvhe_sym() */
 #include <asm/kvm_pgtable.h>
 #include "pkvmkit_module_ops.h"
+#include "pkvmkit_kvm_pkvm.h"	/* __pkvm_topup_hyp_alloc() */
 
 /*
  * is_protected_kvm_enabled(), as vendor modules test it ("if (!...)
@@ -65,6 +66,16 @@ _Static_assert(0 PKVM_API_GENERATIONS(__PKVM_API_IS),
 #define PKVM_MODULE_API_LAYOUT	(PKVM_MODULE_API | PKVM_API_LIST_HARDENED)
 #else
 #define PKVM_MODULE_API_LAYOUT	PKVM_MODULE_API
+#endif
+
+#ifndef __KVM_NVHE_HYPERVISOR__
+/*
+ * The physical range [*@start, *@end) of the kernel's text (_stext to
+ * _etext), for an EL2 module that protects it (ACK's pkvm-text-prot:
+ * the EL1 side fills the EL2 code's bounds before loading it). Both 0,
+ * with a warning, if the kernel's symbols cannot be looked up.
+ */
+void kvm_get_kernel_pa(phys_addr_t *start, phys_addr_t *end);
 #endif
 
 struct kvm_cpu_context;
@@ -310,12 +321,6 @@ static inline unsigned long __pkvm_el2_mod_base(void)
 	__res;								\
 })
 #endif
-
-/*
- * Give the EL2 heap (hyp_alloc) @nr_pages more pages, for a module whose
- * EL2 call failed with hyp_alloc_errno() -ENOMEM; 0 or -errno.
- */
-int __pkvm_topup_hyp_alloc(unsigned long nr_pages);
 #endif /* MODULE */
 
 #endif /* __ARM64_KVM_PKVM_MODULE_H__ */
