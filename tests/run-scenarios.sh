@@ -31,7 +31,12 @@
 # The initramfs of a scenario holds /scenario.sh, /lib/pkvmkit/guest.sh, an
 # /init that runs the scenario, every file under build/guest/ (except
 # build/guest/modules/) flat in /root/, and build/guest/modules/ as
-# /lib/modules/<abi>/ (structure kept).
+# /lib/modules/<abi>/ (structure kept). All but /scenario.sh is the same
+# for every scenario: it is built and compressed once
+# (build/initramfs/base.cpio.gz), and each scenario's initramfs is that
+# base followed by an uncompressed archive of its script alone (the kernel
+# unpacks archive after archive; scripts/cpio-cat.sh). Compressing the
+# whole image per scenario cost some 10 s each, minutes per kernel.
 #
 # Output: "TAP version 13", "1..M" (M = number of boots), then per boot the
 # guest's test points as an indented subtest and one top-level ok/not ok
@@ -121,6 +126,25 @@ echo "PKVMKIT: /scenario.sh exited (status $?) without calling guest_finish"
 /bin/busybox poweroff -f
 EOF
 
+# --- the initramfs all scenarios share ---------------------------------------
+BASE_IMG=$IMGDIR/base.cpio.gz
+"$ROOT/scripts/mkinitramfs.sh" "$BASE_IMG" "$WORK/init" \
+	"$ROOT/tests/lib/guest.sh:/lib/pkvmkit/guest.sh" "${GUEST_FILES[@]}" ||
+	die "building the shared initramfs failed"
+
+# script_cpio SCRIPT OUT: an uncompressed newc archive of SCRIPT alone, as
+# /scenario.sh (root's, mode 644, time 0: the same script, the same bytes).
+script_cpio() {
+	local stage=$WORK/script-stage
+	rm -rf "$stage"
+	mkdir -p "$stage"
+	cp "$1" "$stage/scenario.sh"
+	chmod 644 "$stage/scenario.sh"
+	touch -d @0 "$stage/scenario.sh"
+	(cd "$stage" && echo scenario.sh |
+		cpio --quiet -o -H newc -R 0:0 --reproducible) >"$2"
+}
+
 # --- collect the boots --------------------------------------------------------
 B_NAME=() B_CPU=() B_SMP=() B_MEM=() B_APPEND=() B_TIMEOUT=() B_INITRD=() B_LOG=()
 S_NAME=() S_WHY=()	# scenarios for another kernel only
@@ -140,18 +164,17 @@ for f in "${SCEN_FILES[@]}"; do
 	boots=$(sed -n 's/^#@[[:space:]]*boot[[:space:]]\{1,\}//p' "$f")
 	[ -n "$boots" ] || boots="cortex-a72 2 1G"
 
-	img=$IMGDIR/$name.cpio.gz
-	"$ROOT/scripts/mkinitramfs.sh" "$img" "$WORK/init" \
-		"$f:/scenario.sh" "$ROOT/tests/lib/guest.sh:/lib/pkvmkit/guest.sh" \
-		"${GUEST_FILES[@]}" || die "building the initramfs for $name failed"
+	img=$IMGDIR/$name.cpio
+	parts=("$BASE_IMG")
 	if grep -q '^#@[[:space:]]*vmm[[:space:]]*$' "$f"; then
 		for v in "${VMM_FILES[@]}"; do
 			[ -f "$v" ] || die "$(rel "$f") asks for the VMM (#@ vmm): no $(rel "$v"), run make vmm"
 		done
-		"$ROOT/scripts/cpio-cat.sh" "$IMGDIR/$name.cpio" "$img" "${VMM_FILES[@]}" ||
-			die "appending the VMM to the initramfs of $name failed"
-		rm -f "$img"
-		img=$IMGDIR/$name.cpio
+		parts+=("${VMM_FILES[@]}")
+	fi
+	if ! script_cpio "$f" "$WORK/$name.script.cpio" ||
+		! "$ROOT/scripts/cpio-cat.sh" "$img" "${parts[@]}" "$WORK/$name.script.cpio"; then
+		die "building the initramfs for $name failed"
 	fi
 
 	while read -r cpu smp mem extra; do
