@@ -16,6 +16,8 @@
  *   6 timer    arms its virtual timer 1/16 s ahead, waits for it in WFI
  *   7 call     one HVC or SMC its VMM wrote in its RAM (PARAM_OFF:
  *              conduit, x0..x3); reports x0..x3
+ *   8 guard    arg MMIO_GUARD_MAPs, each in a GiB of its own from 4 GiB
+ *              up (new stage-2 tables each); reports how many succeeded
  *
  * x7 holds the code's address throughout; the stack is the 64 KiB below
  * 1 MiB into RAM (the first MiB is the guest's own: code, data, stack).
@@ -85,6 +87,8 @@ kvm_guest_code:
 	b.eq	timer
 	cmp	x9, #7
 	b.eq	call
+	cmp	x9, #8
+	b.eq	guard
 	report	x9, OUT_MARK
 	system_off
 
@@ -268,6 +272,23 @@ call:
 	report	x1, OUT_A
 	report	x2, OUT_B
 	report	x3, OUT_C
+	system_off
+
+/* ---- 8: guard -------------------------------------------------------- */
+guard:
+	mov	x11, #0				/* how many succeeded */
+	mov	x12, #0
+1:	cmp	x12, x8
+	b.eq	2f
+	mov32	x0, 0xc6000007			/* MMIO_GUARD_MAP */
+	add	x1, x12, #4
+	lsl	x1, x1, #30			/* at (4 + i) GiB */
+	hvc	#0
+	cmp	x0, #0
+	cinc	x11, x11, eq
+	add	x12, x12, #1
+	b	1b
+2:	report	x11, OUT_MARK
 	system_off
 
 /* ---- 4: hostile ------------------------------------------------------ */

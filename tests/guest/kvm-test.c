@@ -12,6 +12,7 @@
  *   timer             the virtual timer through WFI, KVM_IRQ_LINE
  *   touch N           N pages touched once; prints the counter ticks
  *   psci N            N PSCI_VERSION calls; prints the counter ticks
+ *   guard N           N MMIO_GUARD_MAPs, each needing new stage-2 tables
  *   hostile N         N random rounds of a hostile guest beside a
  *                     witness VM whose secret must survive
  *   kill              a VM that runs until SIGKILL (the caller kills it)
@@ -838,6 +839,29 @@ static int test_psci(bool protected, uint64_t n)
 	return failures;
 }
 
+/* ---- guard ------------------------------------------------------------------ */
+
+/*
+ * A protected guest's MMIO_GUARD_MAPs in fresh parts of its IPA space:
+ * each needs stage-2 tables its memory never did, more than the VM's
+ * memcache holds after its boot; none may fail for want of them.
+ */
+static int test_guard(bool protected, uint64_t n)
+{
+	struct vm vm;
+
+	vm_create(&vm, protected, 2, 1);
+	vm_boot(&vm, 8, n);
+	ok(vcpu_run(&vm, 0, 0, false) == STOP_OFF, "the guest ran to SYSTEM_OFF (%s)",
+	   strerror(errno));
+	ok(vm.out[0] == (protected ? n : 0),
+	   "MMIO_GUARD_MAP in %llu fresh GiBs: %llu succeeded (%s)",
+	   (unsigned long long)n, (unsigned long long)vm.out[0],
+	   protected ? "all" : "none: not a protected guest's call");
+	vm_destroy(&vm);
+	return failures;
+}
+
 /* ---- hostile --------------------------------------------------------------- */
 
 static void *witness_thread(void *arg)
@@ -970,6 +994,8 @@ int main(int argc, char **argv)
 		return test_touch(protected, arg ?: 256);
 	if (!strcmp(argv[1], "psci"))
 		return test_psci(protected, arg ?: 1000);
+	if (!strcmp(argv[1], "guard"))
+		return test_guard(protected, arg ?: 16);
 	if (!strcmp(argv[1], "hostile"))
 		return test_hostile(protected, arg ?: 10000);
 	if (!strcmp(argv[1], "kill"))

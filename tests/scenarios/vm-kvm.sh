@@ -35,6 +35,11 @@ t_eq "MEM_SHARE of an IPA that is not memory: INVALID_PARAMETER" \
 	0xfffffffffffffffd "$(call protected 0xc6000003 0x10000000)"
 t_eq "MEM_UNSHARE of an IPA that is not memory: INVALID_PARAMETER" \
 	0xfffffffffffffffd "$(call protected 0xc6000004 0x10000000)"
+# MMIO_GUARD_MAPs that need more stage-2 tables than the VM's memcache
+# holds: the host gives them, none fails for want of them
+for kind in normal protected; do
+	pk_prog "guard ($kind)" /root/kvm-test guard $kind 16
+done
 # KVM's function 0 is FEATURES, by SMC32 (0x86000000): its SMC64 id is
 # no call, for any guest
 for kind in protected normal; do

@@ -25,6 +25,16 @@
 #                   changed=K" (status=fail if K > 0)
 #   task=memstress  every vCPU takes free memory, writes and verifies a
 #                   pattern: "memstress cpus=N pages=P bad=B touched_mib=..."
+#   task=hostile    pkvmkit_guest.ko's hostile command: rounds=N (default
+#                   300) on every vCPU at once of random HVCs and SMCs,
+#                   accesses outside its RAM, pKVM's page and MMIO-guard
+#                   calls, trapped system registers, seed=S (default: a
+#                   new one), in 6 batches, each followed by "hostile ..."
+#                   lines that count the run so far; then each access that must be an
+#                   undefined instruction (hostile_undef pmu, ptimer, gic,
+#                   pauth) in a child process the kernel's oops kills:
+#                   "hostile_undef kind=K" before, "... rc=139" after
+#                   (status=fail if one returns)
 #   dmesg=1         (any task) the guest's kernel log before "done", each
 #                   line as "PKVMKIT-GUEST: dmesg <line>" (slow: every
 #                   character is an exit to the VMM)
@@ -112,8 +122,37 @@ secret)
 memstress)
 	load && run memstress
 	;;
+hostile)
+	# In batches, each in a child process: an oops there kills the
+	# child, not /init (whose death is a panic), and the last report
+	# printed counts the whole run up to it.
+	rounds=$(arg rounds 300)
+	batch=$(((rounds + 5) / 6))
+	seed=$(arg seed 0)
+	done_rounds=0
+	if load; then
+		while [ "$done_rounds" -lt "$rounds" ]; do
+			[ $((rounds - done_rounds)) -ge "$batch" ] ||
+				batch=$((rounds - done_rounds))
+			(run hostile "$batch" "$seed") || break
+			seed=''
+			done_rounds=$((done_rounds + batch))
+		done
+		[ "$done_rounds" -eq "$rounds" ] ||
+			fail "hostile stopped after $done_rounds of $rounds rounds"
+		# Last, what must be an undefined instruction at EL1: an oops,
+		# each in a child the kernel kills (SIGSEGV, 139), not /init.
+		for kind in pmu ptimer gic pauth; do
+			say "hostile_undef kind=$kind"
+			(echo "hostile_undef $kind" >"$CMD") 2>/dev/null
+			rc=$?
+			say "hostile_undef kind=$kind rc=$rc"
+			[ "$rc" -gt 128 ] || fail "hostile_undef $kind was not undefined"
+		done
+	fi
+	;;
 *)
-	fail "unknown task '$task' (marker, smp, bench, secret, memstress)"
+	fail "unknown task '$task' (marker, smp, bench, secret, memstress, hostile)"
 	;;
 esac
 
