@@ -227,8 +227,9 @@ pk_vm_qemu_pid() {
 pk_vm_ram_hva() {
 	_pv_pid=${1:-$(pk_vm_qemu_pid)}
 	while read -r _pv_range _pv_perms _pv_off _pv_dev _pv_ino _pv_path; do
-		[ -z "$_pv_path" ] && [ "${_pv_perms#rw}" != "$_pv_perms" ] ||
+		if [ -n "$_pv_path" ] || [ "${_pv_perms#rw}" = "$_pv_perms" ]; then
 			continue
+		fi
 		_pv_lo=${_pv_range%-*} _pv_hi=${_pv_range#*-}
 		if [ $((0x$_pv_hi - 0x$_pv_lo)) -ge $((128 << 20)) ]; then
 			printf '0x%s\n' "$_pv_lo"
