@@ -41,9 +41,9 @@ int pk_request_deprivilege(void)
 			ktime_get_ns() - load_start_ns);
 		/* VMs need the host deprivileged: only now is there a /dev/kvm */
 		pk_kvm_init();
-	}
-	else if (!pk.deprivileged)
+	} else if (!pk.deprivileged) {
 		pk_reopen_el2_loading();
+	}
 	mutex_unlock(&deprivilege_lock);
 	return ret;
 }

@@ -98,11 +98,14 @@ static ssize_t memory_bytes_show(struct kobject *k, struct kobj_attribute *a,
 
 const char *pk_page_state_name(int state)
 {
-#define STATE_NAME(name, str)	[PAGE_##name] = str,
-	static const char * const names[PAGE_STATE_COUNT] = {
+	/* in the enum's order: both come from OWN_PAGE_STATES */
+#define STATE_NAME(name, str)	str,
+	static const char * const names[] = {
 		OWN_PAGE_STATES(STATE_NAME)
 	};
 #undef STATE_NAME
+
+	BUILD_BUG_ON(ARRAY_SIZE(names) != PAGE_STATE_COUNT);
 
 	return state >= 0 && state < PAGE_STATE_COUNT ? names[state] : "?";
 }

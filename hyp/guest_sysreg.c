@@ -41,8 +41,10 @@ static u64 keep_at_most(u64 reg, u32 shift, u64 max)
 	return (f > max ? max : f) << shift;
 }
 
-/* AArch64 at EL0 and EL1 only; FP and AdvSIMD; no GIC system registers,
- * RAS, SVE, MPAM, AMU, EL2, EL3, secure EL2 or RME */
+/*
+ * AArch64 at EL0 and EL1 only; FP and AdvSIMD; no GIC system registers,
+ * RAS, SVE, MPAM, AMU, EL2, EL3, secure EL2 or RME
+ */
 static u64 view_pfr0(void)
 {
 	u64 v = read_sysreg(id_aa64pfr0_el1);
@@ -59,8 +61,10 @@ static u64 view_pfr1(void)
 	return keep(v, 0) | keep(v, 4);
 }
 
-/* Armv8.0 debug, 2 breakpoints, 2 watchpoints (all inert), no PMU,
- * no OS double lock, no SPE, no trace */
+/*
+ * Armv8.0 debug, 2 breakpoints, 2 watchpoints (all inert), no PMU,
+ * no OS double lock, no SPE, no trace
+ */
 static u64 view_dfr0(void)
 {
 	return 6ULL << 0 | 1ULL << 12 | 1ULL << 20 | 0xfULL << 36;

@@ -259,10 +259,13 @@ int pk_get_one_reg(struct pk_vcpu *vcpu, const struct kvm_one_reg *reg)
 	if (KVM_REG_SIZE(reg->id) != sizeof(u64))
 		return -ENOENT;
 	where = vcpu_sysreg(vcpu, reg->id);
-	if (where)
+	if (where) {
 		val = *(u64 *)where;
-	else if ((ret = fixed_reg(vcpu, reg->id, &val)))
-		return ret;
+	} else {
+		ret = fixed_reg(vcpu, reg->id, &val);
+		if (ret)
+			return ret;
+	}
 	return put_user(val, (u64 __user *)uaddr);
 }
 

@@ -66,6 +66,7 @@ static void wait_for_interrupt(struct pk_vcpu *vcpu)
 	ktime_t expiry = pk_vtimer_expiry(ctl, cval);
 
 	WRITE_ONCE(vcpu->kicked, false);
+	/* kicked cleared before the lines are read: pairs with the kick's */
 	smp_mb();
 	if (READ_ONCE(vcpu->irq_lines) || pk_vtimer_level(ctl, cval))
 		return;
