@@ -61,7 +61,7 @@ token=$(pk_vm_field "$(pk_vm_line secret /tmp/vm.log)" token)
 say "The host reads that page of the guest through QEMU's memory (/proc/PID/mem): no secret, only zeros"
 pk_vm_peek "$gpa" /tmp/page
 run "hexdump -C /tmp/page | head -n 3; grep -c '$token' /tmp/page || echo 'secret not found'"
-run "dmesg | grep 'page taken back'"
+run "grep 'page taken back' $PK_DBG/log   # the hypervisor's log"
 
 say "The page came back to the host scrubbed; the guest's next run that needs it fails"
 pk_vm_send stop
