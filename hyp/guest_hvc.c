@@ -262,10 +262,11 @@ enum pk_exit handle_guest_call(struct hyp_vcpu *vcpu, bool smc)
 	}
 	if (smc && module_call(vcpu))
 		return PK_EXIT_NONE;
-	if (trng_call(vcpu, fn))
-		return PK_EXIT_NONE;
+	/* PSCI first: the calls a guest makes most (ranges disjoint from TRNG's) */
 	if (guest_fn_is_psci(fn))
 		return handle_guest_psci(vcpu, fn);
+	if (trng_call(vcpu, fn))
+		return PK_EXIT_NONE;
 	if (fn == SMCCC_VERSION || fn == SMCCC_ARCH_FEATURES) {
 		smccc_call(vcpu, fn);
 		return PK_EXIT_NONE;

@@ -97,10 +97,18 @@ static void guest_s2_tlb_inval(void *arg, enum pgt_stage stage, u64 addr,
 	write_sysreg(vm->vttbr, vttbr_el2);
 	isb();
 	dsb(ishst);
-	if (level == 3)
+	if (level == 3) {
 		asm volatile("tlbi ipas2e1is, %0" : : "r" (addr >> 12));
-	dsb(ish);
-	asm volatile("tlbi vmalle1is");
+		dsb(ish);
+		asm volatile("tlbi vmalle1is");
+	} else {
+		/*
+		 * A table unlinked (to be reused elsewhere): walks cached
+		 * through it must go too, which an IPA's TLBI need not
+		 * reach. Rare (a range emptied): all of the VMID's entries.
+		 */
+		asm volatile("tlbi vmalls12e1is");
+	}
 	dsb(ish);
 	write_sysreg(vttbr, vttbr_el2);
 	isb();

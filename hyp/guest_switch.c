@@ -9,7 +9,8 @@
  *
  * The host's FP/SIMD registers are not saved: the driver runs the vCPU
  * between kernel_neon_begin() and kernel_neon_end(), so they hold
- * nothing of the host's then.
+ * nothing of the host's then. The guest's are zeroed once saved: the
+ * host kernel could read them otherwise.
  */
 #include <hyp/compiler.h>
 #include <hyp/entry.h>
@@ -21,6 +22,9 @@ _Static_assert(__builtin_offsetof(struct hyp_vcpu, fpsr) ==
 	       __builtin_offsetof(struct hyp_vcpu, fpcr) ==
 	       __builtin_offsetof(struct hyp_vcpu, fp) + 520,
 	       "__fpsimd_save/load: q0..q31, FPSR, FPCR, in a row");
+
+/* Loaded over the guest's FP/SIMD registers once they are saved. */
+static const u64 fpsimd_zero[66] __attribute__((aligned(16)));
 
 /* What the host had in the registers a guest uses, per CPU. */
 struct host_state {
@@ -179,6 +183,8 @@ void guest_switch_out(struct hyp_vcpu *vcpu)
 	isb();
 	this_cpu()->loaded_vcpu = NULL;
 	__fpsimd_save(vcpu->fp);
+	/* the host gets the CPU next: nothing of the guest's may stay in it */
+	__fpsimd_load(fpsimd_zero);
 	vcpu->timer_ctl = read_sysreg(cntv_ctl_el0);
 	vcpu->timer_cval = read_sysreg(cntv_cval_el0);
 	/* off while the host runs: its interrupt would only be noise then */

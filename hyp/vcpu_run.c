@@ -227,8 +227,9 @@ static u64 mmio_load_value(u64 esr, u64 data)
 static int vcpu_mmio(struct hyp_vcpu *vcpu)
 {
 	struct pk_vcpu_page *page = vcpu->page;
-	u64 esr = vcpu->esr;
+	u64 esr = vcpu->esr, data;
 	bool dabt = ESR_EC(esr) == ESR_EC_DABT_LOW;
+	u32 len;
 
 	if (vcpu->abort != VCPU_ABORT_FAULT)
 		return -EINVAL;
@@ -250,12 +251,19 @@ static int vcpu_mmio(struct hyp_vcpu *vcpu)
 	}
 	if (!(esr & ESR_ISS_ISV))
 		return -ENOSYS;
-	page->mmio_len = 1U << ESR_ISS_SAS(esr);
+	/*
+	 * Computed here, only written to the page: the host may write it
+	 * meanwhile, and a length read back from it would choose how much
+	 * of the guest's register it gets.
+	 */
+	len = 1U << ESR_ISS_SAS(esr);
+	page->mmio_len = len;
 	if (esr & ESR_ISS_WNR) {
+		data = guest_reg(vcpu, ESR_ISS_SRT(esr));
+		if (len < 8)
+			data &= (1ULL << (8 * len)) - 1;
 		page->mmio_write = 1;
-		page->mmio_data = guest_reg(vcpu, ESR_ISS_SRT(esr));
-		if (page->mmio_len < 8)
-			page->mmio_data &= (1ULL << (8 * page->mmio_len)) - 1;
+		page->mmio_data = data;
 		vcpu->abort = VCPU_ABORT_MMIO_WRITE;
 	} else {
 		vcpu->abort = VCPU_ABORT_MMIO_READ;
@@ -329,15 +337,19 @@ static void inject_pending(struct hyp_vcpu *vcpu)
 static enum pk_exit run_guest(struct hyp_vcpu *vcpu)
 {
 	enum pk_exit exit;
-	u64 hcr, code;
+	u64 hcr = 0, want, code;
 
 	guest_switch_in(vcpu);
 	inject_pending(vcpu);
 	do {
-		hcr = guest_hcr(vcpu);
+		/* HCR_EL2 written only when it changes: most exits keep it */
+		want = guest_hcr(vcpu);
 		vcpu->hcr &= ~HCR_VSE;	/* one virtual SError, once */
-		write_sysreg(hcr, hcr_el2);
-		isb();
+		if (want != hcr) {
+			write_sysreg(want, hcr_el2);
+			isb();
+			hcr = want;
+		}
 		code = __guest_enter(vcpu);
 		exit = handle_guest_exit(vcpu, code);
 	} while (exit == PK_EXIT_NONE);
