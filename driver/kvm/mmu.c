@@ -152,9 +152,18 @@ static int map_page_locked(struct pk_vm *vm, struct pk_memslot *s, u64 gfn)
 	long ret;
 	int tries;
 
+	/*
+	 * The xarray's slot first: once EL2 maps the page, storing it must
+	 * not fail (the page would stay pinned with nothing to unpin it).
+	 */
+	ret = xa_reserve(&vm->pages, gfn, GFP_KERNEL_ACCOUNT);
+	if (ret)
+		return ret;
 	ret = pin_user_pages_fast(hva, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
-	if (ret != 1)
-		return ret < 0 ? ret : -EFAULT;
+	if (ret != 1) {
+		ret = ret < 0 ? ret : -EFAULT;
+		goto release;
+	}
 	ret = account_pinned(vm, 1);
 	if (ret)
 		goto unpin;
@@ -170,9 +179,7 @@ static int map_page_locked(struct pk_vm *vm, struct pk_memslot *s, u64 gfn)
 	}
 	if (ret)
 		goto unaccount;
-	ret = xa_err(xa_store(&vm->pages, gfn, page, GFP_KERNEL_ACCOUNT));
-	if (WARN_ON(ret))	/* the page stays pinned: EL2 maps it */
-		return ret;
+	xa_store(&vm->pages, gfn, page, 0);	/* reserved: no allocation */
 	vm->nr_pinned++;
 	s->nr_mapped++;
 	return 0;
@@ -180,6 +187,8 @@ unaccount:
 	account_pinned(vm, -1);
 unpin:
 	unpin_user_page(page);
+release:
+	xa_release(&vm->pages, gfn);
 	return ret == -EPERM || ret == -EEXIST ? -EFAULT : ret;
 }
 

@@ -171,11 +171,19 @@ static u64 size_bits(int size)
 							 KVM_REG_SIZE_U128;
 }
 
-/* A ONE_REG id for a core register: where it is, or NULL. */
+static u64 core_reg_off(u64 id)
+{
+	return id & ~(KVM_REG_ARCH_MASK | KVM_REG_SIZE_MASK | KVM_REG_ARM_CORE);
+}
+
+/*
+ * A ONE_REG id for a core register: where it is, or NULL; then
+ * core_reg_error() says why, as KVM does: ENOENT beyond struct kvm_regs,
+ * EINVAL for a size or an offset inside a register.
+ */
 static void *core_reg(struct pk_vcpu *vcpu, u64 id, int *size)
 {
-	u64 off = id & ~(KVM_REG_ARCH_MASK | KVM_REG_SIZE_MASK |
-			 KVM_REG_ARM_CORE);
+	u64 off = core_reg_off(id);
 
 	if (off >= CORE_SIZE_WORDS)
 		return NULL;
@@ -183,6 +191,11 @@ static void *core_reg(struct pk_vcpu *vcpu, u64 id, int *size)
 	if (*size < 0 || KVM_REG_SIZE(id) != *size)
 		return NULL;
 	return (u32 *)&vcpu->core + off;
+}
+
+static int core_reg_error(u64 id)
+{
+	return core_reg_off(id) >= CORE_SIZE_WORDS ? -ENOENT : -EINVAL;
 }
 
 /* AArch64 EL0t, EL1t or EL1h: the only PSTATE a vCPU here can have. */
@@ -253,7 +266,7 @@ int pk_get_one_reg(struct pk_vcpu *vcpu, const struct kvm_one_reg *reg)
 	if ((reg->id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM_CORE) {
 		where = core_reg(vcpu, reg->id, &size);
 		if (!where)
-			return -EINVAL;
+			return core_reg_error(reg->id);
 		return copy_to_user(uaddr, where, size) ? -EFAULT : 0;
 	}
 	if (KVM_REG_SIZE(reg->id) != sizeof(u64))
@@ -289,7 +302,7 @@ static int set_core(struct pk_vcpu *vcpu, u64 id, void __user *uaddr)
 
 	where = core_reg(vcpu, id, &size);
 	if (!where)
-		return -EINVAL;
+		return core_reg_error(id);
 	if (copy_from_user(val, uaddr, size))
 		return -EFAULT;
 	if (where == &vcpu->core.regs.pstate && !pstate_valid(*(u64 *)val))

@@ -89,5 +89,8 @@ ktime_t pk_vtimer_expiry(u64 ctl, u64 cval)
 		return KTIME_MAX;
 	if (cval <= now)
 		return 0;
+	/* a compare value the guest set centuries away: never, not a wrap */
+	if ((cval - now) / freq >= KTIME_MAX / NSEC_PER_SEC)
+		return KTIME_MAX;
 	return ns_to_ktime(mul_u64_u64_div_u64(cval - now, NSEC_PER_SEC, freq));
 }

@@ -114,6 +114,32 @@ static int vcpu_set_mp_state(struct pk_vcpu *vcpu, const struct kvm_mp_state *mp
 	return 0;
 }
 
+/*
+ * Boot-state writers hold the VM's lock too: the first KVM_RUN of any
+ * vCPU (pk_vm_start(), under that lock) reads every vCPU's boot state
+ * and may start the VM meanwhile.
+ */
+static long vcpu_boot_change(struct pk_vcpu *vcpu, unsigned int ioctl,
+			     const void *arg)
+{
+	long ret;
+
+	mutex_lock(&vcpu->vm->lock);
+	switch (ioctl) {
+	case KVM_ARM_VCPU_INIT:
+		ret = vcpu_init(vcpu, arg);
+		break;
+	case KVM_SET_ONE_REG:
+		ret = pk_set_one_reg(vcpu, arg);
+		break;
+	default:	/* KVM_SET_MP_STATE */
+		ret = vcpu_set_mp_state(vcpu, arg);
+		break;
+	}
+	mutex_unlock(&vcpu->vm->lock);
+	return ret;
+}
+
 static long vcpu_ioctl_locked(struct pk_vcpu *vcpu, unsigned int ioctl,
 			      void __user *argp)
 {
@@ -130,7 +156,7 @@ static long vcpu_ioctl_locked(struct pk_vcpu *vcpu, unsigned int ioctl,
 	case KVM_ARM_VCPU_INIT:
 		if (copy_from_user(&u.init, argp, sizeof(u.init)))
 			return -EFAULT;
-		return vcpu_init(vcpu, &u.init);
+		return vcpu_boot_change(vcpu, ioctl, &u.init);
 	case KVM_GET_ONE_REG:
 	case KVM_SET_ONE_REG:
 		if (copy_from_user(&u.reg, argp, sizeof(u.reg)))
@@ -138,7 +164,7 @@ static long vcpu_ioctl_locked(struct pk_vcpu *vcpu, unsigned int ioctl,
 		if (!vcpu->initialized)
 			return -ENOEXEC;
 		return ioctl == KVM_GET_ONE_REG ? pk_get_one_reg(vcpu, &u.reg) :
-						  pk_set_one_reg(vcpu, &u.reg);
+						  vcpu_boot_change(vcpu, ioctl, &u.reg);
 	case KVM_GET_REG_LIST:
 		if (!vcpu->initialized)
 			return -ENOEXEC;
@@ -149,7 +175,7 @@ static long vcpu_ioctl_locked(struct pk_vcpu *vcpu, unsigned int ioctl,
 	case KVM_SET_MP_STATE:
 		if (copy_from_user(&u.mp, argp, sizeof(u.mp)))
 			return -EFAULT;
-		return vcpu_set_mp_state(vcpu, &u.mp);
+		return vcpu_boot_change(vcpu, ioctl, &u.mp);
 	default:
 		return -EINVAL;
 	}

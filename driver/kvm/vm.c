@@ -42,7 +42,9 @@ int pk_vm_start(struct pk_vm *vm)
 static int vm_irq_line(struct pk_vm *vm, const struct kvm_irq_level *irq)
 {
 	u32 type = (irq->irq >> KVM_ARM_IRQ_TYPE_SHIFT) & KVM_ARM_IRQ_TYPE_MASK;
-	u32 idx = (irq->irq >> KVM_ARM_IRQ_VCPU_SHIFT) & KVM_ARM_IRQ_VCPU_MASK;
+	u32 idx = ((irq->irq >> KVM_ARM_IRQ_VCPU_SHIFT) & KVM_ARM_IRQ_VCPU_MASK) +
+		  ((irq->irq >> KVM_ARM_IRQ_VCPU2_SHIFT) & KVM_ARM_IRQ_VCPU2_MASK) *
+		  (KVM_ARM_IRQ_VCPU_MASK + 1);
 	u32 num = (irq->irq >> KVM_ARM_IRQ_NUM_SHIFT) & KVM_ARM_IRQ_NUM_MASK;
 	unsigned long bit;
 	struct pk_vcpu *vcpu;
