@@ -64,7 +64,7 @@ struct fz_block {
 	u8 *pins;		/* FZ_SHARED: vCPUs whose page it is */
 };
 
-/* ---- virtual machines (vm.c, vcpu.c) ---- */
+/* ---- virtual machines (vm.c, vcpu.c, duel.c) ---- */
 
 #define FZ_VMS_PER_THREAD	2
 #define FZ_VM_MAX_GFNS		16	/* guest pages a VM holds at most */
@@ -143,6 +143,9 @@ struct fz_vm_stats {
 	u64 entries;		/* runs that entered a guest */
 	u64 exits[PK_NR_EXITS];
 	u64 nomem;
+	u64 duels;
+	u64 duel_busy;		/* a call refused: the vCPU ran elsewhere */
+	u64 duel_teardowns;	/* teardowns that went through meanwhile */
 	u64 full_tables;	/* handle tables filled up to -ENOSPC */
 	u64 taken_back;		/* guest pages the host's touch took back */
 	u64 answers[FZ_NR_VM_CALLS][FZ_NR_ANSWERS];
@@ -159,6 +162,7 @@ struct fz_thread {
 	u64 moved[FZ_NR_OPS];	/* own-page transitions that went through */
 	u64 nomem;		/* and that the pool could not hold */
 	struct fz_vm vms[FZ_VMS_PER_THREAD];
+	struct fz_vm duel_vm;	/* the one other threads attack (duel.c) */
 	struct fz_vm stray_vm;	/* one created where none should have been */
 	u64 stale_handle;	/* the last handle it destroyed */
 	struct fz_vm_stats vs;
@@ -261,6 +265,8 @@ extern struct fz_env fz_env;
 	X(GUEST_ID_REG,		"guest-id-reg")				\
 	X(VM_PAGE_STATE,	"vm-page-state")			\
 	X(VM_SCRUB,		"vm-page-not-zeroed")			\
+	X(DUEL_BOTH,		"vcpu-ran-on-two-cpus")			\
+	X(DUEL_DYING_RAN,	"dying-vm-ran")				\
 	X(HEAP_TOPUP,		"heap-topup-result")			\
 	X(TRACE_EVENT,		"trace-event-result")			\
 	X(SECURITY,		"security-state")			\
@@ -283,6 +289,8 @@ enum fz_kind { FZ_KINDS(FZ_KIND_ENUM) FZ_NR_KINDS };
 
 /* main.c */
 void fz_violation(enum fz_kind kind, const struct fz_call *c, const char *why);
+bool fz_sync_all(void);		/* all threads meet; true for the last */
+bool fz_aborting(void);
 u64 fz_walk_next(void);		/* next id of the walk, or 0 when done */
 
 /* env.c */
@@ -358,5 +366,9 @@ void fz_vcpu_sync_call(struct fz_thread *t, struct fz_vm *vm, u64 idx);
 void fz_vcpu_mmio_call(struct fz_thread *t, struct fz_vm *vm, u64 idx);
 void fz_vcpu_dead_call(struct fz_thread *t, unsigned int n, u64 handle);
 bool fz_vcpu_reset_to(struct fz_thread *t, struct fz_vm *vm, u32 idx, u64 pc);
+
+/* duel.c: one vCPU run on one CPU while the others attack it */
+void fz_duel_init(void);
+void fz_duel(struct fz_thread *t);
 
 #endif /* PKVM_HOSTILE_H */

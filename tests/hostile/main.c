@@ -4,11 +4,12 @@
  * hyp_regions= from debugfs pkvmkit/layout (tests/scenarios/hostile.sh
  * shows how). One kthread per online CPU issues `calls` random and
  * crafted HVCs and SMCs (see calls.c, and vm.c for the VM calls), or as
- * many as fit in `seconds`; every `checkpoint` calls all threads meet,
- * destroy their VMs, give back the pages they moved, and one of them
- * checks the invariants (and now and then fills the VM handle table).
- * Results are in /sys/kernel/debug/pkvm_hostile/results (and the kernel
- * log) once /sys/kernel/debug/pkvm_hostile/done exists.
+ * many as fit in `seconds`; every `checkpoint` calls all threads meet
+ * (now and then for a duel over one vCPU: duel.c), destroy their VMs,
+ * give back the pages they moved, and one of them checks the invariants
+ * (and now and then fills the VM handle table). Results are in
+ * /sys/kernel/debug/pkvm_hostile/results (and the kernel log) once
+ * /sys/kernel/debug/pkvm_hostile/done exists.
  */
 #include "hostile.h"
 #include <linux/atomic.h>
@@ -51,7 +52,8 @@ static unsigned int walk_percent = 75;
 module_param(walk_percent, uint, 0444);
 MODULE_PARM_DESC(walk_percent, "share of calls that walk the vendor-hyp ids while the walk lasts");
 
-/* How often the checkpoints fill the handle table. */
+/* How often the checkpoints hold a duel, and fill the handle table. */
+#define FZ_DUEL_EVERY_MS	1000
 #define FZ_FILL_EVERY_MS	30000
 
 static const char * const fz_kind_names[] = {
@@ -81,7 +83,8 @@ static struct {
 	ktime_t start, end;
 	bool time_up;			/* the seconds= budget is spent */
 	bool last_round;		/* decided at a checkpoint, for all */
-	ktime_t last_fill;
+	bool duel_due;			/* ... and whether the next one duels */
+	ktime_t last_duel, last_fill;
 	u64 rounds;
 	u64 calls_per_round;		/* per thread */
 	u64 calls_per_thread;
@@ -167,6 +170,17 @@ static bool fz_barrier_wait(struct fz_barrier *b)
 	wait_event_idle(b->wq, READ_ONCE(b->gen) != gen ||
 			       READ_ONCE(fz.aborting));
 	return false;
+}
+
+/* For duel.c: all threads meet (true for the last); the run is ending. */
+bool fz_sync_all(void)
+{
+	return fz_barrier_wait(&fz.barrier);
+}
+
+bool fz_aborting(void)
+{
+	return READ_ONCE(fz.aborting);
 }
 
 /* ---- checkpoints ---------------------------------------------------------- */
@@ -265,6 +279,8 @@ static void fz_checkpoint(struct fz_thread *t)
 	fz_barrier_wait(&fz.barrier);
 	if (READ_ONCE(fz.aborting))
 		return;
+	if (READ_ONCE(fz.duel_due))
+		fz_duel(t);
 	fz_restore_own_pages(t);
 	if (fz_barrier_wait(&fz.barrier)) {
 		fz.checkpoints++;
@@ -275,6 +291,7 @@ static void fz_checkpoint(struct fz_thread *t)
 		fz_check_pages_and_pool(t);
 		/* one decision for all threads, so all meet as often */
 		fz.last_round = READ_ONCE(fz.time_up);
+		fz.duel_due = fz_due(&fz.last_duel, FZ_DUEL_EVERY_MS);
 	}
 	fz_barrier_wait(&fz.barrier);
 }
@@ -349,7 +366,10 @@ static void fz_print_vms(struct seq_file *m)
 	seq_puts(m, "vm_exits");	/* by enum pk_exit */
 	for (e = 0; e < PK_NR_EXITS; e++)
 		seq_printf(m, " %llu", s.exits[e]);
-	seq_printf(m, "\nvm_handle_tables_filled %llu\n", s.full_tables);
+	seq_printf(m, "\nvm_duels %llu\n", s.duels);
+	seq_printf(m, "vm_duel_busy %llu\n", s.duel_busy);
+	seq_printf(m, "vm_duel_teardowns %llu\n", s.duel_teardowns);
+	seq_printf(m, "vm_handle_tables_filled %llu\n", s.full_tables);
 	seq_printf(m, "vm_pages_taken_back %llu\n", s.taken_back);
 	for (e = 0; e < FZ_NR_VM_CALLS; e++)
 		fz_print_answers(m, fz_vm_call_name(e), s.answers[e]);
@@ -616,7 +636,9 @@ static int __init fz_init(void)
 	if (!seed)
 		seed = get_random_u64() ?: 1;
 	fz.hyp_alive = true;
+	fz.duel_due = true;
 	fz_vm_registry_init();
+	fz_duel_init();
 	ret = fz_env_init(hyp_regions);
 	if (ret)
 		goto fail_env;

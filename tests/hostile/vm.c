@@ -1251,6 +1251,7 @@ void fz_vm_dispose_all(struct fz_thread *t)
 
 	for (i = 0; i < FZ_VMS_PER_THREAD; i++)
 		fz_vm_dispose(t, &t->vms[i]);
+	fz_vm_dispose(t, &t->duel_vm);
 	fz_vm_dispose(t, &t->stray_vm);
 }
 
