@@ -4,12 +4,14 @@
  *
  * Arguments are random, edge values or pfns of every kind of memory. The
  * only restraint is for calls that take a page from the host (donate,
- * share, protected-VM creation, and the set-up calls that would): they
- * get the fuzzer's own pages, or pfns where they must fail. Taking a
- * random kernel page away would crash the host kernel, which says nothing
- * about the hypervisor. Calls that power a CPU or the machine off or
- * suspend it are never made; CPU_ON only names CPUs that are online (held
- * so) or that do not exist.
+ * share, the heap's top-up, and the set-up calls that would): they get
+ * the fuzzer's own pages, or pfns where they must fail. Taking a random
+ * kernel page away would crash the host kernel, which says nothing about
+ * the hypervisor. The VM calls, made exactly as the host makes them, are
+ * vm.c's, with their own model; made any other way (by SMC, with another
+ * x0) they name nothing that exists. Calls that power a CPU or the
+ * machine off or suspend it are never made; CPU_ON only names CPUs that
+ * are online (held so) or that do not exist.
  */
 #include "hostile.h"
 #include <linux/cpu.h>
@@ -21,23 +23,23 @@
 
 /* ---- randomness --------------------------------------------------------- */
 
-static u32 fz_rand32(struct fz_thread *t)
+u32 fz_rand32(struct fz_thread *t)
 {
 	return prandom_u32_state(&t->rnd);
 }
 
-static u64 fz_rand64(struct fz_thread *t)
+u64 fz_rand64(struct fz_thread *t)
 {
 	return ((u64)fz_rand32(t) << 32) | fz_rand32(t);
 }
 
 /* 0 .. n-1 (n small: the modulo bias does not matter here) */
-static u32 fz_below(struct fz_thread *t, u32 n)
+u32 fz_below(struct fz_thread *t, u32 n)
 {
 	return fz_rand32(t) % n;
 }
 
-static bool fz_chance(struct fz_thread *t, u32 percent)
+bool fz_chance(struct fz_thread *t, u32 percent)
 {
 	return fz_below(t, 100) < percent;
 }
@@ -50,7 +52,7 @@ static const u64 fz_edges[] = {
 	511, 512, 513, 0x40000, 0x80000,
 };
 
-static u64 fz_edge(struct fz_thread *t)
+u64 fz_edge(struct fz_thread *t)
 {
 	return fz_edges[fz_below(t, ARRAY_SIZE(fz_edges))];
 }
@@ -64,14 +66,14 @@ static const u64 fz_mmio_pa[] = {
 	0x4010000000UL,
 };
 
-static u64 fz_mmio_pfn(struct fz_thread *t)
+u64 fz_mmio_pfn(struct fz_thread *t)
 {
 	return (fz_mmio_pa[fz_below(t, ARRAY_SIZE(fz_mmio_pa))] >> PAGE_SHIFT) +
 	       fz_below(t, 4);
 }
 
 /* Just outside RAM, in a hole between regions, or far beyond any PA. */
-static u64 fz_not_ram_pfn(struct fz_thread *t)
+u64 fz_not_ram_pfn(struct fz_thread *t)
 {
 	const struct fz_range *r = &fz_env.ram[fz_below(t, fz_env.nr_ram)];
 
@@ -94,7 +96,7 @@ static u64 fz_ram_pfn(struct fz_thread *t)
 	return r->start + fz_rand64(t) % (r->end - r->start);
 }
 
-static u64 fz_hyp_pfn(struct fz_thread *t)
+u64 fz_hyp_pfn(struct fz_thread *t)
 {
 	const struct fz_hyp_region *h = &fz_env.hyp[fz_below(t, fz_env.nr_hyp)];
 
@@ -105,7 +107,7 @@ static u64 fz_hyp_pfn(struct fz_thread *t)
  * A page of one of @t's blocks; often one at a 2 MiB boundary (the first
  * of a host stage-2 block) or just before one.
  */
-static u64 fz_own_pfn(struct fz_thread *t, struct fz_block **blk)
+u64 fz_own_pfn(struct fz_thread *t, struct fz_block **blk)
 {
 	struct fz_block *b = &t->blocks[fz_below(t, t->nr_blocks)];
 	u64 p = fz_rand64(t) % b->nr;
@@ -271,7 +273,7 @@ static const struct {
 	[FZ_OP_UNSHARE]	= { FZ_SHARED, FZ_HOST, FZ_V_UNSHARE },
 };
 
-static struct fz_block *fz_own_block_of(struct fz_thread *t, u64 pfn)
+struct fz_block *fz_own_block_of(struct fz_thread *t, u64 pfn)
 {
 	unsigned int i;
 
@@ -280,6 +282,25 @@ static struct fz_block *fz_own_block_of(struct fz_thread *t, u64 pfn)
 		    pfn - t->blocks[i].pfn < t->blocks[i].nr)
 			return &t->blocks[i];
 	return NULL;
+}
+
+/* The shadow state of @pfn if it is one of @t's pages, else NULL. */
+u8 *fz_own_state(struct fz_thread *t, u64 pfn)
+{
+	struct fz_block *b = fz_own_block_of(t, pfn);
+
+	return b ? &b->state[pfn - b->pfn] : NULL;
+}
+
+/* Whether any page of the range is pinned (the page of a vCPU). */
+static bool fz_range_pinned(const struct fz_block *b, u64 pfn, u64 nr)
+{
+	u64 i;
+
+	for (i = pfn - b->pfn; i < pfn - b->pfn + nr; i++)
+		if (b->pins[i])
+			return true;
+	return false;
 }
 
 static bool fz_range_has(const struct fz_block *b, u64 pfn, u64 nr, u8 state)
@@ -407,7 +428,7 @@ static void fz_giving_range(struct fz_thread *t, struct fz_xfer *x)
 	fz_classify(t, x);
 }
 
-/* Protected-VM creation keeps its page: only pages where it must fail. */
+/* The heap keeps its page for good: only pages where it must fail. */
 static void fz_pvm_page(struct fz_thread *t, struct fz_xfer *x)
 {
 	int tries;
@@ -426,39 +447,44 @@ static void fz_pvm_page(struct fz_thread *t, struct fz_xfer *x)
 	fz_classify(t, x);
 }
 
-static long fz_expected_page_state(u8 own)
+long fz_expected_page_state(u8 own)
 {
 	switch (own) {
 	case FZ_DONATED:
+	case FZ_VM_HYP:
 		return PAGE_HYP_OWNED;
 	case FZ_SHARED:
 		return PAGE_HOST_SHARED;
+	case FZ_GUEST_OWNED:
+		return PAGE_GUEST_OWNED;
+	case FZ_GUEST_SHARED:
+		return PAGE_HOST_SHARED_GUEST;
 	default:
 		return PAGE_HOST_OWNED;
 	}
 }
 
-/* After a wrong answer: believe the hypervisor's page states. */
-static void fz_resync(struct fz_thread *t, struct fz_block *b, u64 pfn, u64 nr)
+/*
+ * After a wrong answer: believe the hypervisor's page states where they
+ * say what the page is; a hypervisor page that may be a VM's, a pinned
+ * page or a guest's is lost (never used again, never freed).
+ */
+void fz_resync(struct fz_thread *t, struct fz_block *b, u64 pfn, u64 nr)
 {
 	struct fz_call c;
 	u64 i;
 
 	for (i = pfn - b->pfn; i < pfn - b->pfn + nr; i++) {
-		switch ((long)fz_hvc1(t, HC_ID(HC_PAGE_STATE), b->pfn + i, 0, &c)) {
-		case PAGE_HOST_OWNED:
+		long state = fz_hvc1(t, HC_ID(HC_PAGE_STATE), b->pfn + i, 0, &c);
+
+		if (state == PAGE_HOST_OWNED)
 			b->state[i] = FZ_HOST;
-			break;
-		case PAGE_HYP_OWNED:
+		else if (state == PAGE_HYP_OWNED && b->state[i] == FZ_DONATED)
 			b->state[i] = FZ_DONATED;
-			break;
-		case PAGE_HOST_SHARED:
+		else if (state == PAGE_HOST_SHARED && !b->pins[i])
 			b->state[i] = FZ_SHARED;
-			break;
-		default:
+		else
 			b->state[i] = FZ_LOST;
-			break;
-		}
 	}
 }
 
@@ -488,6 +514,10 @@ static bool fz_transition_ok(const struct fz_xfer *x, enum fz_op op, long ret)
 	case FZ_C_OWN:
 		if (!fz_range_all(x->blk, x->pfn, x->nr, fz_ops[op].from))
 			return ret == -EPERM;
+		/* a vCPU's page stays shared while the vCPU lives */
+		if (op == FZ_OP_UNSHARE &&
+		    fz_range_pinned(x->blk, x->pfn, x->nr))
+			return ret == -EBUSY;
 		return ret == 0 || ret == -ENOMEM;
 	default:
 		return false;
@@ -506,7 +536,7 @@ static void fz_check_transition(struct fz_thread *t, const struct fz_call *c,
 			fz_resync(t, x->blk, x->pfn, x->nr);
 		return;
 	}
-	if (x->cls != FZ_C_OWN || ret == -EPERM)
+	if (x->cls != FZ_C_OWN || ret == -EPERM || ret == -EBUSY)
 		return;
 	if (ret == -ENOMEM) {
 		t->nomem++;
@@ -541,8 +571,9 @@ static void fz_check_page_state(struct fz_thread *t, const struct fz_call *c)
 	case FZ_C_OWN:
 		ok = ret == fz_expected_page_state(x.blk->state[x.pfn - x.blk->pfn]);
 		break;
-	case FZ_C_UNSAFE:	/* another thread's page */
-		ok = ret >= PAGE_HOST_OWNED && ret <= PAGE_HYP_OWNED;
+	case FZ_C_UNSAFE:	/* another thread's page, maybe a VM's */
+		ok = ret >= PAGE_HOST_OWNED && ret < PAGE_STATE_COUNT &&
+		     ret != PAGE_HYP_SHARED;
 		break;
 	default:
 		ok = ret >= PAGE_HOST_OWNED && ret < PAGE_STATE_COUNT;
@@ -550,16 +581,6 @@ static void fz_check_page_state(struct fz_thread *t, const struct fz_call *c)
 	}
 	if (!ok)
 		fz_violation(FZ_V_PAGE_STATE, c, "HC_PAGE_STATE");
-}
-
-/*
- * A VM's page is one the host cannot give (fz_pvm_page()): whatever the
- * flags and the root page, the VM is not created.
- */
-static void fz_check_vm_create(const struct fz_call *c)
-{
-	if ((long)c->r[1] >= 0)
-		fz_violation(FZ_V_PVM_CREATE, c, "must fail");
 }
 
 /* ---- the vendor-hypervisor range ----------------------------------------- */
@@ -670,9 +691,6 @@ static void fz_check_static(struct fz_thread *t, const struct fz_call *c,
 	case HC_STATE_COUNT:
 		fz_check_state_count(c);
 		break;
-	case HC_VM_CREATE:
-		fz_check_vm_create(c);
-		break;
 	case HC_HEAP_TOPUP:
 		fz_check_heap_topup(c, x);
 		break;
@@ -728,6 +746,10 @@ static void fz_shape_args(struct fz_thread *t, struct fz_call *c,
 {
 	fz_random_args(t, c);
 	x->cls = FZ_C_INVALID;
+	if (fz_is_vm_call(HC_FUNC_NUM(c->x[0]))) {
+		fz_vm_harmless_args(t, c);
+		return;
+	}
 	switch (HC_FUNC_NUM(c->x[0])) {
 	case HC_HOST_DONATE_HYP:
 	case HC_HOST_SHARE_HYP:
@@ -738,7 +760,6 @@ static void fz_shape_args(struct fz_thread *t, struct fz_call *c,
 	case HC_HOST_UNSHARE_HYP:
 		fz_giving_range(t, x);
 		break;
-	case HC_VM_CREATE:
 	case HC_HEAP_TOPUP:
 		fz_pvm_page(t, x);
 		break;
@@ -1044,6 +1065,11 @@ static void fz_vendor_call(struct fz_thread *t, unsigned long id, bool smc)
 	unsigned int n = HC_FUNC_NUM(id);
 	struct fz_xfer x;
 
+	/* the VM calls, exactly as the host makes them: their model (vm.c) */
+	if (!smc && id == HC_ID(n) && fz_is_vm_call(n)) {
+		fz_vm_call(t, n);
+		return;
+	}
 	fz_shape_args(t, &c, &x);
 	fz_issue(t, &c);
 	if (smc)
@@ -1118,8 +1144,10 @@ void fz_one_call(struct fz_thread *t)
 
 	if (pick < 3)
 		fz_imm_call(t);
-	else if (pick < 50)
+	else if (pick < 38)
 		fz_vendor_call(t, fz_vendor_id(t), false);
+	else if (pick < 50)
+		fz_vm_step(t);
 	else if (pick < 55)
 		fz_vendor_call(t, fz_vendor_id(t), true);
 	else if (pick < 67)
@@ -1161,6 +1189,7 @@ void fz_restore_own_pages(struct fz_thread *t)
 	unsigned int i, k;
 	u64 p;
 
+	fz_vm_dispose_all(t);
 	for (i = 0; i < t->nr_blocks; i++) {
 		struct fz_block *b = &t->blocks[i];
 
@@ -1169,9 +1198,9 @@ void fz_restore_own_pages(struct fz_thread *t)
 
 			if (b->state[p] == FZ_DONATED)
 				id = HC_ID(HC_HOST_RECLAIM);
-			else if (b->state[p] == FZ_SHARED)
+			else if (b->state[p] == FZ_SHARED && !b->pins[p])
 				id = HC_ID(HC_HOST_UNSHARE_HYP);
-			else
+			else	/* a broken VM's pinned page stays shared */
 				continue;
 			if (fz_hvc1(t, id, b->pfn + p, 1, &c) || c.r[0])
 				fz_violation(FZ_V_CKPT_RESTORE, &c,

@@ -192,6 +192,31 @@ static unsigned long fz_hvc_x1(unsigned long id, unsigned long a1,
 	return res.a1;
 }
 
+/* The CPU's PA size, as the hypervisor reads it for a VM's IPA size. */
+static u32 fz_read_pa_bits(void)
+{
+	static const u8 bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+	u64 parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
+
+	return parange < ARRAY_SIZE(bits) ? bits[parange] : 48;
+}
+
+/*
+ * What HC_GUEST_ID_REG answers for each ID register: the same for every
+ * VM, on every CPU (all alike here), at any time.
+ */
+static void fz_read_guest_id_regs(void)
+{
+	struct arm_smccc_res res;
+	unsigned int i;
+
+	for (i = 0; i < FZ_NR_ID_REGS; i++) {
+		arm_smccc_1_1_hvc(HC_ID(HC_GUEST_ID_REG), FZ_ID_REG_FIRST + i,
+				  &res);
+		fz_env.id_regs[i] = res.a1;
+	}
+}
+
 /* What the invariants compare against later. */
 static int fz_take_baselines(void)
 {
@@ -212,6 +237,12 @@ static int fz_take_baselines(void)
 	arm_smccc_1_1_hvc(HC_ID(HC_MEM_STATS), &res);
 	fz_env.pool_free = res.a1;
 	fz_env.tables = res.a2;
+	arm_smccc_1_1_hvc(HC_ID(HC_HEAP_STATS), &res);
+	fz_env.heap[0] = res.a1;
+	fz_env.heap[1] = res.a2;
+	fz_env.heap[2] = res.a3;
+	fz_env.pa_bits = fz_read_pa_bits();
+	fz_read_guest_id_regs();
 	fz_env.secure = fz_hvc_x1(HC_ID(HC_SECURITY_STATE), 0, NULL);
 	arm_smccc_1_1_smc(FZ_PSCI_32 | FZ_PSCI_VERSION, &res);
 	fz_env.psci_version = res.a0;
@@ -281,7 +312,10 @@ static int fz_alloc_block(struct fz_block *b, unsigned int order)
 	b->pfn = page_to_pfn(b->page);
 	b->nr = 1UL << order;
 	b->state = kcalloc(b->nr, 1, GFP_KERNEL);
-	if (!b->state) {
+	b->pins = kcalloc(b->nr, 1, GFP_KERNEL);
+	if (!b->state || !b->pins) {
+		kfree(b->state);
+		kfree(b->pins);
 		__free_pages(b->page, order);
 		b->page = NULL;
 		return -ENOMEM;
@@ -326,6 +360,7 @@ void fz_free_blocks(struct fz_thread *t)
 			pr_err("leaking pages %#llx+%llu: not the host's\n",
 			       b->pfn, b->nr);
 		kfree(b->state);
+		kfree(b->pins);
 	}
 	t->nr_blocks = 0;
 }

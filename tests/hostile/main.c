@@ -3,9 +3,11 @@
  * pkvm_hostile: insmod after pkvmkit has deprivileged the host, with
  * hyp_regions= from debugfs pkvmkit/layout (tests/scenarios/hostile.sh
  * shows how). One kthread per online CPU issues `calls` random and
- * crafted HVCs and SMCs (see calls.c), or as many as fit in `seconds`;
- * every `checkpoint` calls all threads meet, give back the pages they
- * moved, and one of them checks the invariants. Results are in
+ * crafted HVCs and SMCs (see calls.c, and vm.c for the VM calls), or as
+ * many as fit in `seconds`; every `checkpoint` calls all threads meet
+ * (now and then for a duel over one vCPU: duel.c), destroy their VMs,
+ * give back the pages they moved, and one of them checks the invariants
+ * (and now and then fills the VM handle table). Results are in
  * /sys/kernel/debug/pkvm_hostile/results (and the kernel log) once
  * /sys/kernel/debug/pkvm_hostile/done exists.
  */
@@ -50,8 +52,12 @@ static unsigned int walk_percent = 75;
 module_param(walk_percent, uint, 0444);
 MODULE_PARM_DESC(walk_percent, "share of calls that walk the vendor-hyp ids while the walk lasts");
 
+/* How often the checkpoints hold a duel, and fill the handle table. */
+#define FZ_DUEL_EVERY_MS	1000
+#define FZ_FILL_EVERY_MS	30000
+
 static const char * const fz_kind_names[] = {
-#define FZ_KIND_NAME(name, str)	[FZ_V_##name] = str,
+#define FZ_KIND_NAME(name, str)	str,
 	FZ_KINDS(FZ_KIND_NAME)
 #undef FZ_KIND_NAME
 };
@@ -77,6 +83,8 @@ static struct {
 	ktime_t start, end;
 	bool time_up;			/* the seconds= budget is spent */
 	bool last_round;		/* decided at a checkpoint, for all */
+	bool duel_due;			/* ... and whether the next one duels */
+	ktime_t last_duel, last_fill;
 	u64 rounds;
 	u64 calls_per_round;		/* per thread */
 	u64 calls_per_thread;
@@ -87,6 +95,7 @@ static struct {
 	u64 tables_after;
 	u64 state_count_after[PAGE_STATE_COUNT];
 	u64 page_total_after;
+	u64 heap_after[3];
 	bool hyp_alive;
 	bool done;
 	struct dentry *dir;
@@ -163,6 +172,17 @@ static bool fz_barrier_wait(struct fz_barrier *b)
 	return false;
 }
 
+/* For duel.c: all threads meet (true for the last); the run is ending. */
+bool fz_sync_all(void)
+{
+	return fz_barrier_wait(&fz.barrier);
+}
+
+bool fz_aborting(void)
+{
+	return READ_ONCE(fz.aborting);
+}
+
 /* ---- checkpoints ---------------------------------------------------------- */
 
 struct fz_cpu_check {
@@ -228,23 +248,50 @@ static void fz_check_pages_and_pool(struct fz_thread *t)
 	fz_hvc1(t, HC_ID(HC_MEM_STATS), 0, 0, &c);
 	fz.pool_free_after = c.r[1];
 	fz.tables_after = c.r[2];
+	fz_hvc1(t, HC_ID(HC_HEAP_STATS), 0, 0, &c);
+	memcpy(fz.heap_after, &c.r[1], sizeof(fz.heap_after));
+	if (memcmp(fz.heap_after, fz_env.heap, sizeof(fz.heap_after)))
+		fz_violation(FZ_V_CKPT_HEAP, &c, "differs from the start");
 	/* not a violation of the call ABI: reported on its own */
 	if (fz.pool_free_after != fz_env.pool_free)
 		fz.pool_leak_checkpoints++;
 }
 
+/* Whether @every_ms passed since *@last (then it is now). */
+static bool fz_due(ktime_t *last, unsigned int every_ms)
+{
+	ktime_t now = ktime_get();
+
+	/* never yet: the first checkpoint */
+	if (*last && ktime_ms_delta(now, *last) < every_ms)
+		return false;
+	*last = now;
+	return true;
+}
+
+/*
+ * Every thread destroys its VMs and gives back its pages; then, with no
+ * VM left anywhere, the hypervisor's pages, pool and heap must be as at
+ * the start.
+ */
 static void fz_checkpoint(struct fz_thread *t)
 {
 	fz_barrier_wait(&fz.barrier);
 	if (READ_ONCE(fz.aborting))
 		return;
+	if (READ_ONCE(fz.duel_due))
+		fz_duel(t);
 	fz_restore_own_pages(t);
 	if (fz_barrier_wait(&fz.barrier)) {
 		fz.checkpoints++;
 		fz_check_cpus(t);
+		fz_check_no_vms(t);
+		if (fz_due(&fz.last_fill, FZ_FILL_EVERY_MS))
+			fz_fill_handle_table(t);
 		fz_check_pages_and_pool(t);
 		/* one decision for all threads, so all meet as often */
 		fz.last_round = READ_ONCE(fz.time_up);
+		fz.duel_due = fz_due(&fz.last_duel, FZ_DUEL_EVERY_MS);
 	}
 	fz_barrier_wait(&fz.barrier);
 }
@@ -276,6 +323,58 @@ static void fz_print_moves(struct seq_file *m)
 		   moved[FZ_OP_UNSHARE], nomem);
 }
 
+static void fz_sum_vm_stats(struct fz_vm_stats *sum)
+{
+	const u64 *src;
+	u64 *dst = (u64 *)sum;
+	unsigned int i, k;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < fz.nr_threads; i++) {
+		src = (const u64 *)&fz.threads[i].vs;
+		for (k = 0; k < sizeof(*sum) / sizeof(u64); k++)
+			dst[k] += READ_ONCE(src[k]);
+	}
+}
+
+/* "vm_answers NAME ok N enoent N ...": how often each answer came. */
+static void fz_print_answers(struct seq_file *m, const char *name,
+			     const u64 *n)
+{
+#define FZ_ANSWER_NAME(name, err)	#name,
+	static const char * const names[] = { FZ_ANSWERS(FZ_ANSWER_NAME) };
+#undef FZ_ANSWER_NAME
+	unsigned int a;
+
+	seq_printf(m, "vm_answers %s", name);
+	for (a = 0; a < FZ_NR_ANSWERS; a++)
+		seq_printf(m, " %s %llu", names[a], n[a]);
+	seq_putc(m, '\n');
+}
+
+static void fz_print_vms(struct seq_file *m)
+{
+	struct fz_vm_stats s;
+	unsigned int e;
+
+	fz_sum_vm_stats(&s);
+	seq_printf(m, "vm_calls %llu\n", s.calls);
+	seq_printf(m, "vms_created %llu\n", s.created);
+	seq_printf(m, "vms_destroyed %llu\n", s.destroyed);
+	seq_printf(m, "vm_enomem %llu\n", s.nomem);
+	seq_printf(m, "vm_runs %llu\n", s.entries);
+	seq_puts(m, "vm_exits");	/* by enum pk_exit */
+	for (e = 0; e < PK_NR_EXITS; e++)
+		seq_printf(m, " %llu", s.exits[e]);
+	seq_printf(m, "\nvm_duels %llu\n", s.duels);
+	seq_printf(m, "vm_duel_busy %llu\n", s.duel_busy);
+	seq_printf(m, "vm_duel_teardowns %llu\n", s.duel_teardowns);
+	seq_printf(m, "vm_handle_tables_filled %llu\n", s.full_tables);
+	seq_printf(m, "vm_pages_taken_back %llu\n", s.taken_back);
+	for (e = 0; e < FZ_NR_VM_CALLS; e++)
+		fz_print_answers(m, fz_vm_call_name(e), s.answers[e]);
+}
+
 static u64 fz_calls_per_sec(void)
 {
 	s64 us = ktime_us_delta(fz.done ? fz.end : ktime_get(), fz.start);
@@ -299,6 +398,7 @@ static void fz_print_results(struct seq_file *m)
 	seq_printf(m, "walk %lld of %lu\n", atomic64_read(&fz.walk_done),
 		   FZ_WALK_LEN);
 	fz_print_moves(m);
+	fz_print_vms(m);
 	seq_printf(m, "checkpoints %llu\n", fz.checkpoints);
 	seq_printf(m, "violations %lu\n", fz_total_violations());
 	for (k = 0; k < FZ_NR_KINDS; k++)
@@ -318,7 +418,11 @@ static void fz_print_results(struct seq_file *m)
 	seq_puts(m, "\nstate_counts_after");
 	for (s = 0; s < PAGE_STATE_COUNT; s++)
 		seq_printf(m, " %llu", fz.state_count_after[s]);
-	seq_printf(m, "\nhyp_alive %d\n", fz.hyp_alive);
+	seq_printf(m, "\nheap_before %llu %llu %llu\n", fz_env.heap[0],
+		   fz_env.heap[1], fz_env.heap[2]);
+	seq_printf(m, "heap_after %llu %llu %llu\n", fz.heap_after[0],
+		   fz.heap_after[1], fz.heap_after[2]);
+	seq_printf(m, "hyp_alive %d\n", fz.hyp_alive);
 }
 
 static int fz_results_show(struct seq_file *m, void *v)
@@ -532,6 +636,9 @@ static int __init fz_init(void)
 	if (!seed)
 		seed = get_random_u64() ?: 1;
 	fz.hyp_alive = true;
+	fz.duel_due = true;
+	fz_vm_registry_init();
+	fz_duel_init();
 	ret = fz_env_init(hyp_regions);
 	if (ret)
 		goto fail_env;
