@@ -98,18 +98,17 @@ ticks_per() { # "N things: T ticks at F Hz" -> instructions per thing
 	sed -n 's/^# [a-z]* \([0-9]*\) [a-z]*: \([0-9]*\) ticks at \([0-9]*\) Hz$/\1 \2 \3/p' |
 		awk '{ printf "%.0f", $2 * 1e9 / $3 / $1 }'
 }
-hyp_pages() { set -- $(pk_hvc "$HC_STATE_COUNT" "$ST_HYP_OWNED"); printf '%d' "$2"; }
 pkvmkit_figures() {
 	b touch "$(/root/kvm-test touch protected 4096 | ticks_per)"
 	b psci_el2 "$(/root/kvm-test psci protected 20000 | ticks_per)"
-	before=$(hyp_pages)
+	before=$(pk_pages_in "$ST_HYP_OWNED")
 	pk_vm_start --smp 1 --log /tmp/mem1.log --append "pkvmkit_guest.secs=600" --task secret
 	pk_vm_wait_line 'secret waiting' 300 >/dev/null
-	one=$(hyp_pages)
+	one=$(pk_pages_in "$ST_HYP_OWNED")
 	kill -9 "$(pk_vm_qemu_pid)"; pk_vm_wait
 	pk_vm_start --smp 2 --log /tmp/mem2.log --append "pkvmkit_guest.secs=600" --task secret
 	pk_vm_wait_line 'secret waiting' 300 >/dev/null
-	two=$(hyp_pages)
+	two=$(pk_pages_in "$ST_HYP_OWNED")
 	kill -9 "$(pk_vm_qemu_pid)"; pk_vm_wait
 	b vcpu_kib $(((two - one) * 4))
 	b vm_kib $(((one - before) * 4 - (two - one) * 4))

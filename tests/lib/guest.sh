@@ -201,6 +201,25 @@ pk_hvc_x0x1() {
 	echo "$1 $2"
 }
 
+# pk_pages_in STATE: how many pages are in page state STATE (ST_* of
+# hc-ids.sh), from the hypervisor's own count.
+pk_pages_in() {
+	set -- $(pk_hvc "$HC_STATE_COUNT" "$1")
+	printf '%d\n' "$2"
+}
+
+# pk_pool_free: the hypervisor's free pool pages.
+pk_pool_free() {
+	set -- $(pk_hvc "$HC_MEM_STATS")
+	printf '%d\n' "$2"
+}
+
+# pk_vm_pages: the page states VMs change, and the pool, on one line: the
+# same before a VM is made and after it is gone.
+pk_vm_pages() {
+	echo "guest $(pk_pages_in "$ST_GUEST_OWNED") shared $(pk_pages_in "$ST_HOST_SHARED_GUEST") back $(pk_pages_in "$ST_GUEST_SHARED_HOST") hyp $(pk_pages_in "$ST_HYP_OWNED") host-shared $(pk_pages_in "$ST_HOST_SHARED") pool $(pk_pool_free)"
+}
+
 # pk_all_cpus: the cpulist of every CPU, e.g. "0-3" or "0".
 pk_all_cpus() {
 	_n=$(grep -c ^processor /proc/cpuinfo)

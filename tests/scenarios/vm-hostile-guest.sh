@@ -31,20 +31,7 @@ ROUNDS=120
 pk_load
 pk_wait_deprivileged
 
-pages_in() {
-	# shellcheck disable=SC2046
-	set -- $(pk_hvc "$HC_STATE_COUNT" "$1")
-	printf '%d\n' "$2"
-}
-pool_free() {
-	# shellcheck disable=SC2046
-	set -- $(pk_hvc "$HC_MEM_STATS")
-	printf '%d\n' "$2"
-}
-snapshot() {
-	echo "guest $(pages_in "$ST_GUEST_OWNED") shared $(pages_in "$ST_HOST_SHARED_GUEST") back $(pages_in "$ST_GUEST_SHARED_HOST") hyp $(pages_in "$ST_HYP_OWNED") host-shared $(pages_in "$ST_HOST_SHARED") pool $(pool_free)"
-}
-BEFORE=$(snapshot)
+BEFORE=$(pk_vm_pages)
 t_diag "before: $BEFORE"
 echo 1 >/sys/module/pkvmkit/parameters/vm_protected
 
@@ -133,5 +120,5 @@ t_check "the host runs a new protected VM" /root/kvm-test basic protected
 t_check "the host's kernel log has no warning, oops or bug" sh -c \
 	"! dmesg | grep -E 'WARNING:|BUG:|Oops|Call trace'"
 echo 0 >/sys/module/pkvmkit/parameters/vm_protected
-t_eq "every page state and the pool are back" "$BEFORE" "$(snapshot)"
+t_eq "every page state and the pool are back" "$BEFORE" "$(pk_vm_pages)"
 guest_finish

@@ -19,26 +19,13 @@ guest_setup
 pk_load
 pk_wait_deprivileged
 
-pages_in() {
-	# shellcheck disable=SC2046
-	set -- $(pk_hvc "$HC_STATE_COUNT" "$1")
-	printf '%d\n' "$2"
-}
-pool_free() {
-	# shellcheck disable=SC2046
-	set -- $(pk_hvc "$HC_MEM_STATS")
-	printf '%d\n' "$2"
-}
-snapshot() {
-	echo "guest $(pages_in "$ST_GUEST_OWNED") shared $(pages_in "$ST_HOST_SHARED_GUEST") back $(pages_in "$ST_GUEST_SHARED_HOST") hyp $(pages_in "$ST_HYP_OWNED") host-shared $(pages_in "$ST_HOST_SHARED") pool $(pool_free)"
-}
-BEFORE=$(snapshot)
+BEFORE=$(pk_vm_pages)
 t_diag "before: $BEFORE"
 
 pk_prog "hostile guest (protected)" /root/kvm-test hostile protected 20000
 pk_prog "hostile guest (normal)" /root/kvm-test hostile normal 20000
 t_eq "the hypervisor answers" "0x0 $PING_MAGIC" "$(pk_hvc_x0x1 "$HC_PING")"
-t_eq "every page is back" "$BEFORE" "$(snapshot)"
+t_eq "every page is back" "$BEFORE" "$(pk_vm_pages)"
 
 for kind in protected normal; do
 	/root/kvm-test kill $kind >/tmp/kill.out 2>&1 &
@@ -50,10 +37,10 @@ for kind in protected normal; do
 	done
 	t_check "a $kind VM runs, a thousand pages given" grep -q running /tmp/kill.out
 	t_check "  its guest pages are the hypervisor's to keep" \
-		sh -c "[ $(pages_in "$ST_GUEST_OWNED") -ge 1024 ] || [ $kind = normal ]"
+		sh -c "[ $(pk_pages_in "$ST_GUEST_OWNED") -ge 1024 ] || [ $kind = normal ]"
 	kill -9 $pid
 	wait $pid 2>/dev/null
 	t_eq "  its VMM killed mid-run: every page back, the pool too" \
-		"$BEFORE" "$(snapshot)"
+		"$BEFORE" "$(pk_vm_pages)"
 done
 guest_finish

@@ -18,20 +18,7 @@ PARAM=/sys/module/pkvmkit/parameters/vm_protected
 pk_load
 pk_wait_deprivileged
 
-pages_in() {
-	# shellcheck disable=SC2046
-	set -- $(pk_hvc "$HC_STATE_COUNT" "$1")
-	printf '%d\n' "$2"
-}
-pool_free() {
-	# shellcheck disable=SC2046
-	set -- $(pk_hvc "$HC_MEM_STATS")
-	printf '%d\n' "$2"
-}
-snapshot() {
-	echo "guest $(pages_in "$ST_GUEST_OWNED") shared $(pages_in "$ST_HOST_SHARED_GUEST") hyp $(pages_in "$ST_HYP_OWNED") host-shared $(pages_in "$ST_HOST_SHARED") pool $(pool_free)"
-}
-BEFORE=$(snapshot)
+BEFORE=$(pk_vm_pages)
 t_diag "before any VM: $BEFORE"
 
 echo 1 >$PARAM
@@ -44,5 +31,5 @@ t_eq "protected VM, 2 vCPUs, on -cpu max x4: QEMU exits 0" 0 "$rc" ||
 t_eq "  both vCPUs online" "online=0-1 count=2" "$(pk_vm_line smp "$LOG")"
 t_diag "  from $start s to $(cut -d' ' -f1 /proc/uptime) s of the outer guest's uptime"
 echo 0 >$PARAM
-t_eq "the VM gone, every page is back" "$BEFORE" "$(snapshot)"
+t_eq "the VM gone, every page is back" "$BEFORE" "$(pk_vm_pages)"
 guest_finish

@@ -19,21 +19,7 @@ PARAM=/sys/module/pkvmkit/parameters/vm_protected
 pk_load
 pk_wait_deprivileged
 
-# pages in a state, the pool's free pages (hypercalls: hc-ids.sh)
-pages_in() {
-	# shellcheck disable=SC2046
-	set -- $(pk_hvc "$HC_STATE_COUNT" "$1")
-	printf '%d\n' "$2"
-}
-pool_free() {
-	# shellcheck disable=SC2046
-	set -- $(pk_hvc "$HC_MEM_STATS")
-	printf '%d\n' "$2"
-}
-snapshot() {
-	echo "guest $(pages_in "$ST_GUEST_OWNED") shared $(pages_in "$ST_HOST_SHARED_GUEST") hyp $(pages_in "$ST_HYP_OWNED") host-shared $(pages_in "$ST_HOST_SHARED") pool $(pool_free)"
-}
-BEFORE=$(snapshot)
+BEFORE=$(pk_vm_pages)
 t_diag "before any VM: $BEFORE"
 
 # vm KIND SMP TASK [pk_vm_run options]: a VM to its end, checked.
@@ -62,7 +48,7 @@ vm protected 2 memstress --mem 128M
 t_eq "  every page it touched held its pattern" 0 \
 	"$(pk_vm_field "$(pk_vm_line memstress "$LOG")" bad)"
 t_diag "  $(pk_vm_lines memstress "$LOG" | tail -n 1), at $(cut -d' ' -f1 /proc/uptime) s"
-t_eq "the VMs gone, every page is back" "$BEFORE" "$(snapshot)"
+t_eq "the VMs gone, every page is back" "$BEFORE" "$(pk_vm_pages)"
 
 # secret KIND: the host reads the guest's secret page through /proc/PID/mem
 secret() {
@@ -99,6 +85,6 @@ secret() {
 }
 secret normal
 secret protected
-t_eq "every page is back, QEMU killed mid-run too" "$BEFORE" "$(snapshot)"
+t_eq "every page is back, QEMU killed mid-run too" "$BEFORE" "$(pk_vm_pages)"
 echo 0 >$PARAM
 guest_finish
