@@ -133,6 +133,7 @@ void pk_vcpu_free(struct pk_vcpu *vcpu);
 void pk_regs_reset(struct pk_vcpu *vcpu);
 int pk_get_one_reg(struct pk_vcpu *vcpu, const struct kvm_one_reg *reg);
 int pk_set_one_reg(struct pk_vcpu *vcpu, const struct kvm_one_reg *reg);
+int pk_regs_fetch(struct pk_vcpu *vcpu);
 int pk_get_reg_list(struct pk_vcpu *vcpu, struct kvm_reg_list __user *ulist);
 void pk_regs_to_page(const struct pk_vcpu *vcpu, struct pk_vcpu_regs *r);
 int pk_regs_sync_put(struct pk_vcpu *vcpu);

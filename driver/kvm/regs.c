@@ -101,7 +101,7 @@ static void regs_from_page(struct pk_vcpu *vcpu, const struct pk_vcpu_regs *r)
 }
 
 /* A non-protected vCPU that ran: its live registers, fetched once. */
-static int regs_fetch(struct pk_vcpu *vcpu)
+int pk_regs_fetch(struct pk_vcpu *vcpu)
 {
 	long ret;
 
@@ -260,7 +260,7 @@ int pk_get_one_reg(struct pk_vcpu *vcpu, const struct kvm_one_reg *reg)
 
 	if ((reg->id & KVM_REG_ARCH_MASK) != KVM_REG_ARM64)
 		return -EINVAL;
-	ret = regs_fetch(vcpu);
+	ret = pk_regs_fetch(vcpu);
 	if (ret)
 		return ret;
 	if ((reg->id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM_CORE) {
@@ -323,7 +323,7 @@ int pk_set_one_reg(struct pk_vcpu *vcpu, const struct kvm_one_reg *reg)
 
 	if ((reg->id & KVM_REG_ARCH_MASK) != KVM_REG_ARM64)
 		return -EINVAL;
-	ret = regs_fetch(vcpu);
+	ret = pk_regs_fetch(vcpu);
 	if (ret)
 		return ret;
 	if ((reg->id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM_CORE) {

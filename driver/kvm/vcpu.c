@@ -10,6 +10,7 @@
 #include "../pkvmkit.h"
 #include "kvm.h"
 #include <linux/anon_inodes.h>
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -102,6 +103,7 @@ static int vcpu_get_mp_state(struct pk_vcpu *vcpu, struct kvm_mp_state *mp)
 static int vcpu_set_mp_state(struct pk_vcpu *vcpu, const struct kvm_mp_state *mp)
 {
 	bool off;
+	int ret;
 
 	if (mp->mp_state != KVM_MP_STATE_RUNNABLE &&
 	    mp->mp_state != KVM_MP_STATE_STOPPED)
@@ -109,6 +111,10 @@ static int vcpu_set_mp_state(struct pk_vcpu *vcpu, const struct kvm_mp_state *mp
 	off = mp->mp_state == KVM_MP_STATE_STOPPED;
 	if (vcpu->vm->protected && vcpu->vm->started)
 		return off == READ_ONCE(vcpu->power_off) ? 0 : -EPERM;
+	/* a reset follows, with the registers it has now, not stale ones */
+	ret = pk_regs_fetch(vcpu);
+	if (ret)
+		return ret;
 	WRITE_ONCE(vcpu->power_off, off);
 	vcpu->boot_dirty = vcpu->initialized;
 	return 0;
@@ -280,13 +286,20 @@ static int vcpu_create_at_el2(struct pk_vcpu *vcpu)
 int pk_vcpu_create(struct pk_vm *vm, unsigned long id)
 {
 	struct pk_vcpu *vcpu;
-	int ret;
+	struct file *file;
+	int ret, fd;
 
 	if (id >= PK_MAX_VCPUS)
 		return -EINVAL;
+	/* the fd first: once at EL2, a vCPU cannot be taken back alone */
+	fd = get_unused_fd_flags(O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return fd;
 	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
-	if (!vcpu)
+	if (!vcpu) {
+		put_unused_fd(fd);
 		return -ENOMEM;
+	}
 	vcpu->vm = vm;
 	vcpu->idx = id;
 	mutex_init(&vcpu->lock);
@@ -299,20 +312,21 @@ int pk_vcpu_create(struct pk_vm *vm, unsigned long id)
 	if (ret)
 		goto fail;
 	kref_get(&vm->ref);
-	ret = anon_inode_getfd("kvm-vcpu", &pk_vcpu_fops, vcpu,
-			       O_RDWR | O_CLOEXEC);
-	if (ret < 0) {
-		/* at EL2 already: it goes with the VM */
-		vm->vcpus[id] = vcpu;
-		mutex_unlock(&vm->lock);
-		pk_vm_put(vm);
-		return ret;
-	}
 	vm->vcpus[id] = vcpu;
 	mutex_unlock(&vm->lock);
-	return ret;
+	file = anon_inode_getfile("kvm-vcpu", &pk_vcpu_fops, vcpu,
+				  O_RDWR | O_CLOEXEC);
+	if (IS_ERR(file)) {
+		/* at EL2 already: it goes with the VM */
+		put_unused_fd(fd);
+		pk_vm_put(vm);
+		return PTR_ERR(file);
+	}
+	fd_install(fd, file);
+	return fd;
 fail:
 	mutex_unlock(&vm->lock);
+	put_unused_fd(fd);
 	/* nothing at EL2: every page is the host's */
 	if (vcpu->run_page)
 		__free_page(vcpu->run_page);
