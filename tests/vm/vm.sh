@@ -208,7 +208,8 @@ pk_vm_stamp() {
 
 pk_vm_ok() {
 	_pv_l=${1:-$PK_VM_LOG}
-	tr -d '\r' <"$_pv_l" | grep -q 'PKVMKIT-GUEST: done .*status=ok$' &&
+	# the guest kernel's last words may land on the same console line
+	tr -d '\r' <"$_pv_l" | grep -Eq 'PKVMKIT-GUEST: done .*status=ok([^a-z]|$)' &&
 		tr -d '\r' <"$_pv_l" | grep -q 'PKVMKIT-VM: exit 0$'
 }
 
