@@ -4,10 +4,10 @@
 # range before loading. At EL2 the module reports that range, and the
 # text's first instruction read through the hypervisor's fixmap, in its
 # hyp event, which reaches /sys/kernel/tracing/hyp/trace; the range is the
-# kernel text's, _stext to _etext (their distance from _sdata in
-# /proc/kallsyms, and _sdata's physical address, where /proc/iomem's
-# "Kernel data" starts on both kernels), and EL2 reads what EL1 reads
-# there.
+# kernel text's, _stext to _etext (_stext's physical address: on 6.12
+# its distance from _sdata in /proc/kallsyms and where /proc/iomem's
+# "Kernel data" starts; 6.1's kallsyms has no _sdata, and its "Kernel
+# code" starts at _stext), and EL2 reads what EL1 reads there.
 #@ boot cortex-a72 2 1G
 #@ append kvm-arm.protected_modules=text_range
 . /lib/pkvmkit/guest.sh
@@ -34,8 +34,15 @@ t_diag "EL1: $el1"
 sym() {
 	sed -n "s/^\([0-9a-f]*\) . $1\$/\1/p" /proc/kallsyms | head -1
 }
-sdata=$(sed -n 's/^ *\([0-9a-f]*\)-[0-9a-f]* : Kernel data$/\1/p' /proc/iomem)
-stext=$((0x$sdata - (0x$(sym _sdata) - 0x$(sym _stext))))
+# iomem START NAME: where /proc/iomem's resource NAME starts (hex, no 0x)
+iomem() {
+	sed -n "s/^ *\([0-9a-f]*\)-[0-9a-f]* : $1\$/\1/p" /proc/iomem
+}
+if [ -n "$(sym _sdata)" ]; then
+	stext=$((0x$(iomem 'Kernel data') - (0x$(sym _sdata) - 0x$(sym _stext))))
+else	# 6.1's kallsyms has no _sdata; "Kernel code" starts at _stext
+	stext=$((0x$(iomem 'Kernel code')))
+fi
 etext=$((stext + (0x$(sym _etext) - 0x$(sym _stext))))
 t_eq "the range is the kernel text's, _stext to _etext" \
 	"$(printf 'start=0x%x end=0x%x' $stext $etext)" "${el1% insn=*}"
