@@ -13,7 +13,9 @@
  *	ldr x4, [x1]		PK_EXIT_S2_FAULT, unless a page is there
  *	str x4, [x2]		PK_EXIT_S2_FAULT (never a page there): an
  *				MMIO write of what the load gave
- * fz_guest_spin: count for ever in the page at x3 (duel.c): word 0 by a
+ * fz_guest_spin: first v0 and v31 get FZ_FP_MARK (a run's exit must not
+ *	leave them in the CPU for the host: vcpu.c checks); then count for
+ *	ever in the page at x3 (duel.c): word 0 by a
  *	load, add and store, word 1 from x8, which counts the same. With
  *	one CPU running the vCPU, word 0 is x8 at the top of each round;
  *	if not, another CPU ran it too: it marks word 2 (which only the
@@ -23,6 +25,7 @@
  *	the loop.
  */
 #define PSCI_VERSION	0x84000000
+#include "guest_abi.h"
 
 	.section .rodata, "a"
 	.balign	4096
@@ -44,6 +47,15 @@ fz_guest_store:
 
 	.globl	fz_guest_spin
 fz_guest_spin:
+	mov	x9, #(3 << 20)		/* CPACR_EL1.FPEN: FP/SIMD at EL1 */
+	msr	cpacr_el1, x9
+	isb
+	movz	x9, #(FZ_FP_MARK >> 48) & 0xffff, lsl #48
+	movk	x9, #(FZ_FP_MARK >> 32) & 0xffff, lsl #32
+	movk	x9, #(FZ_FP_MARK >> 16) & 0xffff, lsl #16
+	movk	x9, #FZ_FP_MARK & 0xffff
+	dup	v0.2d, x9		/* the host must never see these */
+	dup	v31.2d, x9
 	mov	x8, #0
 	stp	xzr, xzr, [x3]
 1:	ldr	x6, [x3]
@@ -58,6 +70,9 @@ fz_guest_spin:
 	b	1b
 	.globl	fz_guest_spin_end
 fz_guest_spin_end:
+	.if	fz_guest_spin_end - fz_guest_code > FZ_GUEST_TAG_OFF
+	.error	"the guest's code reaches the words its load and store use"
+	.endif
 
 	.org	fz_guest_code + 0x200
 	.globl	fz_guest_vector

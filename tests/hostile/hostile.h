@@ -352,8 +352,7 @@ void fz_check_no_vms(struct fz_thread *t);
 void fz_fill_handle_table(struct fz_thread *t);
 
 /* vcpu.c: a vCPU and its guest (guest.S) */
-#define FZ_GUEST_TAG_OFF	0x80	/* where a guest's load reads */
-#define FZ_GUEST_STORE_OFF	0x88	/* ... and its store writes */
+#include "guest_abi.h"	/* the guest's offsets, FZ_FP_MARK */
 u64 fz_guest_off(const char *sym);
 extern const char fz_guest_code[], fz_guest_code_end[], fz_guest_wfi[],
 		  fz_guest_load[], fz_guest_store[], fz_guest_spin[],

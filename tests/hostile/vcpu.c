@@ -136,13 +136,21 @@ static void fz_guest_predict(const struct fz_vm *vm, const struct fz_vcpu *v,
 
 /*
  * A run loads the guest's FP/SIMD registers over whatever the CPU held:
- * the host's must be saved first, as the driver does it.
+ * the host's must be saved first, as the driver does it. After the run
+ * the guest's must be gone from them (the spin's guest puts FZ_FP_MARK
+ * in v0 and v31).
  */
 void fz_vcpu_issue_run(struct fz_thread *t, struct fz_call *c)
 {
+	u64 v0, v31;
+
 	kernel_neon_begin();
 	fz_issue(t, c);
+	asm volatile("fmov %0, d0\n\tfmov %1, d31" : "=r" (v0), "=r" (v31));
 	kernel_neon_end();
+	if (v0 == FZ_FP_MARK || v31 == FZ_FP_MARK)
+		fz_violation(FZ_V_VCPU_RUN, c,
+			     "the guest's FP/SIMD registers left in the CPU");
 }
 
 static enum fz_kind fz_vcpu_kind(unsigned int n)
