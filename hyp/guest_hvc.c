@@ -59,6 +59,12 @@ static u64 kvm_features(const struct hyp_vm *vm)
 	return f;
 }
 
+/* The host's part first, then the call again: back on its HVC or SMC. */
+static void call_again(struct hyp_vcpu *vcpu)
+{
+	vcpu->ctxt.pc -= 4;	/* A64: both are 4 bytes */
+}
+
 /*
  * A page call on a page the guest has not touched yet: it is not mapped,
  * so the host must give it first. The call is made again afterwards: the
@@ -68,7 +74,7 @@ static u64 kvm_features(const struct hyp_vm *vm)
  */
 static enum pk_exit fault_in_first(struct hyp_vcpu *vcpu, u64 ipa)
 {
-	vcpu->ctxt.pc -= 4;
+	call_again(vcpu);
 	vcpu->abort = VCPU_ABORT_FAULT;
 	vcpu->abort_ipa = ipa;
 	vcpu->page->fault_ipa = ipa;
@@ -128,7 +134,7 @@ static enum pk_exit mmio_guard_call(struct hyp_vcpu *vcpu, bool map)
 	int ret = hyp_guest_mmio_guard(vcpu, vcpu->ctxt.regs[1], map);
 
 	if (ret == -ENOMEM) {
-		vcpu->ctxt.pc -= 4;
+		call_again(vcpu);
 		return PK_EXIT_MEMCACHE;
 	}
 	ret1(vcpu, ret ? SMCCC_RET_INVALID_PARAMETER : SMCCC_RET_SUCCESS);

@@ -121,6 +121,8 @@ int pk_set_memory_region(struct pk_vm *vm,
 int pk_vm_map_fault(struct pk_vm *vm, u64 ipa);
 void pk_vm_unpin_gfn(struct pk_vm *vm, u64 gfn);
 int pk_vm_topup(struct pk_vm *vm, unsigned int nr);
+/* a top-up's pages: the stage-2 tables below the root one page may need */
+#define PK_TOPUP_PAGES	4
 void pk_vm_release_pages(struct pk_vm *vm);
 
 /* vcpu.c */

@@ -172,7 +172,7 @@ static int map_page_locked(struct pk_vm *vm, struct pk_memslot *s, u64 gfn)
 				0);
 		if (ret != -ENOMEM)
 			break;
-		ret = pk_vm_topup(vm, 4);
+		ret = pk_vm_topup(vm, PK_TOPUP_PAGES);
 		if (ret)
 			break;
 		ret = -ENOMEM;

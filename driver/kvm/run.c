@@ -160,7 +160,7 @@ static int memcache_topup(struct pk_vcpu *vcpu)
 	int ret;
 
 	mutex_lock(&vcpu->vm->lock);
-	ret = pk_vm_topup(vcpu->vm, 4);
+	ret = pk_vm_topup(vcpu->vm, PK_TOPUP_PAGES);
 	mutex_unlock(&vcpu->vm->lock);
 	return ret ?: 1;
 }
