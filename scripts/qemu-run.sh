@@ -3,8 +3,13 @@
 #
 # usage: scripts/qemu-run.sh [--cpu cortex-a72|max|...] [--smp N] [--mem SIZE]
 #          [--initrd FILE] [--append "EXTRA CMDLINE"] [--timeout SECONDS]
-#          [--icount] [--log FILE] [--kernel IMAGE] [--dry-run]
-#          [-- EXTRA QEMU ARGS...]
+#          [--icount] [--log FILE] [--kernel IMAGE] [--qemu 10]
+#          [--machine-opts OPTS] [--dry-run] [-- EXTRA QEMU ARGS...]
+#
+# --qemu 10: Debian 13's QEMU 10.0 (scripts/qemu10, from .deps/host-qemu,
+# scripts/get-host-qemu.sh) instead of the host's qemu-system-aarch64
+# (Debian 12's 7.2, the default). --machine-opts: appended to the -M value
+# (e.g. iommu=smmuv3: on QEMU 10.0 a nested stage-1 + stage-2 SMMUv3).
 #
 # The guest console (PL011, ttyAMA0) goes to stdout and, with --log, also to
 # FILE. Works without a terminal: when stdin is not a tty it is replaced by
@@ -28,10 +33,12 @@ ICOUNT=0
 LOG=
 KERNEL=$ROOT/.deps/current/vmlinuz
 DRY=0
+QEMU_VER=
+MACHINE_OPTS=
 EXTRA=()
 
 usage() {
-	sed -n '3,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -46,6 +53,8 @@ while [ $# -gt 0 ]; do
 	--icount) ICOUNT=1; shift ;;
 	--log) LOG=${2:?}; shift 2 ;;
 	--kernel) KERNEL=${2:?}; shift 2 ;;
+	--qemu) QEMU_VER=${2:?}; shift 2 ;;
+	--machine-opts) MACHINE_OPTS=${2-}; shift 2 ;;
 	--dry-run) DRY=1; shift ;;
 	--) shift; EXTRA=("$@"); break ;;
 	-h | --help) usage ;;
@@ -63,6 +72,11 @@ done
 	echo "qemu-run: initrd $INITRD not found" >&2
 	exit 2
 }
+case $QEMU_VER in
+"") QEMU_BIN=qemu-system-aarch64 ;;
+10) QEMU_BIN=$ROOT/scripts/qemu10 ;;
+*) echo "qemu-run: bad --qemu '$QEMU_VER' (the host's is the default; 10 is the other)" >&2; exit 2 ;;
+esac
 
 # kvm-arm.mode=none: KVM leaves EL2 alone, so the kernel runs at EL1 with
 # Linux's hyp stub at EL2, which is what pkvmkit takes over.
@@ -86,8 +100,10 @@ if [ -n "$LOG" ]; then
 fi
 
 # shellcheck disable=SC2054 # the commas are QEMU option syntax
-QEMU=(qemu-system-aarch64
-	-M virt,virtualization=on,gic-version=3
+MACHINE=virt,virtualization=on,gic-version=3
+[ -z "$MACHINE_OPTS" ] || MACHINE+=",$MACHINE_OPTS"
+QEMU=("$QEMU_BIN"
+	-M "$MACHINE"
 	-cpu "$CPU" -smp "$SMP" -m "$MEM"
 	-nographic -monitor none -serial chardev:con0 -chardev "$CON"
 	-nic none -no-reboot

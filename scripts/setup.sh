@@ -25,7 +25,11 @@
 #      next run only re-checks cheaply and returns in a second or two;
 #   9. runs scripts/get-vmm.sh: the inner VMM (bookworm's arm64 QEMU 7.2 and
 #      its libraries, whichever kernel is selected) into .deps/vmm/, with a
-#      stamp of its own (docs/vmm.md).
+#      stamp of its own (docs/vmm.md);
+#  10. runs scripts/get-host-qemu.sh: trixie's amd64 QEMU 10.0 and its
+#      libraries (whichever kernel is selected: scenarios with #@ qemu 10
+#      boot under it on both) into .deps/host-qemu/, run by scripts/qemu10,
+#      with a stamp of its own.
 #
 # Layout produced (all git-ignored):
 #   .deps/kernel                 the selected kernel: 6.1 or 6.12
@@ -43,6 +47,7 @@
 #   .deps/<abi>/kernel           6.1 or 6.12
 #   .deps/current                -> <abi>
 #   .deps/vmm/                   the inner VMM (scripts/get-vmm.sh says what)
+#   .deps/host-qemu/             QEMU 10 for the host (scripts/get-host-qemu.sh)
 #
 # Environment:
 #   PKVMKIT_KERNEL=6.1|6.12             select the kernel (kept for later runs)
@@ -327,6 +332,13 @@ get_vmm() {
 		die "fetching the inner VMM failed (scripts/get-vmm.sh, above)"
 }
 
+# 10. QEMU 10 for the host: trixie's apt configuration, its own stamp;
+# under our lock too.
+get_host_qemu() {
+	PKVMKIT_SETUP_LOCKED=1 "$ROOT/scripts/get-host-qemu.sh" ||
+		die "fetching QEMU 10 failed (scripts/get-host-qemu.sh, above)"
+}
+
 # ---------------------------------------------------------------------------
 # Fast path: the stamp matches and the files are there.
 # ---------------------------------------------------------------------------
@@ -335,6 +347,7 @@ if [ "${PKVMKIT_SETUP_FORCE:-0}" != 1 ] && [ -f "$OUT/.stamp" ] &&
 	select_current
 	log "up to date: kernel $KERNEL ($SUITE), .deps/current -> $ABI"
 	get_vmm
+	get_host_qemu
 	exit 0
 fi
 
@@ -503,3 +516,4 @@ printf '%s\n' "$STAMP_WANT" >"$OUT/.stamp"
 select_current
 log "done: kernel $KERNEL ($SUITE), .deps/current -> $ABI"
 get_vmm
+get_host_qemu

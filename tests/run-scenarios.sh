@@ -26,6 +26,20 @@
 #                           without guest_finish (e.g. in a panic): the END
 #                           marker and plan are then not required, but QEMU
 #                           must still exit by itself.
+#   #@ qemu 10              boot under Debian 13's QEMU 10.0 (scripts/qemu10,
+#                           .deps/host-qemu, scripts/get-host-qemu.sh)
+#                           instead of the host's 7.2
+#   #@ machine OPTS         appended to -M virt,... (e.g. iommu=smmuv3: on
+#                           QEMU 10.0 a nested stage-1 + stage-2 SMMUv3);
+#                           several lines are joined with commas
+#   #@ qemu-args ARGS...    extra QEMU arguments, split at white space (no
+#                           quoting); several lines add up, in order. The
+#                           token @DISK@ in them becomes the path of a fresh
+#                           16 MiB raw disk image made for that boot,
+#                           build/disks/<log name>.img: sector S (512
+#                           bytes) holds "PKVMKIT-DISK " and S as 8 decimal
+#                           digits, padded with spaces to 511 bytes, then a
+#                           newline, so sector S is line S+1 of the file
 # With no arguments every tests/scenarios/*.sh is run.
 #
 # The initramfs of a scenario holds /scenario.sh, /lib/pkvmkit/guest.sh, an
@@ -55,6 +69,8 @@ LOGDIR=$BUILD/logs
 IMGDIR=$BUILD/initramfs
 GUEST_DIR=$BUILD/guest
 VMM_FILES=("$BUILD/vmm/vmm.cpio" "$BUILD/vmm/vm-guest.cpio")
+DISKDIR=$BUILD/disks
+DISK_SECTORS=32768	# 16 MiB
 JOBS=${PKVMKIT_JOBS:-1}
 DEFAULT_TIMEOUT=120
 TAIL_LINES=30
@@ -147,6 +163,7 @@ script_cpio() {
 
 # --- collect the boots --------------------------------------------------------
 B_NAME=() B_CPU=() B_SMP=() B_MEM=() B_APPEND=() B_TIMEOUT=() B_INITRD=() B_LOG=()
+B_QEMU=() B_MACHINE=() B_QARGS=() B_DISK=()
 S_NAME=() S_WHY=()	# scenarios for another kernel only
 KERNEL=$(cat "$ROOT/.deps/current/kernel")
 B_EXPECT=()
@@ -157,10 +174,19 @@ for f in "${SCEN_FILES[@]}"; do
 	tmo=${tmo:-$DEFAULT_TIMEOUT}
 	expect=$(sed -n 's/^#@[[:space:]]*expect-console[[:space:]]\{1,\}//p' "$f")
 	only=$(sed -n 's/^#@[[:space:]]*kernel[[:space:]]\{1,\}\([0-9.]*\).*/\1/p' "$f" | tail -n1)
+	qemu=$(sed -n 's/^#@[[:space:]]*qemu[[:space:]]\{1,\}\([^[:space:]]*\).*/\1/p' "$f" | tail -n1)
+	case $qemu in
+	"" | 10) ;;
+	*) die "$(rel "$f"): bad '#@ qemu $qemu' (want: #@ qemu 10)" ;;
+	esac
+	machine=$(sed -n 's/^#@[[:space:]]*machine[[:space:]]\{1,\}//p' "$f" | sed 's/[[:space:]]*$//' | paste -sd, -)
+	qargs=$(sed -n 's/^#@[[:space:]]*qemu-args[[:space:]]\{1,\}//p' "$f" | tr '\n' ' ' | sed 's/ *$//')
 	if [ -n "$only" ] && [ "$only" != "$KERNEL" ]; then
 		S_NAME+=("$name") S_WHY+=("runs on kernel $only only")
 		continue
 	fi
+	[ "$qemu" != 10 ] || [ -x "$ROOT/.deps/host-qemu/root/usr/bin/qemu-system-aarch64" ] ||
+		die "$(rel "$f") asks for QEMU 10 (#@ qemu 10): no .deps/host-qemu, run scripts/setup.sh"
 	boots=$(sed -n 's/^#@[[:space:]]*boot[[:space:]]\{1,\}//p' "$f")
 	[ -n "$boots" ] || boots="cortex-a72 2 1G"
 
@@ -184,21 +210,48 @@ for f in "${SCEN_FILES[@]}"; do
 		B_NAME+=("$name") B_CPU+=("$cpu") B_SMP+=("$smp") B_MEM+=("$mem")
 		B_APPEND+=("$append") B_TIMEOUT+=("$tmo") B_INITRD+=("$img")
 		B_EXPECT+=("$expect")
+		B_QEMU+=("$qemu") B_MACHINE+=("$machine") B_QARGS+=("$qargs")
 		# CPU may carry options (max,pauth-impdef=on): keep file names tame.
-		B_LOG+=("$LOGDIR/$name-$(tr ',=' '__' <<<"$cpu")-${smp}cpu-$mem.log")
+		base=$name-$(tr ',=' '__' <<<"$cpu")-${smp}cpu-$mem
+		B_LOG+=("$LOGDIR/$base.log")
+		case $qargs in
+		*@DISK@*) B_DISK+=("$DISKDIR/$base.img") ;;
+		*) B_DISK+=("") ;;
+		esac
 	done <<<"$boots"
 done
 NB=${#B_NAME[@]}
 
 # --- run ----------------------------------------------------------------------
+# The @DISK@ pattern (see the header), made once; each boot gets a copy.
+DISK_TEMPLATE=$WORK/disk.img
+for d in "${B_DISK[@]}"; do
+	[ -n "$d" ] || continue
+	mkdir -p "$DISKDIR"
+	awk -v n="$DISK_SECTORS" 'BEGIN {
+		for (s = 0; s < n; s++) printf "PKVMKIT-DISK %08d%490s\n", s, ""
+	}' >"$DISK_TEMPLATE" || die "making the scratch disk image failed"
+	[ "$(stat -c %s "$DISK_TEMPLATE")" -eq $((DISK_SECTORS * 512)) ] ||
+		die "the scratch disk image is not $((DISK_SECTORS * 512)) bytes"
+	break
+done
+
 # run_boot I: boot I in the background; leaves "RC SECONDS" in $WORK/I.rc.
 run_boot() {
-	local i=$1 t0 t1 rc=0
+	local i=$1 t0 t1 rc=0 opts=() qargs=()
+	if [ -n "${B_QEMU[$i]}" ]; then opts+=(--qemu "${B_QEMU[$i]}"); fi
+	if [ -n "${B_MACHINE[$i]}" ]; then opts+=(--machine-opts "${B_MACHINE[$i]}"); fi
+	read -ra qargs <<<"${B_QARGS[$i]}"
+	if [ -n "${B_DISK[$i]}" ]; then
+		cp "$DISK_TEMPLATE" "${B_DISK[$i]}"
+		qargs=("${qargs[@]//@DISK@/${B_DISK[$i]}}")
+	fi
 	t0=$(date +%s.%N)
 	"$ROOT/scripts/qemu-run.sh" --cpu "${B_CPU[$i]}" --smp "${B_SMP[$i]}" \
 		--mem "${B_MEM[$i]}" --initrd "${B_INITRD[$i]}" \
 		--append "${B_APPEND[$i]}" --timeout "${B_TIMEOUT[$i]}" \
-		--log "${B_LOG[$i]}" </dev/null >/dev/null 2>"$WORK/$i.err" || rc=$?
+		--log "${B_LOG[$i]}" "${opts[@]}" -- "${qargs[@]}" \
+		</dev/null >/dev/null 2>"$WORK/$i.err" || rc=$?
 	t1=$(date +%s.%N)
 	# Write then rename: the reporter polls for the file.
 	printf '%s %s\n' "$rc" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" \
@@ -214,7 +267,7 @@ report() {
 	local why=()
 	read -r rc secs <"$WORK/$i.rc"
 	log=${B_LOG[$i]}
-	title="${B_NAME[$i]} (${B_CPU[$i]}, ${B_SMP[$i]} CPUs, ${B_MEM[$i]})"
+	title="${B_NAME[$i]} (${B_CPU[$i]}, ${B_SMP[$i]} CPUs, ${B_MEM[$i]}${B_QEMU[$i]:+, QEMU ${B_QEMU[$i]}})"
 
 	echo "    # Subtest: $title"
 	# Console lines between the markers (CRs from the serial tty removed)
