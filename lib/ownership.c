@@ -134,6 +134,10 @@ int own_init(struct ownership *o, void *meta, u64 meta_size,
 	o->pool = pool;
 	o->s2_slots = 0;
 	o->nr_dev_units = 0;
+	o->nr_hyp_dev = 0;
+	o->dma_s2 = NULL;
+	o->dma_sync = NULL;
+	o->dma_arg = NULL;
 	for (i = 0; i < PAGE_STATE_COUNT; i++)
 		o->nr_in_state[i] = 0;
 	/*
@@ -362,7 +366,8 @@ static u64 own_unit_slots(const struct ownership *o, u32 shift)
 
 static u64 own_slots_for(const struct ownership *o, u32 start_level)
 {
-	u64 slots = 1 + OWN_DEV_TABLES;		/* the root, device tables */
+	/* the root, device tables, the tables around hypervisor devices */
+	u64 slots = 1 + OWN_DEV_TABLES + o->nr_hyp_dev * OWN_HYP_DEV_SLOTS;
 
 	if (start_level == 0)
 		slots += own_ram_units_512g(o);
@@ -552,6 +557,27 @@ void own_cancel(struct ownership *o, const struct own_txn *txn)
 	pool_unreserve(o->pool, txn->slots_add);
 }
 
+/*
+ * The DMA mirror follows a change of the host stage-2 for RAM [addr,
+ * addr + size) to @prot (0: unmapped), then the IOMMU is told. Cannot
+ * fail once own_build_dma_mirror() succeeded (see there).
+ */
+static int own_dma_follow(struct ownership *o, u64 addr, u64 size, u32 prot)
+{
+	int ret;
+
+	if (!o->dma_s2)
+		return 0;
+	prot &= PGT_PROT_RW;
+	if (prot)
+		ret = pgt_map(o->dma_s2, addr, addr, size, prot);
+	else
+		ret = pgt_unmap(o->dma_s2, addr, size);
+	if (o->dma_sync)
+		o->dma_sync(o->dma_arg);
+	return ret;
+}
+
 static int own_update_pgt(struct pgt *pgt, enum own_pt_op op, u64 addr,
 			  u64 size, u32 prot)
 {
@@ -602,6 +628,10 @@ int own_commit(struct ownership *o, const struct own_txn *txn)
 	if (!ret)
 		ret = own_update_pgt(o->host_s2, tx->host_s2, addr, size,
 				     tx->host_s2_prot);
+	/* devices lose the pages with the host, before anyone writes there */
+	if (!ret && tx->host_s2 != OWN_PT_KEEP)
+		ret = own_dma_follow(o, addr, size, tx->host_s2 == OWN_PT_MAP ?
+				     tx->host_s2_prot : 0);
 	if (ret)
 		return ret;
 	own_set_states(o, txn->pfn, txn->nr, tx, txn->op);
@@ -948,12 +978,16 @@ static int own_host_s2_set_prot(struct ownership *o, u64 pfn, u64 nr,
 				u32 prot)
 {
 	u64 addr = own_pfn_to_phys(pfn), size = own_pfn_to_phys(nr);
+	int ret;
 
 	if (!o->host_s2)
 		return 0;
 	if (!prot)
-		return pgt_unmap(o->host_s2, addr, size);
-	return pgt_map(o->host_s2, addr, addr, size, prot);
+		ret = pgt_unmap(o->host_s2, addr, size);
+	else
+		ret = pgt_map(o->host_s2, addr, addr, size, prot);
+	/* a module's restriction holds for DMA too */
+	return ret ? ret : own_dma_follow(o, addr, size, prot);
 }
 
 int own_host_set_prot(struct ownership *o, u64 pfn, u64 nr, u32 prot)
@@ -1005,9 +1039,12 @@ static u64 own_next_not_rwx(const struct ownership *o, u64 pfn, u64 end)
 	return end;
 }
 
-/* Unmap or downgrade every maximal run of pages not RWX in one region. */
+/*
+ * Unmap or downgrade every maximal run of pages not RWX in one region,
+ * in @s2 with the permissions the host stage-2 has, within @mask.
+ */
 static int own_host_s2_hyp_runs(struct ownership *o, struct pgt *s2,
-				const struct own_ram_region *r)
+				const struct own_ram_region *r, u32 mask)
 {
 	u64 pfn = r->base >> PKVMKIT_PAGE_SHIFT;
 	u64 end = pfn + (r->size >> PKVMKIT_PAGE_SHIFT);
@@ -1021,6 +1058,7 @@ static int own_host_s2_hyp_runs(struct ownership *o, struct pgt *s2,
 		while (run < end &&
 		       own_host_s2_prot(*own_page(o, run)) == prot)
 			run++;
+		prot &= mask;
 		if (!prot)
 			ret = pgt_unmap(s2, addr, own_pfn_to_phys(run - pfn));
 		else
@@ -1053,7 +1091,7 @@ static int own_fill_host_s2(struct ownership *o, struct pgt *s2)
 			return ret;
 	}
 	for (i = 0; i < o->nr_ram; i++) {
-		ret = own_host_s2_hyp_runs(o, s2, &o->ram[i]);
+		ret = own_host_s2_hyp_runs(o, s2, &o->ram[i], PGT_PROT_RWX);
 		if (ret)
 			return ret;
 	}
@@ -1106,6 +1144,142 @@ static bool own_overlaps_ram(const struct ownership *o, u64 base, u64 size)
 
 #define OWN_UNIT512G_SIZE	(1ULL << (OWN_UNIT512G_SHIFT + PKVMKIT_PAGE_SHIFT))
 
+static bool own_ranges_overlap(const struct own_ram_region *r, u64 base,
+			       u64 size)
+{
+	return base < r->base + r->size && r->base < base + size;
+}
+
+bool own_overlaps_hyp_device(const struct ownership *o, u64 base, u64 size)
+{
+	u32 i;
+
+	for (i = 0; i < o->nr_hyp_dev; i++)
+		if (own_ranges_overlap(&o->hyp_dev[i], base, size))
+			return true;
+	return false;
+}
+
+int own_add_hyp_device(struct ownership *o, u64 base, u64 size)
+{
+	if (o->host_s2)
+		return -EPERM;
+	if (!size || (base | size) & (PKVMKIT_PAGE_SIZE - 1) ||
+	    base + size < base || own_overlaps_ram(o, base, size) ||
+	    own_overlaps_hyp_device(o, base, size))
+		return -EINVAL;
+	if (o->nr_hyp_dev == OWN_MAX_HYP_DEV)
+		return -ENOSPC;
+	o->hyp_dev[o->nr_hyp_dev].base = base;
+	o->hyp_dev[o->nr_hyp_dev].size = size;
+	o->nr_hyp_dev++;
+	return 0;
+}
+
+/* ---- the DMA mirror ---------------------------------------------------- */
+
+/*
+ * Device space of [base, end) in the mirror: everything but RAM and the
+ * hypervisor's device ranges, Device RW, with blocks where they fit.
+ */
+static int own_dma_map_devices(struct ownership *o, struct pgt *s2, u64 base,
+			       u64 end)
+{
+	struct own_ram_region ex[OWN_MAX_RAM_REGIONS + OWN_MAX_HYP_DEV], t;
+	u32 n = 0, i, j;
+	u64 at = base;
+	int ret;
+
+	for (i = 0; i < o->nr_ram; i++)
+		ex[n++] = o->ram[i];
+	for (i = 0; i < o->nr_hyp_dev; i++)
+		ex[n++] = o->hyp_dev[i];
+	for (i = 1; i < n; i++) {
+		for (j = i; j > 0 && ex[j - 1].base > ex[j].base; j--) {
+			t = ex[j];
+			ex[j] = ex[j - 1];
+			ex[j - 1] = t;
+		}
+	}
+	for (i = 0; i <= n && at < end; i++) {
+		u64 stop = i < n && ex[i].base < end ? ex[i].base : end;
+
+		if (stop > at) {
+			ret = pgt_map(s2, at, at, stop - at,
+				      PGT_PROT_RW | PGT_PROT_DEVICE);
+			if (ret)
+				return ret;
+		}
+		if (i < n && ex[i].base + ex[i].size > at)
+			at = ex[i].base + ex[i].size;
+	}
+	return 0;
+}
+
+/* Device space in each 512 GiB unit (or the whole input range) with RAM. */
+static int own_dma_fill_devices(struct ownership *o, struct pgt *s2)
+{
+	u64 unit = s2->ia_bits > 39 ? 1ULL << 39 : 1ULL << s2->ia_bits;
+	u64 next = 0, u, last;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < o->nr_ram; i++) {
+		u = o->ram[i].base / unit;
+		last = (o->ram[i].base + o->ram[i].size - 1) / unit;
+		if (u < next)
+			u = next;
+		for (; u <= last; u++) {
+			ret = own_dma_map_devices(o, s2, u * unit, (u + 1) * unit);
+			if (ret)
+				return ret;
+		}
+		if (last + 1 > next)
+			next = last + 1;
+	}
+	return 0;
+}
+
+/* Device space with blocks, then RAM page by page as the host has it. */
+static int own_dma_fill(struct ownership *o, struct pgt *s2)
+{
+	u32 i;
+	int ret;
+
+	ret = own_dma_fill_devices(o, s2);
+	s2->flags = PGT_F_PAGES_ONLY;
+	for (i = 0; !ret && i < o->nr_ram; i++)
+		ret = pgt_map(s2, o->ram[i].base, o->ram[i].base,
+			      o->ram[i].size, PGT_PROT_RW);
+	for (i = 0; !ret && i < o->nr_ram; i++)
+		ret = own_host_s2_hyp_runs(o, s2, &o->ram[i], PGT_PROT_RW);
+	return ret;
+}
+
+int own_build_dma_mirror(struct ownership *o, struct pgt *s2, u32 ia_bits,
+			 const struct pgt_mm_ops *mm, void (*sync)(void *arg),
+			 void *arg)
+{
+	const struct own_ram_region *last = &o->ram[o->nr_ram - 1];
+	int ret;
+
+	if (!s2 || o->dma_s2 || ia_bits < 32 || ia_bits > 48 ||
+	    last->base + last->size > 1ULL << ia_bits)
+		return -EINVAL;
+	ret = pgt_init(s2, PGT_STAGE2, ia_bits, mm);
+	if (ret)
+		return ret;
+	ret = own_dma_fill(o, s2);
+	if (ret) {
+		pgt_destroy(s2);
+		return ret;
+	}
+	o->dma_s2 = s2;
+	o->dma_sync = sync;
+	o->dma_arg = arg;
+	return 0;
+}
+
 /*
  * A device mapping at @addr in a 512 GiB unit without RAM needs that unit's
  * level-1 table: one of the OWN_DEV_TABLES reserved for them. When all are
@@ -1148,13 +1322,15 @@ int own_host_s2_fault(struct ownership *o, u64 addr)
 	 */
 	if (!pgt_lookup(s2, addr, NULL, NULL, NULL))
 		return 0;
-	if (own_overlaps_ram(o, addr & ~0xfffULL, 1ULL << 12))
+	if (own_overlaps_ram(o, addr & ~0xfffULL, 1ULL << 12) ||
+	    own_overlaps_hyp_device(o, addr & ~0xfffULL, 1ULL << 12))
 		return -EPERM;
 	/* the largest RAM-free block a level can hold: 1 GiB, 2 MiB, 4 KiB */
 	for (level = s2->start_level ? s2->start_level : 1; level <= 3; level++) {
 		size = 1ULL << (12 + 9 * (3 - level));
 		base = addr & ~(size - 1);
-		if (!own_overlaps_ram(o, base, size))
+		if (!own_overlaps_ram(o, base, size) &&
+		    !own_overlaps_hyp_device(o, base, size))
 			break;
 	}
 	/*
@@ -1302,20 +1478,28 @@ static int own_guest_update_host_s2(struct ownership *o, u8 op, u64 pfn,
 				    u64 annotation)
 {
 	u64 addr = own_pfn_to_phys(pfn);
+	u32 prot;
+	int ret;
 
 	switch (op) {
 	case OWN_GPT_ANNOTATE:
-		return pgt_annotate(o->host_s2, addr, PKVMKIT_PAGE_SIZE,
-				    annotation);
+		prot = 0;
+		ret = pgt_annotate(o->host_s2, addr, PKVMKIT_PAGE_SIZE,
+				   annotation);
+		break;
 	case OWN_GPT_MAP_RW:
-		return pgt_map(o->host_s2, addr, addr, PKVMKIT_PAGE_SIZE,
-			       PGT_PROT_RW);
+		prot = PGT_PROT_RW;
+		ret = pgt_map(o->host_s2, addr, addr, PKVMKIT_PAGE_SIZE, prot);
+		break;
 	case OWN_GPT_MAP_RWX:
-		return pgt_map(o->host_s2, addr, addr, PKVMKIT_PAGE_SIZE,
-			       PGT_PROT_RWX);
+		prot = PGT_PROT_RWX;
+		ret = pgt_map(o->host_s2, addr, addr, PKVMKIT_PAGE_SIZE, prot);
+		break;
 	default:
 		return 0;
 	}
+	/* devices follow the host: a guest's page is out of their reach */
+	return ret ? ret : own_dma_follow(o, addr, PKVMKIT_PAGE_SIZE, prot);
 }
 
 static int own_guest_update_guest_s2(const struct own_guest *g, u8 op,

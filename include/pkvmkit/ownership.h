@@ -124,6 +124,17 @@ struct own_ram_region {
  */
 #define OWN_DEV_TABLES		4
 
+/*
+ * Device ranges the hypervisor takes from the host at deprivilege (an
+ * SMMU's registers, QEMU's fw_cfg): the host stage-2 never maps them and
+ * the DMA mirror neither. Each may need a level-2 and a level-3 table of
+ * the host stage-2 around it (in a 1 GiB unit without RAM, which RAM's
+ * slots do not cover), and twice that when it straddles units: reserved
+ * with the rest.
+ */
+#define OWN_MAX_HYP_DEV		4
+#define OWN_HYP_DEV_SLOTS	4
+
 /* Stage-2 table-slot units (see above): 2 MiB and 1 GiB, in pfns. */
 #define OWN_UNIT2M_SHIFT	9
 #define OWN_UNIT1G_SHIFT	18
@@ -147,6 +158,16 @@ struct ownership {
 	u64 dev_units[OWN_DEV_TABLES];	/* 512 GiB units holding device tables */
 	u32 nr_dev_units;
 	u64 nr_in_state[PAGE_STATE_COUNT];	/* RAM pages in each state */
+	struct own_ram_region hyp_dev[OWN_MAX_HYP_DEV];	/* see OWN_MAX_HYP_DEV */
+	u32 nr_hyp_dev;
+	/*
+	 * The DMA mirror (own_build_dma_mirror()), NULL without one: what
+	 * devices may reach, kept in step with the host stage-2; dma_sync
+	 * runs after each change of it, before the transition returns.
+	 */
+	struct pgt *dma_s2;
+	void (*dma_sync)(void *arg);
+	void *dma_arg;
 };
 
 /*
@@ -317,6 +338,67 @@ enum own_access own_host_access(const struct ownership *o, u64 pfn,
 				u32 need);
 
 /*
+ * Before the host stage-2 exists: [base, base + size) (page aligned, not
+ * RAM, not overlapping another) becomes the hypervisor's device range.
+ * -EINVAL for a bad range, -ENOSPC past OWN_MAX_HYP_DEV, -EPERM once the
+ * host stage-2 is built.
+ */
+int own_add_hyp_device(struct ownership *o, u64 base, u64 size);
+
+/* Does [base, base + size) overlap a hypervisor device range? */
+bool own_overlaps_hyp_device(const struct ownership *o, u64 base, u64 size);
+
+/*
+ * The DMA mirror: the identity stage-2 an IOMMU walks for every device
+ * stream, mirroring what the host stage-2 lets the host reach. RAM is
+ * mapped page by page (no block is ever split under live DMA) as the host
+ * stage-2 has it, without execute permission: host-owned and shared pages
+ * read-write, pages the hypervisor shares read-only, every other page
+ * unmapped. Device space is mapped Device read-write with blocks, all of
+ * it in each 512 GiB unit that holds RAM (below 1 << ia_bits), except
+ * the hypervisor's device ranges; nothing beyond (peer-to-peer DMA to
+ * far device windows aborts).
+ *
+ * own_build_dma_mirror() builds it in @s2 with @mm, from the current
+ * states; afterwards every change of the host stage-2 for RAM changes the
+ * mirror in the same step and calls @sync (the IOMMU's TLB invalidation
+ * and synchronisation) before the transition returns. Tables come from
+ * @mm, which must hold own_dma_tables_bound() pages: the build maps all
+ * of RAM first, so once it succeeds no later update can run out (a table
+ * freed by an unmap is the one a later map needs). -EINVAL for a bad
+ * @ia_bits, RAM beyond it or a mirror already built, -ENOMEM; on error
+ * nothing is left allocated.
+ */
+int own_build_dma_mirror(struct ownership *o, struct pgt *s2, u32 ia_bits,
+			 const struct pgt_mm_ops *mm, void (*sync)(void *arg),
+			 void *arg);
+
+static inline u64 own_units_spanned(const struct own_ram_region *r, u32 shift)
+{
+	return ((r->base + r->size - 1) >> shift) - (r->base >> shift) + 1;
+}
+
+/*
+ * Table pages the DMA mirror may ever need for @ram and @nr_hyp_dev
+ * device ranges: the root, then per region a table for each 512 GiB,
+ * 1 GiB and 2 MiB unit it touches (RAM is mapped page by page), and
+ * OWN_HYP_DEV_SLOTS for each device range. An upper bound: the driver
+ * allocates it, the build proves it.
+ */
+static inline u64 own_dma_tables_bound(const struct own_ram_region *ram,
+				       u32 nr_ram, u32 nr_hyp_dev)
+{
+	u64 n = 1;
+	u32 i;
+
+	for (i = 0; i < nr_ram; i++)
+		n += own_units_spanned(&ram[i], 39) +
+		     own_units_spanned(&ram[i], 30) +
+		     own_units_spanned(&ram[i], 21);
+	return n + (u64)nr_hyp_dev * OWN_HYP_DEV_SLOTS;
+}
+
+/*
  * Reserve the host stage-2's table slots in the pool, then build it in @s2
  * with @mm (which must allocate with pool_alloc_reserved() and free with
  * pool_free_reserved() from o->pool): an identity map of RAM as Normal RWX
@@ -337,8 +419,9 @@ u64 own_s2_slots_needed(const struct ownership *o);
  * The host took a stage-2 translation fault at @addr. Returns 0 if it may
  * retry: the address is mapped by now (another CPU was rebuilding the
  * entry, break-before-make), or it is device space, which this maps: the
- * largest block (1 GiB, 2 MiB, 4 KiB) around it that holds no RAM, as
- * Device RW. -EPERM: RAM the host does not own (inject an abort);
+ * largest block (1 GiB, 2 MiB, 4 KiB) around it that holds no RAM and no
+ * hypervisor device range, as Device RW. -EPERM: RAM the host does not
+ * own, or a hypervisor device range (inject an abort);
  * -EINVAL before the stage-2 exists or beyond its input range. The tables
  * come from the reservation; past OWN_DEV_TABLES device units far from RAM
  * the others are unmapped first. Only for translation faults: a permission

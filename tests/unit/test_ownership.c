@@ -85,6 +85,33 @@ static struct pgt_mm_ops s2_ops = {
 static u32 s2_ia_bits = IA_BITS;
 
 /*
+ * The DMA mirror, on a pool of exactly own_dma_tables_bound() pages (as
+ * the driver allocates it), and a hypervisor device range in the hole
+ * between the two RAM regions.
+ */
+#define HYP_DEV		(RAM_A + RAM_A_SIZE + 0x100000ULL)
+#define HYP_DEV_SIZE	0x2000ULL
+static void *dpool_mem;
+static struct page_pool dpool;
+static struct pgt dma_s2;
+static u64 nr_dma_syncs;
+
+static void t_dma_sync(void *arg)
+{
+	(void)arg;
+	nr_dma_syncs++;
+}
+
+static struct pgt_mm_ops dma_ops = {
+	.zalloc_page = t_zalloc,
+	.free_page = t_free,
+	.virt_to_phys = fake_v2p,
+	.phys_to_virt = fake_p2v,
+	.tlb_inval = NULL,
+	.arg = &dpool,
+};
+
+/*
  * One guest: its stage-2 on a pool of its own (as a VM's tables come from
  * the memory its host gave it), and each RAM page's one frame there.
  */
@@ -144,6 +171,15 @@ static int guest_call(enum own_guest_op op, u64 pfn)
 
 static void fixture_down(void)
 {
+	if (o.dma_s2) {
+		pgt_destroy(&dma_s2);
+		if (dpool.nr_free != dpool.nr_pages)
+			FAIL("the DMA mirror's pool leaked %llu pages",
+			     (unsigned long long)(dpool.nr_pages - dpool.nr_free));
+	}
+	free(dpool_mem);
+	dpool_mem = NULL;
+	memset(&dma_s2, 0, sizeof(dma_s2));
 	if (o.host_s2 || host_s2.root) {
 		pgt_destroy(&host_s2);
 		pool_unreserve(&pool, o.s2_slots);
@@ -196,6 +232,24 @@ static int fixture_up(const struct own_ram_region *ram, u32 nr_ram,
 static int build_s2(void)
 {
 	return own_build_host_s2(&o, &host_s2, s2_ia_bits, &s2_ops);
+}
+
+/* The mirror on a pool of @extra pages more (or fewer) than the bound. */
+static int build_dma(long extra)
+{
+	u64 n = own_dma_tables_bound(o.ram, o.nr_ram, o.nr_hyp_dev) + extra;
+
+	dpool_mem = aligned_alloc(4096, n * 4096);
+	if (!dpool_mem)
+		abort();
+	pool_init(&dpool, dpool_mem, n);
+	return own_build_dma_mirror(&o, &dma_s2, s2_ia_bits, &dma_ops,
+				    t_dma_sync, NULL);
+}
+
+static bool is_hyp_dev(u64 pfn)
+{
+	return o.nr_hyp_dev && (pfn << 12) - HYP_DEV < HYP_DEV_SIZE;
 }
 
 /* ---- consistency of states, counters and both tables ---- */
@@ -324,6 +378,11 @@ static bool check_window(u64 lo, u64 hi, int line)
 			/* device space is mapped on demand only */
 			if (o.host_s2)
 				ok &= check_map(&host_s2, a, 0, line);
+			/* in the mirror from the start, but the hyp's own */
+			if (o.dma_s2)
+				ok &= check_map(&dma_s2, a, is_hyp_dev(pfn) ? 0 :
+						PGT_PROT_RW | PGT_PROT_DEVICE,
+						line);
 			continue;
 		}
 		p = &o.pages[pfn - o.first_pfn];
@@ -331,6 +390,10 @@ static bool check_window(u64 lo, u64 hi, int line)
 		ok &= check_map(&hyp_s1, a, want_s1(p), line);
 		if (o.host_s2)
 			ok &= check_map(&host_s2, a, want_s2(p), line);
+		/* devices reach what the host reaches, never to execute */
+		if (o.dma_s2)
+			ok &= check_map(&dma_s2, a, want_s2(p) & PGT_PROT_RW,
+					line);
 		ok &= check_guest_page(pfn, p, line);
 	}
 	for (pfn = 0; pfn < o.nr_pfns; pfn++)
@@ -344,6 +407,13 @@ static bool check_window(u64 lo, u64 hi, int line)
 				 (unsigned long long)count[i]);
 			ok = false;
 		}
+	if (o.dma_s2 && pgt_nr_tables(&dma_s2) + dpool.nr_free != dpool.nr_pages) {
+		tap_diag(__FILE__, line, "DMA pool: %llu free + %llu tables != %llu",
+			 (unsigned long long)dpool.nr_free,
+			 (unsigned long long)pgt_nr_tables(&dma_s2),
+			 (unsigned long long)dpool.nr_pages);
+		ok = false;
+	}
 	used = pgt_nr_tables(&hyp_s1) + (o.host_s2 ? pgt_nr_tables(&host_s2) : 0);
 	if (used + pool.nr_free != pool.nr_pages) {
 		tap_diag(__FILE__, line, "pool: %llu free + %llu tables != %llu",
@@ -2331,20 +2401,26 @@ static enum tr pick_for(const struct pg *p, u64 r)
 	}
 }
 
-static void differential(u64 seed, int ops, int build_at, u64 pool_pages)
+static void differential_dma(u64 seed, int ops, int build_at, u64 pool_pages,
+			     bool dma)
 {
 	u64 base = WIN_LO, nwin = WIN_HI - WIN_LO, s = seed, i;
 	struct pg *m = calloc(nwin, sizeof(*m));
 	int n, nr_ok = 0, nr_enomem = 0, nr_guest = 0;
 
 	ASSERT_EQ(fixture_up(layout, 2, pool_pages), 0);
+	if (dma)
+		ASSERT_EQ(own_add_hyp_device(&o, HYP_DEV, HYP_DEV_SIZE), 0);
 	for (n = 0; n < ops; n++) {
 		u64 r = rnd(&s), pfn, nr;
 		enum tr t = r % NR_TR;
 		int want, ret;
 
-		if (n == build_at)
+		if (n == build_at) {
 			ASSERT_EQ(build_s2(), 0);
+			if (dma)
+				ASSERT_EQ(build_dma(0), 0);
+		}
 		if (t == T_MARK_BOOT && (r >> 8) % 4)
 			t = T_DONATE_HYP_R;	/* keep boot pages rare */
 		/* Mostly a hot spot around a 2 MiB line, so states mix. */
@@ -2417,6 +2493,11 @@ static void differential(u64 seed, int ops, int build_at, u64 pool_pages)
 	free(m);
 }
 
+static void differential(u64 seed, int ops, int build_at, u64 pool_pages)
+{
+	differential_dma(seed, ops, build_at, pool_pages, false);
+}
+
 TEST(differential_s2_built_from_start)
 {
 	differential(0x5eed0001ULL, 3000, 0, POOL_PAGES);
@@ -2430,6 +2511,74 @@ TEST(differential_s2_built_midway)
 TEST(differential_small_pool)
 {
 	differential(0x5eed0003ULL, 3000, 0, 22);
+}
+
+/*
+ * The DMA mirror through every kind of transition (check_window()
+ * compares it with the host stage-2 after each), on a pool of exactly
+ * the bound: a map never runs out. Built midway, from the states then.
+ */
+TEST(dma_mirror_follows_the_host_stage2)
+{
+	nr_dma_syncs = 0;
+	differential_dma(0x5eed0004ULL, 3000, 0, POOL_PAGES, true);
+	printf("# %llu mirror syncs\n", (unsigned long long)nr_dma_syncs);
+	EXPECT(nr_dma_syncs > 100);
+	differential_dma(0x5eed0005ULL, 3000, 1500, POOL_PAGES, true);
+}
+
+/*
+ * A hypervisor device range: the host's fault there is refused, its
+ * neighbours map page by page around it; the mirror leaves it out. A
+ * range over RAM, unaligned or late is refused; the build stays within
+ * the bound, and a pool one page short of what it takes fails cleanly.
+ */
+TEST(hyp_device_ranges_and_the_mirror_build)
+{
+	u64 used, bound;
+
+	ASSERT_EQ(fixture_up(layout, 2, POOL_PAGES), 0);
+	EXPECT_EQ(own_add_hyp_device(&o, RAM_A, 0x1000), -EINVAL);
+	EXPECT_EQ(own_add_hyp_device(&o, HYP_DEV + 1, 0x1000), -EINVAL);
+	EXPECT_EQ(own_add_hyp_device(&o, HYP_DEV, 0), -EINVAL);
+	ASSERT_EQ(own_add_hyp_device(&o, HYP_DEV, HYP_DEV_SIZE), 0);
+	EXPECT_EQ(own_add_hyp_device(&o, HYP_DEV + 0x1000, 0x1000), -EINVAL);
+	ASSERT_EQ(build_s2(), 0);
+	EXPECT_EQ(own_add_hyp_device(&o, 0x1000000, 0x1000), -EPERM);
+
+	ASSERT_EQ(build_dma(0), 0);
+	used = pgt_nr_tables(&dma_s2);
+	bound = own_dma_tables_bound(o.ram, o.nr_ram, o.nr_hyp_dev);
+	printf("# mirror: %llu tables, bound %llu\n", (unsigned long long)used,
+	       (unsigned long long)bound);
+	EXPECT(used <= bound);
+	EXPECT(CHECK_ALL());
+	pgt_destroy(&dma_s2);
+	o.dma_s2 = NULL;
+	free(dpool_mem);
+	ASSERT_EQ(build_dma(-(long)(bound - used) - 1), -ENOMEM);
+	EXPECT(o.dma_s2 == NULL);
+	EXPECT_EQ(dpool.nr_free, dpool.nr_pages);
+	free(dpool_mem);
+	ASSERT_EQ(build_dma(0), 0);
+	EXPECT_EQ(own_build_dma_mirror(&o, &dma_s2, s2_ia_bits, &dma_ops,
+				       t_dma_sync, NULL), -EINVAL);
+	EXPECT(CHECK_ALL());
+
+	/* the host's faults (after which device space is no longer empty) */
+	EXPECT_EQ(own_host_s2_fault(&o, HYP_DEV), -EPERM);
+	EXPECT_EQ(own_host_s2_fault(&o, HYP_DEV + HYP_DEV_SIZE - 8), -EPERM);
+	EXPECT_EQ(own_host_s2_fault(&o, HYP_DEV + HYP_DEV_SIZE), 0);
+	EXPECT_EQ(own_host_s2_fault(&o, HYP_DEV - 0x1000), 0);
+	EXPECT(check_map(&host_s2, HYP_DEV + HYP_DEV_SIZE,
+			 PGT_PROT_RW | PGT_PROT_DEVICE, __LINE__));
+	EXPECT(check_map(&host_s2, HYP_DEV - 0x1000,
+			 PGT_PROT_RW | PGT_PROT_DEVICE, __LINE__));
+	EXPECT(check_map(&host_s2, HYP_DEV, 0, __LINE__));
+	/* far device space still gets a block */
+	EXPECT_EQ(own_host_s2_fault(&o, 0x80000000ULL + 0x1234000), 0);
+	EXPECT(check_slots(__LINE__));
+	fixture_down();
 }
 
 int main(void)
@@ -2468,5 +2617,7 @@ int main(void)
 	RUN(differential_s2_built_from_start);
 	RUN(differential_s2_built_midway);
 	RUN(differential_small_pool);
+	RUN(dma_mirror_follows_the_host_stage2);
+	RUN(hyp_device_ranges_and_the_mirror_build);
 	return TAP_END("test_ownership");
 }
