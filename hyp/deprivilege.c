@@ -7,6 +7,7 @@
  * trap, told by a new trap generation (hyp_reapply_host_traps()).
  */
 #include <hyp/deprivilege.h>
+#include <hyp/dma.h>
 #include <hyp/mem_protect.h>
 #include <hyp/module.h>
 #include <hyp/trap.h>
@@ -34,6 +35,8 @@ int hyp_prot_finalize(void)
 	ret = hyp_host_s2_build();
 	if (ret)
 		return ret;
+	/* devices lose what the host loses: cannot fail deprivilege */
+	hyp_dma_deprivilege(hyp_host_s2_ia_bits());
 	hyp_close_module_registration();
 	hyp_host_s2_publish();
 	hyp_bump_host_traps_gen();	/* the other CPUs, on their next trap */

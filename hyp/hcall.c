@@ -7,6 +7,7 @@
  */
 #include <pkvmkit/hypercall.h>
 #include <hyp/deprivilege.h>
+#include <hyp/dma.h>
 #include <hyp/hcall.h>
 #include <hyp/heap.h>
 #include <hyp/hooks.h>
@@ -19,6 +20,7 @@
 #include <hyp/guest.h>
 #include <hyp/pvm.h>
 #include <hyp/setup.h>
+#include <hyp/smmu.h>
 #include <hyp/spinlock.h>
 #include <hyp/sysreg.h>
 #include <hyp/trace.h>
@@ -238,6 +240,25 @@ static void handle_vm_info(struct host_ctxt *ctxt)
 static void handle_security_state(struct host_ctxt *ctxt)
 {
 	ctxt->regs[1] = hyp_is_secure();
+}
+
+static void handle_dma_state(struct host_ctxt *ctxt)
+{
+	hyp_smmu_drain_events();
+	ctxt->regs[1] = hyp_dma_state();
+	hyp_smmu_counts(&ctxt->regs[2], &ctxt->regs[3]);
+}
+
+static void handle_dma_fault(struct host_ctxt *ctxt)
+{
+	struct smmu_fault f;
+	int ret;
+
+	hyp_smmu_drain_events();
+	ret = hyp_smmu_fault(ctxt->regs[1], &f);
+	ctxt->regs[1] = ret;
+	ctxt->regs[2] = ret ? 0 : f.id | f.flags << 8 | (u64)f.sid << 32;
+	ctxt->regs[3] = ret ? 0 : f.addr;
 }
 
 static void handle_hook_info(struct host_ctxt *ctxt)

@@ -145,6 +145,16 @@ int hyp_mem_protect_init(const struct hyp_params *p)
 	for (i = 0; !ret && i < p->nr_boot; i++)
 		ret = own_mark_hyp_boot(&own, p->boot[i].pa >> PKVMKIT_PAGE_SHIFT,
 					p->boot[i].size >> PKVMKIT_PAGE_SHIFT);
+	/* the DMA mirror's tables and the SMMU's: the hypervisor's too */
+	if (!ret && p->nr_dma_chunks > HYP_MAX_DMA_CHUNKS)
+		ret = -EINVAL;
+	for (i = 0; !ret && i < p->nr_dma_chunks; i++)
+		ret = own_mark_hyp_boot(&own, p->dma_chunks[i].pa >> PKVMKIT_PAGE_SHIFT,
+					p->dma_chunks[i].size >> PKVMKIT_PAGE_SHIFT);
+	if (!ret && p->nr_hyp_dev > HYP_MAX_HYP_DEV)
+		ret = -EINVAL;
+	for (i = 0; !ret && i < p->nr_hyp_dev; i++)
+		ret = own_add_hyp_device(&own, p->hyp_dev[i].pa, p->hyp_dev[i].size);
 	if (!ret)
 		ret = donate_and_share_ro(p->log_pa, p->log_size);
 	if (!ret && p->trace_size != p->nr_slots * HYP_TRACE_CPU_PAGES *
@@ -196,6 +206,24 @@ int hyp_host_s2_build(void)
 	if (ret)
 		hyp_log("pkvmkit: building the host stage-2 failed: %d; host not deprivileged\n",
 			ret);
+	return ret;
+}
+
+u32 hyp_host_s2_ia_bits(void)
+{
+	return host_s2_ia_bits;
+}
+
+/* The DMA mirror, from the ownership state (own_build_dma_mirror()). */
+int hyp_build_dma_mirror(struct pgt *s2, u32 ia_bits,
+			 const struct pgt_mm_ops *mm, void (*sync)(void *arg),
+			 void *arg)
+{
+	int ret;
+
+	hyp_spin_lock(&mem_lock);
+	ret = own_build_dma_mirror(&own, s2, ia_bits, mm, sync, arg);
+	hyp_spin_unlock(&mem_lock);
 	return ret;
 }
 

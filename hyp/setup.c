@@ -6,6 +6,7 @@
  */
 #include <pkvmkit/hypercall.h>
 #include <hyp/compiler.h>
+#include <hyp/dma.h>
 #include <hyp/log.h>
 #include <hyp/mem_protect.h>
 #include <hyp/mm.h>
@@ -114,6 +115,9 @@ static int global_init(const struct hyp_params *params)
 		return ret;
 	hyp_log_init(params->log_pa, params->log_size);
 	hyp_trace_init(params->trace_pa, params->nr_slots);
+	ret = hyp_dma_init(params);
+	if (ret)
+		return ret;
 	hyp_psci_init();
 	hyp_log("pkvmkit: hypervisor up, %lu CPU slots, %lu pool pages\n",
 		(unsigned long)params->nr_slots,

@@ -7,6 +7,7 @@
  * everything else back, zeroed. A VM's handle is its VMID.
  */
 #include <hyp/bug.h>
+#include <hyp/dma.h>
 #include <hyp/lib.h>
 #include <hyp/log.h>
 #include <hyp/mem_protect.h>
@@ -92,6 +93,11 @@ static int vm_create_refused(u64 flags)
 		return -EPERM;
 	if ((flags & PK_VM_PROTECTED) && !hyp_is_secure()) {
 		hyp_log("pkvmkit: protected VM refused: a protected module failed to load\n");
+		return -EPERM;
+	}
+	if ((flags & PK_VM_PROTECTED) && !hyp_dma_allows_pvm()) {
+		hyp_log("pkvmkit: protected VM refused: DMA is not protected: %s\n",
+			hyp_dma_state_text(hyp_dma_state()));
 		return -EPERM;
 	}
 	return 0;

@@ -10,6 +10,8 @@
 
 #define HYP_MAX_CPUS		64
 #define HYP_MAX_REGIONS		16
+#define HYP_MAX_DMA_CHUNKS	32	/* DMA mirror tables: up to 32 chunks */
+#define HYP_MAX_HYP_DEV		4	/* device ranges the host loses */
 
 /* Fixed EL2 virtual layout (48-bit, TTBR0_EL2 only). */
 #define HYP_VA_BITS		48
@@ -85,7 +87,32 @@ struct hyp_params {
 	u64 kern_page_offset;		/* PAGE_OFFSET: kern_hyp_va() of ... */
 	u64 kern_phys_offset;		/* ... a linear address: & ~PAGE_OFFSET + this */
 	u64 psci_0_1_ids[HYP_PSCI_0_1_NR];	/* the relay takes these too */
+	u64 flags;			/* HYP_F_* */
+	/*
+	 * DMA isolation (docs/dma-isolation.md): the SMMUv3 the hypervisor
+	 * takes at deprivilege (smmu_size 0: none), the pages for its stream
+	 * table and queues and for the DMA mirror's tables (hypervisor-owned
+	 * from the start), and device ranges the host loses at deprivilege
+	 * (the SMMU's registers, QEMU's fw_cfg).
+	 */
+	u64 smmu_pa;
+	u64 smmu_size;
+	u64 nr_dma_chunks;
+	struct hyp_region dma_chunks[HYP_MAX_DMA_CHUNKS];
+	u64 nr_hyp_dev;
+	struct hyp_region hyp_dev[HYP_MAX_HYP_DEV];
 };
+
+/* hyp_params.flags */
+#define HYP_F_ALLOW_UNPROTECTED_DMA	(1UL << 0)	/* pVMs without DMA isolation */
+
+/*
+ * The first pages of dma_chunks[0]: the SMMU's linear stream table (256
+ * entries of 64 bytes, aligned to its size), its command queue and its
+ * event queue (a page each); the mirror's tables come after them.
+ */
+#define HYP_SMMU_STRTAB_PAGES	4
+#define HYP_SMMU_MEM_PAGES	(HYP_SMMU_STRTAB_PAGES + 2)
 
 /* Log ring header, at log_pa; text follows. */
 struct hyp_log_header {

@@ -83,7 +83,10 @@
 	X(HC_VM_RECLAIM,	33, always, handle_vm_reclaim)	/* x2 = budget -> x1 = guest pages left / -errno */ \
 	X(HC_VM_DESTROY,	34, always, handle_vm_destroy)	/* -> x1 */ \
 	X(HC_GUEST_ID_REG,	35, always, handle_guest_id_reg)	/* x1 = PK_SYSREG_ENC -> x1 = value, x2 = 0 / -errno */ \
-	X(HC_VM_INFO,		36, always, handle_vm_info)	/* -> x1 = guest pages, x2 = memcache pages, x3 = free in it / -errno in x1 */
+	X(HC_VM_INFO,		36, always, handle_vm_info)	/* -> x1 = guest pages, x2 = memcache pages, x3 = free in it / -errno in x1 */ \
+	/* DMA isolation (dma.h): both read the SMMU's event queue first */ \
+	X(HC_DMA_STATE,		37, always, handle_dma_state)	/* -> x1 = enum pkvmkit_dma_state, x2 = faults seen, x3 = times events were lost */ \
+	X(HC_DMA_FAULT,		38, always, handle_dma_fault)	/* x1 = n (0: newest) -> x1 = 0 / -ENOENT, x2 = id | DMA_FAULT_* << 8 | stream << 32, x3 = address */
 
 #define PKVMKIT_HC_ENUM(name, n, when, handler)	name = n,
 

@@ -20,6 +20,10 @@ int hyp_mem_protect_init(const struct hyp_params *p);
  */
 int hyp_host_s2_build(void);
 void hyp_host_s2_publish(void);
+u32 hyp_host_s2_ia_bits(void);
+int hyp_build_dma_mirror(struct pgt *s2, u32 ia_bits,
+			 const struct pgt_mm_ops *mm, void (*sync)(void *arg),
+			 void *arg);
 bool hyp_host_stage2_ready(void);
 void hyp_enable_host_stage2(void);
 int hyp_host_s2_fault(u64 ipa);

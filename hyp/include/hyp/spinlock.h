@@ -24,6 +24,7 @@
 	X(vm_lock,	"vm.c, vcpu_run.c, guest_*.c: VMs, vCPUs' power, stage-2s") \
 	X(traps_lock,	"trap_config.c: the modules' trap masks")	\
 	X(mem_lock,	"mm.c, mem_protect.c: pool, page tables, ownership") \
+	X(dma_lock,	"smmu.c: the SMMU's queues and the faults kept") \
 	X(log_lock,	"log.c: the log ring")
 
 /* A lock's level: its place in HYP_LOCK_ORDER, from 1 (0: none, a bug). */
