@@ -206,6 +206,14 @@ static int layout_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(layout);
 
+/* The DMA faults the hypervisor's SMMU recorded, newest first (dma.c). */
+static int dma_faults_show(struct seq_file *m, void *v)
+{
+	pk_dma_show_faults(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dma_faults);
+
 #define SCRATCH_PAGES	4
 static struct page *scratch[SCRATCH_PAGES];
 
@@ -267,6 +275,7 @@ void pk_debugfs_init(void)
 	debugfs_create_file_unsafe("module_mem", 0600, dir, NULL,
 				   &module_mem_fops);
 	debugfs_create_file("layout", 0400, dir, NULL, &layout_fops);
+	debugfs_create_file("dma_faults", 0400, dir, NULL, &dma_faults_fops);
 	pk_status_init(dir);
 	if (alloc_scratch())
 		debugfs_create_file_unsafe("scratch", 0600, dir, NULL,

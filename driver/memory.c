@@ -175,12 +175,15 @@ int pk_alloc_memory(void)
 	add_boot_region(hp, &pk.stacks);
 	add_boot_region(hp, &pk.pool);
 	add_boot_region(hp, &pk.page_array);
+	pk_dma_prepare(hp);
+	pk.total_bytes += pk_dma_bytes();
 	return 0;
 }
 
 /* Only before install: afterwards the memory belongs to the hypervisor. */
 void pk_free_memory(void)
 {
+	pk_dma_free();
 	free_region(&pk.trace);
 	free_region(&pk.log);
 	free_region(&pk.page_array);

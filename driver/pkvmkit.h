@@ -55,6 +55,17 @@ void pk_read_psci_0_1_ids(u64 ids[]);
 void pk_free_memory(void);
 void pk_clean_to_poc(const struct pk_region *r);
 
+/* dma.c */
+struct seq_file;
+void pk_dma_prepare(struct hyp_params *hp);
+void pk_dma_free(void);
+size_t pk_dma_bytes(void);
+const struct pk_region *pk_dma_chunk(unsigned int i);
+const char *pk_dma_state_text(unsigned long state);
+bool pk_dma_unprotected_allowed(void);
+int pk_dma_show(char *buf, size_t size);
+void pk_dma_show_faults(struct seq_file *m);
+
 /* stage1.c */
 int pk_build_el2_stage1(void);
 

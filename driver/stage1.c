@@ -132,7 +132,9 @@ int pk_build_el2_stage1(void)
 		.phys_to_virt = kernel_phys_to_virt,
 		.arg = &bump,
 	};
+	const struct pk_region *chunk;
 	struct pgt s1;
+	unsigned int i;
 	int ret;
 
 	ret = pgt_init(&s1, PGT_STAGE1_EL2, HYP_VA_BITS, &mm);
@@ -143,6 +145,9 @@ int pk_build_el2_stage1(void)
 	      map_linear(&s1, &pk.params, PGT_PROT_R) ?:
 	      map_linear(&s1, &pk.pool, PGT_PROT_RW) ?:
 	      map_linear(&s1, &pk.page_array, PGT_PROT_RW);
+	/* the SMMU's memory and the DMA mirror's tables (dma.c) */
+	for (i = 0; !ret && (chunk = pk_dma_chunk(i)); i++)
+		ret = map_linear(&s1, chunk, PGT_PROT_RW);
 	if (ret) {
 		pr_err("building the EL2 stage-1 failed: %d (pool_pages too small?)\n",
 		       ret);

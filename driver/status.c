@@ -30,6 +30,14 @@ void pk_status_record_call(int id, unsigned long hfn_hyp_va)
 	spin_unlock(&calls_lock);
 }
 
+static void show_dma(struct seq_file *m)
+{
+	char dma[256];
+
+	pk_dma_show(dma, sizeof(dma));
+	seq_printf(m, "dma: %s", dma);
+}
+
 static void show_security(struct seq_file *m)
 {
 	struct arm_smccc_res res = pk_hvc(HC_ID(HC_SECURITY_STATE), 0, 0, 0);
@@ -38,6 +46,7 @@ static void show_security(struct seq_file *m)
 		   "INSECURE, protected VMs refused");
 	if (!res.a1)
 		seq_printf(m, "  why: %s\n", pk_insecure_reason());
+	show_dma(m);
 	seq_printf(m, "host: %s\n", pk.deprivileged ? "deprivileged" :
 		   pk.deprivilege_failed ? "deprivilege FAILED" :
 		   "not deprivileged yet");

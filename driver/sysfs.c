@@ -149,6 +149,12 @@ static ssize_t secure_show(struct kobject *k, struct kobj_attribute *a,
 	return sysfs_emit(buf, "%lu\n", res.a1);
 }
 
+static ssize_t dma_show(struct kobject *k, struct kobj_attribute *a,
+			char *buf)
+{
+	return pk_dma_show(buf, PAGE_SIZE);
+}
+
 static ssize_t protected_modules_show(struct kobject *k,
 				      struct kobj_attribute *a, char *buf)
 {
@@ -180,6 +186,7 @@ static ssize_t hyp_alloc_store(struct kobject *k, struct kobj_attribute *a,
 static struct kobj_attribute attrs[] = {
 	__ATTR_RW_MODE(hyp_alloc, 0600),
 	__ATTR_RO(secure),
+	__ATTR_RO(dma),
 	__ATTR_RO(protected_modules),
 	__ATTR_RO(installed_cpus),
 	__ATTR_RO(stage2_cpus),

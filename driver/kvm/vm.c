@@ -218,6 +218,9 @@ static int vm_create_at_el2(struct pk_vm *vm, u64 flags)
 	if (ret == -EPERM && (flags & PK_VM_PROTECTED) && pk.insecure)
 		pr_err("protected VM refused: the system is insecure: %s\n",
 		       pk_insecure_reason());
+	else if (ret == -EPERM && (flags & PK_VM_PROTECTED) && pk.deprivileged &&
+		 !pk_dma_unprotected_allowed())
+		pr_err("protected VM refused: DMA is not protected (see /sys/kernel/pkvmkit/dma; allow_unprotected_dma=1 overrides)\n");
 	else if (ret == -EPERM)
 		pr_err("VM refused: the host is not deprivileged\n");
 	if (ret < 0)
