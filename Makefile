@@ -83,8 +83,10 @@ modules: sdk
 	done
 
 # Test kernel modules scenarios insmod from /root (not vendor modules):
-# the PSCI, pool and top-up probes, and the hostile-host fuzzer.
-TEST_KMODS	:= tests/psci_probe tests/pool_probe tests/topup_probe tests/hostile
+# the PSCI, pool and top-up probes, the hostile-host fuzzer, and the
+# devices of a hostile host (tests/dma).
+TEST_KMODS	:= tests/psci_probe tests/pool_probe tests/topup_probe tests/hostile \
+		   tests/dma
 
 # Everything the guest scenarios put in /root, and a /lib/modules tree
 # (with modules.dep, for modprobe) in $(GUEST)/modules.

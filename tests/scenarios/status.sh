@@ -29,6 +29,16 @@ t_check "page_guard's fault handler and abort notifier, named" has \
 	"permission-fault handler +0x8002[0-9a-f]+  page_guard:guard_fault\+0x0$" \
 	"illegal-abort notifier +0x8002[0-9a-f]+  page_guard:guard_abort\+0x0$"
 t_check "hooks nobody set say so" has "^  PSCI notifier +-$"
+# no IOMMU on this machine (dma-*.sh has one)
+t_check "DMA: not protected, no IOMMU, protected VMs refused" \
+	has "^dma: not protected: no IOMMU on this platform$" "^protected VMs: refused$"
+t_eq "  the same in sysfs" "not protected: no IOMMU on this platform
+protected VMs: refused" "$(cat $PK_SYS/dma)"
+t_eq "  a protected VM is refused" 0xffffffffffffffff \
+	"$(pk_hvc "$HC_VM_CREATE" 0 0 $((1 | 40 << 8)) | cut -d' ' -f2)"
+t_check "  and the hypervisor logged why" grep -q \
+	"protected VM refused: DMA is not protected: no IOMMU on this platform" \
+	$PK_DBG/log
 hyp=$(awk '/^hyp_owned/ { print $2 }' $PK_SYS/page_states)
 t_check "page states as the hypervisor counts them" has "^pages: host_owned [0-9]+ host_shared [0-9]+ hyp_owned $hyp hyp_shared [0-9]+ guest_owned 0 host_shared_guest 0 guest_shared_host 0$"
 t_check "pool use" has "^pool: $(cat $PK_SYS/pool_free_pages) pages free, [0-9]+ page-table pages in use$"
