@@ -52,7 +52,7 @@ VM_COLUMNS=(nvhe protected pkvmkit)
 VM_MODES=(
 	"nvhe|kvm-arm.mode=nvhe|vm_kvm_says 'Hyp (nVHE )?mode initialized successfully'"
 	"protected|kvm-arm.mode=protected|vm_kvm_says 'Protected nVHE mode initialized successfully'"
-	"pkvmkit|kvm-arm.mode=none|insmod /root/pkvmkit.ko vm_protected=1 && pk_await_deprivileged && test -c /dev/kvm"
+	"pkvmkit|kvm-arm.mode=none|insmod /root/pkvmkit.ko vm_protected=1 allow_unprotected_dma=1 && pk_await_deprivileged && test -c /dev/kvm"
 )
 # Iterations of each timed loop in the inner guest; inner boots measured
 # with 1 vCPU (the median is reported) and with 2.

@@ -17,6 +17,8 @@ i=0
 while [ "$(cat "$PK_SYS/deprivileged")" != 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 run "dmesg | grep 'pkvm' | grep -v taints | grep -v verification"
 run "cat $PK_SYS/installed_cpus $PK_SYS/stage2_cpus $PK_SYS/deprivileged"
+say "Devices are confined too: the hypervisor owns the SMMUv3, its stage 2 mirrors what the host may reach"
+run "cat $PK_SYS/dma"
 
 say "The page's sample module (kvm-arm.protected_modules=pkvm_module): its EL2 init ran at EL2"
 run "cat $PK_SYS/protected_modules"

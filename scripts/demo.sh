@@ -21,8 +21,11 @@ mapfile -t mods < <("$ROOT/scripts/guest-modules-list.sh")
 # the VMM, the guest kernel and its initramfs (docs/vmm.md), uncompressed
 "$ROOT/scripts/cpio-cat.sh" "$WORK/demo.cpio" "$WORK/demo.cpio.gz" \
 	"$ROOT/build/vmm/vmm.cpio" "$ROOT/build/vmm/vm-guest.cpio"
-"$ROOT/scripts/qemu-run.sh" --cpu "${DEMO_CPU:-cortex-a72}" --smp 2 --mem 1G \
-	--append kvm-arm.protected_modules=pkvm_module \
+# QEMU 10 (scripts/qemu10): its SMMUv3 has the stage 2 the hypervisor
+# takes for DMA isolation; the host kernel's own SMMU driver is kept off.
+"$ROOT/scripts/qemu-run.sh" --qemu 10 --machine-opts iommu=smmuv3 \
+	--cpu "${DEMO_CPU:-cortex-a72}" --smp 2 --mem 1G \
+	--append "kvm-arm.protected_modules=pkvm_module initcall_blacklist=arm_smmu_driver_init deferred_probe_timeout=0" \
 	--timeout 400 --initrd "$WORK/demo.cpio" \
 	--log "$ROOT/build/logs/demo.log" </dev/null >/dev/null
 # Show the guest's part: from its first line to the poweroff.

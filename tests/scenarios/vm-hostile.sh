@@ -16,7 +16,9 @@
 . /lib/pkvmkit/guest.sh
 guest_setup
 
-pk_load
+# No IOMMU on this machine, so DMA is not protected: protected VMs run
+# only with the administrator's say-so (docs/dma-isolation.md).
+pk_load allow_unprotected_dma=1
 pk_wait_deprivileged
 
 BEFORE=$(pk_vm_pages)
