@@ -196,6 +196,7 @@ bool own_page_private(const struct ownership *o, u64 pfn)
 #define OWN_UNIT512G_SHIFT	27	/* a level-0 entry, in pfns */
 
 static bool own_state_not_rwx(u8 state);
+static bool own_state_host_reaches(u8 state);
 
 /* The page is not mapped RWX for the host: what the unit counters count. */
 static bool own_page_not_rwx(const struct hyp_page *p)
@@ -559,10 +560,13 @@ void own_cancel(struct ownership *o, const struct own_txn *txn)
 
 /*
  * The DMA mirror follows a change of the host stage-2 for RAM [addr,
- * addr + size) to @prot (0: unmapped), then the IOMMU is told. Cannot
- * fail once own_build_dma_mirror() succeeded (see there).
+ * addr + size) to @prot (0: unmapped), then the IOMMU is told, unless
+ * the pages were unmapped before (@reached false): an IOMMU caches no
+ * translation that faulted, so a map over nothing needs no invalidation.
+ * Cannot fail once own_build_dma_mirror() succeeded (see there).
  */
-static int own_dma_follow(struct ownership *o, u64 addr, u64 size, u32 prot)
+static int own_dma_follow(struct ownership *o, u64 addr, u64 size, u32 prot,
+			  bool reached)
 {
 	int ret;
 
@@ -573,7 +577,7 @@ static int own_dma_follow(struct ownership *o, u64 addr, u64 size, u32 prot)
 		ret = pgt_map(o->dma_s2, addr, addr, size, prot);
 	else
 		ret = pgt_unmap(o->dma_s2, addr, size);
-	if (o->dma_sync)
+	if (reached && o->dma_sync)
 		o->dma_sync(o->dma_arg);
 	return ret;
 }
@@ -631,7 +635,8 @@ int own_commit(struct ownership *o, const struct own_txn *txn)
 	/* devices lose the pages with the host, before anyone writes there */
 	if (!ret && tx->host_s2 != OWN_PT_KEEP)
 		ret = own_dma_follow(o, addr, size, tx->host_s2 == OWN_PT_MAP ?
-				     tx->host_s2_prot : 0);
+				     tx->host_s2_prot : 0,
+				     own_state_host_reaches(tx->from));
 	if (ret)
 		return ret;
 	own_set_states(o, txn->pfn, txn->nr, tx, txn->op);
@@ -790,6 +795,12 @@ static const u8 own_host_s2_prot_of[PAGE_STATE_COUNT][OWN_HOST_PROT_VALUES] = {
 	[PAGE_HOST_SHARED_GUEST] = OWN_EVERY_RESTRICTION(PGT_PROT_RWX),
 	[PAGE_GUEST_SHARED_HOST] = OWN_EVERY_RESTRICTION(PGT_PROT_RW),
 };
+
+/* The host stage-2 maps a page in @state (unrestricted) at all. */
+static bool own_state_host_reaches(u8 state)
+{
+	return own_host_s2_prot_of[state][OWN_HOST_UNRESTRICTED] != 0;
+}
 
 /* A page in @state is not mapped RWX for the host (unrestricted). */
 static bool own_state_not_rwx(u8 state)
@@ -987,7 +998,7 @@ static int own_host_s2_set_prot(struct ownership *o, u64 pfn, u64 nr,
 	else
 		ret = pgt_map(o->host_s2, addr, addr, size, prot);
 	/* a module's restriction holds for DMA too */
-	return ret ? ret : own_dma_follow(o, addr, size, prot);
+	return ret ? ret : own_dma_follow(o, addr, size, prot, true);
 }
 
 int own_host_set_prot(struct ownership *o, u64 pfn, u64 nr, u32 prot)
@@ -1475,7 +1486,7 @@ static int own_guest_check(const struct ownership *o,
 }
 
 static int own_guest_update_host_s2(struct ownership *o, u8 op, u64 pfn,
-				    u64 annotation)
+				    u64 annotation, u8 from)
 {
 	u64 addr = own_pfn_to_phys(pfn);
 	u32 prot;
@@ -1499,7 +1510,8 @@ static int own_guest_update_host_s2(struct ownership *o, u8 op, u64 pfn,
 		return 0;
 	}
 	/* devices follow the host: a guest's page is out of their reach */
-	return ret ? ret : own_dma_follow(o, addr, PKVMKIT_PAGE_SIZE, prot);
+	return ret ? ret : own_dma_follow(o, addr, PKVMKIT_PAGE_SIZE, prot,
+					  own_state_host_reaches(from));
 }
 
 static int own_guest_update_guest_s2(const struct own_guest *g, u8 op,
@@ -1538,9 +1550,11 @@ static int own_guest_commit(struct ownership *o, const struct own_guest_tx *tx,
 			return ret;
 		if (tx->scrub && g->scrub)
 			g->scrub(g->arg, pfn);
-		ret = own_guest_update_host_s2(o, tx->host_s2, pfn, annotation);
+		ret = own_guest_update_host_s2(o, tx->host_s2, pfn, annotation,
+					       p->state);
 	} else {
-		ret = own_guest_update_host_s2(o, tx->host_s2, pfn, annotation);
+		ret = own_guest_update_host_s2(o, tx->host_s2, pfn, annotation,
+					       p->state);
 		if (!ret)
 			ret = own_guest_update_guest_s2(g, tx->guest_s2, pfn, gfn);
 	}

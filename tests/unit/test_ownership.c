@@ -2565,6 +2565,16 @@ TEST(hyp_device_ranges_and_the_mirror_build)
 				       t_dma_sync, NULL), -EINVAL);
 	EXPECT(CHECK_ALL());
 
+	/* devices lose a page before the donation returns; regain it free */
+	nr_dma_syncs = 0;
+	ASSERT_EQ(own_host_donate_hyp(&o, PFN(RAM_A) + 5, 2, true), 0);
+	EXPECT_EQ(nr_dma_syncs, 1);
+	EXPECT(check_map(&dma_s2, RAM_A + 5 * SZ_4K, 0, __LINE__));
+	ASSERT_EQ(own_host_reclaim(&o, PFN(RAM_A) + 5, 2), 0);
+	EXPECT_EQ(nr_dma_syncs, 1);	/* nothing cached to invalidate */
+	EXPECT(check_map(&dma_s2, RAM_A + 6 * SZ_4K, PGT_PROT_RW, __LINE__));
+	EXPECT(CHECK_ALL());
+
 	/* the host's faults (after which device space is no longer empty) */
 	EXPECT_EQ(own_host_s2_fault(&o, HYP_DEV), -EPERM);
 	EXPECT_EQ(own_host_s2_fault(&o, HYP_DEV + HYP_DEV_SIZE - 8), -EPERM);
