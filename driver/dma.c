@@ -39,7 +39,8 @@ MODULE_PARM_DESC(allow_unprotected_dma,
 static struct pk_region dma_chunks[HYP_MAX_DMA_CHUNKS];
 static unsigned int nr_dma_chunks;
 
-#define DMA_TEXT(name, value, text)	[name] = text,
+#define DMA_TEXT(name, value, text)	\
+	[name] = text,
 static const char *const dma_texts[DMA_NR_STATES] = {
 	PKVMKIT_DMA_STATES(DMA_TEXT)
 };

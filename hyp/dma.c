@@ -30,7 +30,8 @@ static u32 smmu_oas_bits;
 static int dma_state = DMA_NO_IOMMU;	/* until hyp_dma_init() */
 static bool allow_unprotected;
 
-#define DMA_STATE_TEXT(name, value, text)	[name] = text,
+#define DMA_STATE_TEXT(name, value, text)	\
+	[name] = text,
 static const char *const dma_state_texts[DMA_NR_STATES] = {
 	PKVMKIT_DMA_STATES(DMA_STATE_TEXT)
 };
