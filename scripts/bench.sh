@@ -20,6 +20,9 @@
 # first, the same SMCs through the filter (denied, passed) and a host
 # write to a page_guard page, skipped by the module.
 #
+# Then DMA isolation (QEMU 10): a donate + reclaim pair without and with
+# the hypervisor's SMMUv3, and the memory its tables take.
+#
 # Last, VMs on /dev/kvm (vm_bench below, docs/vmm.md): per mode (stock KVM
 # nvhe and protected; pkvmkit's column stays empty until its mode is in
 # VM_MODES) one boot of the outer guest with the VMM, measuring in
@@ -318,6 +321,62 @@ echo "  target: the filter adds <= 40"
 echo
 echo "host write to a page_guard page (read-only), the store skipped by the module:"
 echo "  $(figure "$hooked" "host write to a page_guard page") instructions per fault round trip (20000 faults, net of a plain store); target <= 200"
+
+# DMA isolation (docs/dma-isolation.md), under QEMU 10 (scripts/qemu10):
+# a donate + reclaim pair of one page (tests/dma pair_bench: the mirror's
+# update and the SMMU's TLB invalidation + CMD_SYNC are on this path)
+# without an IOMMU and with the hypervisor's SMMUv3, and the memory the
+# SMMU's and the mirror's tables take at 1 GiB and 4 GiB.
+cat >"$WORK/init-dma" <<'INIT'
+#!/bin/sh
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+. /lib/pkvmkit/guest.sh
+guest_setup >/dev/null
+insmod /root/pkvmkit.ko
+i=0
+while [ "$(cat $PK_SYS/deprivileged)" != 1 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+insmod /root/pkvm_dma_test.ko
+echo "pair_bench 0x1000" >/sys/kernel/debug/pkvm_dma_test/cmd
+echo "BENCH pair $(cat /sys/kernel/debug/pkvm_dma_test/cmd)"
+echo "BENCH dma $(head -n1 $PK_SYS/dma)"
+echo "BENCH memory_bytes $(cat $PK_SYS/memory_bytes)"
+echo "BENCH tables_kib $(dmesg | sed -n 's/.*DMA: SMMUv3 at .* for the hypervisor, \([0-9]*\) KiB of tables.*/\1/p')"
+poweroff -f
+INIT
+"$ROOT/scripts/mkinitramfs.sh" "$WORK/dma.cpio.gz" "$WORK/init-dma" \
+	"$ROOT/tests/lib/guest.sh:/lib/pkvmkit/guest.sh" \
+	"$ROOT/build/guest/pkvmkit.ko:/root/pkvmkit.ko" \
+	"$ROOT/build/guest/pkvm_dma_test.ko:/root/pkvm_dma_test.ko" \
+	"$ROOT/build/guest/hc-ids.sh:/root/hc-ids.sh" >/dev/null
+dma_boot() {	# LOG MEM [MACHINE-OPTS]: boot it under QEMU 10
+	local opts=()
+	[ -z "${3:-}" ] || opts=(--machine-opts "$3" --append \
+		"initcall_blacklist=arm_smmu_driver_init deferred_probe_timeout=0")
+	"$ROOT/scripts/qemu-run.sh" --qemu 10 --cpu cortex-a72 --smp 2 --mem "$2" \
+		--icount --timeout 300 --initrd "$WORK/dma.cpio.gz" --log "$1" \
+		"${opts[@]}" >/dev/null </dev/null
+}
+dma_boot "$ROOT/build/logs/bench-dma-none.log" 1G
+dma_boot "$ROOT/build/logs/bench-dma-1G.log" 1G iommu=smmuv3
+dma_boot "$ROOT/build/logs/bench-dma-4G.log" 4G iommu=smmuv3
+echo
+echo "DMA isolation (QEMU 10, cortex-a72 x2, -icount shift=0):"
+p0=$(value "$ROOT/build/logs/bench-dma-none.log" pair | cut -d' ' -f1)
+p1=$(value "$ROOT/build/logs/bench-dma-1G.log" pair | cut -d' ' -f1)
+for f in none 1G 4G; do
+	d=$(value "$ROOT/build/logs/bench-dma-$f.log" dma)
+	[ -n "$d" ] || { echo "bench: no DMA figures (see build/logs/bench-dma-$f.log)" >&2; exit 1; }
+done
+echo "  donate + reclaim of one page, instructions per pair: $p0 without an IOMMU," \
+	"$p1 with the SMMUv3 ($(value "$ROOT/build/logs/bench-dma-1G.log" dma)):" \
+	"added $(awk -v a="$p1" -v b="$p0" 'BEGIN { printf "%.2f", a - b }')"
+for mem in 1G 4G; do
+	log=$ROOT/build/logs/bench-dma-$mem.log
+	kib=$(value "$log" tables_kib)
+	ram=$(( ${mem%G} * 1024 * 1024 ))
+	echo "  $mem: the SMMU's and the mirror's tables $kib KiB ($(awk -v a="$kib" -v b="$ram" \
+		'BEGIN { printf "%.3f", 100 * a / b }')% of RAM; target <= 0.3%), hypervisor memory in all $(( $(value "$log" memory_bytes) / 1024 )) KiB"
+done
 
 # scripts/pkvmkit run on the page's sample: wall time from the command to
 # the point where the guest runs the script or gives the shell (the line
