@@ -21,6 +21,7 @@
  *   blk_read PFN SECTOR [DEV] virtio-blk (default /dev/vda): one page
  *                           -> "ok" / "error N" / "timeout"
  *   edu_sid                 -> the edu's PCI requester id (its stream)
+ *   fuzz OPS SEED FIRST NR  the DMA fuzzer (fuzz.c) -> "ops ... violations N"
  *   pair_bench N            -> virtual ns of N donate + reclaim pairs of
  *                           a page (HC_HOST_DONATE_HYP, HC_HOST_RECLAIM),
  *                           interrupts off, net of the same loop without
@@ -51,6 +52,7 @@
 #include <linux/ktime.h>
 #include <pkvmkit/hypercall.h>
 #include "dma_pattern.h"
+#include "dma_test.h"
 
 #define EDU_VENDOR		0x1234
 #define EDU_DEVICE		0x11e8
@@ -60,7 +62,6 @@
 #define EDU_DMA_CMD		0x98
 #define  EDU_CMD_START		BIT(0)
 #define  EDU_CMD_TO_RAM		BIT(1)
-#define EDU_BUFFER		0x40000
 #define DMA_WAIT_MS		3000
 #define NR_PAGES		10
 
@@ -81,8 +82,8 @@ static bool own_pfn(unsigned long pfn)
 	return false;
 }
 
-/* One edu transfer of a page; the device works from a timer. */
-static int edu_dma(u64 src, u64 dst, bool to_ram)
+/* One edu transfer; the device works from a timer. */
+int dma_test_edu(u64 src, u64 dst, u64 len, bool to_ram)
 {
 	unsigned long waited;
 
@@ -90,7 +91,7 @@ static int edu_dma(u64 src, u64 dst, bool to_ram)
 		return -ENODEV;
 	writeq(src, edu_regs + EDU_DMA_SRC);
 	writeq(dst, edu_regs + EDU_DMA_DST);
-	writeq(DMA_PATTERN_PAGE, edu_regs + EDU_DMA_CNT);
+	writeq(len, edu_regs + EDU_DMA_CNT);
 	writeq(EDU_CMD_START | (to_ram ? EDU_CMD_TO_RAM : 0),
 	       edu_regs + EDU_DMA_CMD);
 	for (waited = 0; waited < DMA_WAIT_MS; waited += 5) {
@@ -241,11 +242,17 @@ static void say_result(int ret)
 static int run_cmd(char *line)
 {
 	char op[16], dev[64] = "/dev/vda";
-	unsigned long pfn = 0, arg = 0;
+	unsigned long pfn = 0, arg = 0, first, nr;
 	int n = sscanf(line, "%15s %lx %lx %63s", op, &pfn, &arg, dev);
 
 	if (n < 1)
 		return -EINVAL;
+	if (!strcmp(op, "fuzz")) {
+		if (sscanf(line, "%15s %lx %lx %lx %lx", op, &pfn, &arg, &first,
+			   &nr) != 5)
+			return -EINVAL;
+		return dma_test_fuzz(pfn, arg, first, nr, answer, sizeof(answer));
+	}
 	if (!strcmp(op, "pages")) {
 		int i, at = 0;
 
@@ -260,9 +267,11 @@ static int run_cmd(char *line)
 	} else if (n >= 2 && !strcmp(op, "pair_bench")) {
 		return pair_bench(pfn);
 	} else if (n >= 2 && !strcmp(op, "to_dev")) {
-		say_result(edu_dma((u64)pfn << PAGE_SHIFT, EDU_BUFFER, false));
+		say_result(dma_test_edu((u64)pfn << PAGE_SHIFT, EDU_BUFFER,
+					DMA_PATTERN_PAGE, false));
 	} else if (n >= 2 && !strcmp(op, "from_dev")) {
-		say_result(edu_dma(EDU_BUFFER, (u64)pfn << PAGE_SHIFT, true));
+		say_result(dma_test_edu(EDU_BUFFER, (u64)pfn << PAGE_SHIFT,
+					DMA_PATTERN_PAGE, true));
 	} else if (n >= 3 && !strcmp(op, "blk_read")) {
 		say_result(blk_read(pfn, arg, dev));
 	} else if (n >= 2 && own_pfn(pfn)) {
