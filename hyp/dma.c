@@ -114,6 +114,23 @@ static int dma_pools_init(const struct hyp_params *p)
 }
 
 /*
+ * The SMMU's registers are among the device ranges the host loses at
+ * deprivilege (hyp_mem_protect_init() made them so): otherwise the host
+ * could reprogram the SMMU, and the hypervisor would not own it.
+ */
+static bool smmu_regs_handed_over(const struct hyp_params *p)
+{
+	u64 i;
+
+	for (i = 0; i < p->nr_hyp_dev && i < HYP_MAX_HYP_DEV; i++)
+		if (p->hyp_dev[i].pa <= p->smmu_pa &&
+		    p->smmu_pa + p->smmu_size <=
+		    p->hyp_dev[i].pa + p->hyp_dev[i].size)
+			return true;
+	return false;
+}
+
+/*
  * At install, on the first CPU (the host still trusted): the chunks are
  * the hypervisor's already (hyp_mem_protect_init()); check the SMMU.
  * Only a malformed parameter block fails the install; an SMMU the
@@ -132,6 +149,8 @@ int hyp_dma_init(const struct hyp_params *p)
 	dma_state = hyp_smmu_probe(p->smmu_pa, p->smmu_size, &smmu_oas_bits);
 	if (!dma_state && !p->nr_dma_chunks)
 		dma_state = DMA_NO_MEMORY;
+	if (!dma_state && !smmu_regs_handed_over(p))
+		dma_state = DMA_REGS_KEPT;
 	if (dma_state) {
 		hyp_log("pkvmkit: SMMU at %lx not taken: %s; DMA not protected\n",
 			(unsigned long)p->smmu_pa, hyp_dma_state_text(dma_state));

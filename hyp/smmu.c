@@ -412,7 +412,7 @@ void hyp_smmu_drain_events(void)
 	hyp_spin_unlock(&dma_lock);
 }
 
-int hyp_smmu_fault(u32 n, struct smmu_fault *f)
+int hyp_smmu_fault(u64 n, struct smmu_fault *f)
 {
 	int ret = -ENOENT;
 

@@ -21,7 +21,8 @@
 	X(DMA_NO_STAGE2,	4, "the SMMU has no stage 2")		\
 	X(DMA_UNSUPPORTED,	5, "the SMMU lacks a feature the hypervisor needs") \
 	X(DMA_NO_MEMORY,	6, "no memory for the SMMU's tables")	\
-	X(DMA_SMMU_FAILED,	7, "the SMMU did not respond as expected")
+	X(DMA_SMMU_FAILED,	7, "the SMMU did not respond as expected") \
+	X(DMA_REGS_KEPT,	8, "the SMMU's registers were not handed over")
 
 #define PKVMKIT_DMA_ENUM(name, value, text)	name = value,
 enum pkvmkit_dma_state {

@@ -48,7 +48,7 @@ void hyp_smmu_tlb_sync(void);
  * DMA_FAULTS_KEPT. @n (0 = newest) of them in *@f: 0, or -ENOENT.
  */
 void hyp_smmu_drain_events(void);
-int hyp_smmu_fault(u32 n, struct smmu_fault *f);
+int hyp_smmu_fault(u64 n, struct smmu_fault *f);
 void hyp_smmu_counts(u64 *faults, u64 *lost);
 
 #endif /* HYP_SMMU_H */
