@@ -318,7 +318,6 @@ static void setup_memory(u64 mem_pa)
 	smmu.evt_cons = 0;
 	wr32(SMMU_CR1, CR1_WB_ISH);
 	wr32(SMMU_CR2, CR2_RECINVSID | CR2_PTM);
-	wr32(SMMU_IRQ_CTRL, 0);
 }
 
 /* What does not translate aborts, from now on and whatever comes next. */
@@ -335,10 +334,14 @@ static bool abort_unknown(void)
 static int enable_locked(u64 mem_pa, u64 root_pa, u32 ia_bits,
 			 u32 start_level)
 {
-	if (!write_cr0(0) || !abort_unknown() || !poll32(SMMU_IRQ_CTRLACK, ~0U, 0))
+	if (!write_cr0(0) || !abort_unknown())
+		return DMA_SMMU_FAILED;
+	/* no interrupts: the hypervisor polls */
+	wr32(SMMU_IRQ_CTRL, 0);
+	if (!poll32(SMMU_IRQ_CTRLACK, ~0U, 0))
 		return DMA_SMMU_FAILED;
 	setup_memory(mem_pa);
-	if (!poll32(SMMU_IRQ_CTRLACK, ~0U, 0) || !write_cr0(CR0_CMDQEN))
+	if (!write_cr0(CR0_CMDQEN))
 		return DMA_SMMU_FAILED;
 	/* forget whatever it cached before us */
 	cmd_put_locked(CMD_CFGI_ALL, CFGI_RANGE_ALL);
