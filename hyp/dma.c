@@ -172,23 +172,24 @@ void hyp_dma_deprivilege(u32 host_ia_bits)
 {
 	u32 ia_bits = host_ia_bits < smmu_oas_bits ? host_ia_bits :
 						     smmu_oas_bits;
-	int ret;
+	int ret, state;
 
-	if (dma_state != DMA_NOT_YET)
+	if (hyp_dma_state() != DMA_NOT_YET)
 		return;
 	ret = hyp_build_dma_mirror(&dma_s2, ia_bits, &dma_mm_ops, dma_sync,
 				   NULL);
 	if (ret) {
 		hyp_log("pkvmkit: building the DMA mirror failed: %d; DMA not protected\n",
 			ret);
-		dma_state = DMA_NO_MEMORY;
-		return;
+		state = DMA_NO_MEMORY;
+	} else {
+		state = hyp_smmu_enable(smmu_mem_pa, dma_s2.root_pa,
+					dma_s2.ia_bits, dma_s2.start_level);
 	}
-	dma_state = hyp_smmu_enable(smmu_mem_pa, dma_s2.root_pa, dma_s2.ia_bits,
-				    dma_s2.start_level);
-	if (!dma_state)
+	if (!state)
 		hyp_log("pkvmkit: DMA protected: SMMUv3 stage 2 over a %u-bit mirror, %lu table pages\n",
 			dma_s2.ia_bits, (unsigned long)pgt_nr_tables(&dma_s2));
+	__atomic_store_n(&dma_state, state, __ATOMIC_RELEASE);
 }
 
 int hyp_dma_state(void)
@@ -200,14 +201,4 @@ int hyp_dma_state(void)
 bool hyp_dma_allows_pvm(void)
 {
 	return hyp_dma_state() == DMA_PROTECTED || allow_unprotected;
-}
-
-bool hyp_dma_unprotected_allowed(void)
-{
-	return allow_unprotected;
-}
-
-u64 hyp_dma_mirror_tables(void)
-{
-	return dma_s2.root ? pgt_nr_tables(&dma_s2) : 0;
 }

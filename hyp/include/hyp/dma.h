@@ -15,7 +15,5 @@ void hyp_dma_deprivilege(u32 host_ia_bits);
 int hyp_dma_state(void);		/* enum pkvmkit_dma_state */
 const char *hyp_dma_state_text(int state);
 bool hyp_dma_allows_pvm(void);
-bool hyp_dma_unprotected_allowed(void);
-u64 hyp_dma_mirror_tables(void);
 
 #endif /* HYP_DMA_H */
