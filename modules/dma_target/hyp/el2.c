@@ -12,7 +12,7 @@
 #include <asm/kvm_pkvm_module.h>
 #include <asm/kvm_hyp.h>
 #include <nvhe/spinlock.h>
-#include "../../../tests/dma/dma_pattern.h"
+#include "../dma_pattern.h"
 
 enum target_op {
 	TARGET_TAKE = 1,	/* x2 = pfn, x3 = seed -> x1 = 0 / -errno */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The page pattern of the DMA tests, written once for both sides: the
- * EL2 module modules/dma_target fills a hypervisor page with it, the
- * host's test module tests/dma looks for it in what a device read.
+ * The page pattern of the DMA tests, written once for both sides: this
+ * module's EL2 half fills a hypervisor page with it, the host's test
+ * module tests/dma looks for it in what a device read (it includes this
+ * file from here, so the module stays whole when copied elsewhere).
  */
 #ifndef PKVM_DMA_PATTERN_H
 #define PKVM_DMA_PATTERN_H
