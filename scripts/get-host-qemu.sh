@@ -14,7 +14,8 @@
 # root's own dynamic loader (usr/lib64/ld-linux-x86-64.so.2) with the
 # root's library folder and no ld.so.cache.
 #
-# Which packages: qemu-system-arm's Depends, then recursively the Depends
+# Which packages (scripts/deb-closure.sh, shared with scripts/get-vmm.sh):
+# qemu-system-arm's Depends, then recursively the Depends
 # and Pre-Depends of every library package among them (first alternative
 # of each, amd64): the shared-library closure apt knows, without the
 # maintainer-script and data packages (qemu-system-common, -data,
@@ -44,17 +45,14 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DEPS=$ROOT/.deps
 HQ=$DEPS/host-qemu
-CACHE=$HQ/debs
-SUITE=trixie
-ARCH=amd64
-TOP=qemu-system-arm
 BINARY=usr/bin/qemu-system-aarch64
+DC_DIR=$HQ DC_SUITE=trixie DC_ARCH=amd64 DC_TOP=qemu-system-arm
+# Bump when the selection or the layout changes: invalidates old stamps.
+DC_FORMAT=2
 # What scripts/qemu10 runs it with (the loader trixie's libc6 ships; the
 # PT_INTERP /lib64/... is a link into usr/ on a merged-/usr system).
 LOADER=usr/lib64/ld-linux-x86-64.so.2
 LIBDIR=usr/lib/x86_64-linux-gnu
-# Bump when the selection or the layout changes: invalidates old stamps.
-FORMAT=1
 
 log() { printf 'setup: host-qemu: %s\n' "$*"; }
 die() {
@@ -65,143 +63,11 @@ die() {
 	exit 1
 }
 
-mkdir -p "$CACHE"
-# scripts/setup.sh holds .deps/.setup.lock already when it runs us (a
-# second flock on a new descriptor of that file would wait for ever);
-# on our own, serialise with it.
-if [ -z "${PKVMKIT_SETUP_LOCKED:-}" ]; then
-	exec 9>"$DEPS/.setup.lock"
-	flock 9
-fi
-
-# shellcheck source=scripts/apt-private.sh
-. "$ROOT/scripts/apt-private.sh"
-apt_private "$SUITE"
-
-# The resolution is valid while the lists are the same (apt-get update
-# changes the folder's mtime) and the selection rules are.
-resolved_key() {
-	printf '# format=%s lists=%s\n' "$FORMAT" "$(stat -c %Y "$APTDIR/lists")"
-}
-
-# stamp_want: what root/ must have been made from (needs PKGS).
-stamp_want() {
-	printf 'format=%s\n' "$FORMAT"
-	printf '%s\n' "${PKGS[@]}"
-}
+# shellcheck source=scripts/deb-closure.sh
+. "$ROOT/scripts/deb-closure.sh"
 
 tree_ok() {
-	[ -x "$HQ/root/$BINARY" ] && [ -e "$HQ/root/$LOADER" ] && [ -f "$HQ/packages" ]
-}
-
-if [ "${PKVMKIT_SETUP_FORCE:-0}" != 1 ] && [ -f "$HQ/resolved" ] &&
-	[ "$(head -n1 "$HQ/resolved")" = "$(resolved_key)" ] && [ -f "$HQ/.stamp" ]; then
-	mapfile -t PKGS < <(tail -n +2 "$HQ/resolved")
-	if [ "$(cat "$HQ/.stamp")" = "$(stamp_want)" ] && tree_ok; then
-		log "up to date: $(cat "$HQ/version" 2>/dev/null || echo "$TOP") ($ARCH)"
-		exit 0
-	fi
-fi
-
-have_lists() {
-	apt-cache show --no-all-versions "$TOP:$ARCH" >/dev/null 2>&1
-}
-
-# records NAME...: "name version arch deps" for each package, deps being
-# the first alternative of each Depends and Pre-Depends entry, space
-# separated, without versions or :any. arch is the package's own
-# (amd64 or all: the file name apt-get download gives it). Dies on a name
-# apt does not know (a virtual package first in an alternative, or lists
-# without it).
-records() {
-	local q=() n
-	for n in "$@"; do q+=("$n:$ARCH"); done
-	apt-cache show --no-all-versions "${q[@]}" 2>"$HQ/apt-cache.log" | awk '
-		function deps(s,   n, i, a, d, out) {
-			n = split(s, a, ",")
-			for (i = 1; i <= n; i++) {
-				d = a[i]
-				sub(/\|.*/, "", d)		# first alternative
-				sub(/\(.*/, "", d)		# version constraint
-				gsub(/[ \t]/, "", d)
-				sub(/:any$/, "", d)
-				out = out " " d
-			}
-			return out
-		}
-		/^Package: /      { p = $2 }
-		/^Version: /      { v = $2 }
-		/^Architecture: / { a = $2 }
-		/^Depends: /      { sub(/^Depends: /, ""); dep = dep deps($0) }
-		/^Pre-Depends: /  { sub(/^Pre-Depends: /, ""); dep = dep deps($0) }
-		/^$/ { if (p != "") print p, v, a dep; p = ""; dep = "" }
-		END  { if (p != "") print p, v, a dep }' ||
-		die "apt-cache show failed for: $*" "$(cat "$HQ/apt-cache.log")"
-}
-
-# resolve: PKGS, "name version arch" for QEMU and its library closure.
-resolve() {
-	have_lists || apt_update
-	local -A seen=() ver=() arch=()
-	local todo=("$TOP") next name v a d deps out
-	PKGS=()
-	seen[$TOP]=1
-	while [ "${#todo[@]}" -gt 0 ]; do
-		next=()
-		out=$(records "${todo[@]}")
-		while read -r name v a deps; do
-			ver[$name]=$v arch[$name]=$a
-			for d in $deps; do
-				# Only shared-library packages: lib*, and zlib1g.
-				case $d in
-				lib* | zlib1g) ;;
-				*) continue ;;
-				esac
-				[ -n "${seen[$d]:-}" ] && continue
-				seen[$d]=1
-				next+=("$d")
-			done
-		done <<<"$out"
-		for name in "${todo[@]}"; do
-			[ -n "${ver[$name]:-}" ] ||
-				die "apt knows no $ARCH package $name (needed by the $TOP closure)" \
-					"see .deps/host-qemu/apt-cache.log; a virtual package needs a rule here"
-		done
-		todo=("${next[@]}")
-	done
-	for name in "${!ver[@]}"; do PKGS+=("$name ${ver[$name]} ${arch[$name]}"); done
-	mapfile -t PKGS < <(printf '%s\n' "${PKGS[@]}" | LC_ALL=C sort)
-}
-
-# deb_file "NAME VERSION ARCH": the cache path apt-get download gives it
-# (the epoch's colon URL-encoded).
-deb_file() {
-	local name v a
-	read -r name v a <<<"$1"
-	printf '%s/%s_%s_%s.deb\n' "$CACHE" "$name" "${v//:/%3a}" "$a"
-}
-
-download() { # "NAME VERSION ARCH"...
-	local tmp rc=0 p name v a q=()
-	for p in "$@"; do
-		read -r name v a <<<"$p"
-		q+=("$name:$ARCH=$v")
-	done
-	tmp=$(mktemp -d "$CACHE/.partial.XXXXXX")
-	log "downloading ${#q[@]} packages ($ARCH)"
-	(cd "$tmp" && apt-get -q download "${q[@]}") >"$HQ/download.log" 2>&1 || rc=$?
-	# Only complete files go into the cache (apt writes in place).
-	[ "$rc" -ne 0 ] || find "$tmp" -maxdepth 1 -name '*.deb' -exec mv -f {} "$CACHE/" \;
-	rm -rf "$tmp"
-	return "$rc"
-}
-
-fetch() {
-	local p need=()
-	for p in "${PKGS[@]}"; do
-		[ -s "$(deb_file "$p")" ] || need+=("$p")
-	done
-	[ "${#need[@]}" -eq 0 ] || download "${need[@]}"
+	[ -x "$HQ/root/$BINARY" ] && [ -e "$HQ/root/$LOADER" ]
 }
 
 # closure DIR: every DT_NEEDED of DIR/$BINARY and, recursively, of each
@@ -232,28 +98,17 @@ closure() {
 	done
 }
 
-resolve
-if ! fetch; then
-	# Stale lists name files the (security) archive no longer has.
-	[ "$APT_UPDATED" -eq 0 ] || die "apt-get download failed (see .deps/host-qemu/download.log)"
-	apt_update
-	resolve
-	fetch || die "apt-get download failed (see .deps/host-qemu/download.log)"
+dc_begin
+if dc_up_to_date tree_ok; then
+	log "up to date: $(cat "$HQ/version" 2>/dev/null || echo "$DC_TOP") ($DC_ARCH)"
+	exit 0
 fi
-{ resolved_key; printf '%s\n' "${PKGS[@]}"; } >"$HQ/resolved"
+dc_fetch
 
 # Unpack into a fresh folder, check it, swap it in.
 NEW=$HQ/.root.new
-rm -rf "$NEW"
-mkdir -p "$NEW"
-log "unpacking ${#PKGS[@]} packages into .deps/host-qemu/root"
-for p in "${PKGS[@]}"; do
-	f=$(deb_file "$p")
-	dpkg-deb --info "$f" >/dev/null 2>&1 ||
-		die "${f##*/} is not a valid .deb (interrupted download?)" "remove it and run again"
-	dpkg -x "$f" "$NEW" || die "dpkg -x ${f##*/} failed"
-done
-[ -x "$NEW/$BINARY" ] || die "$TOP unpacked without /$BINARY"
+dc_unpack "$NEW"
+[ -x "$NEW/$BINARY" ] || die "$DC_TOP unpacked without /$BINARY"
 # QEMU looks for its data files and modules relative to its executable
 # (/proc/self/exe), which, run through the loader, is the loader: in
 # <its folder>/qemu-bundle/<configured path> when that exists, else at
@@ -293,9 +148,6 @@ dirs=$(PKVMKIT_HOST_QEMU_ROOT=$NEW "$ROOT/scripts/qemu10" -L help 2>&1) ||
 	die "scripts/qemu10 -L help failed:" "$dirs"
 outside=$(grep -v "^$NEW/" <<<"$dirs" || true)
 [ -z "$outside" ] || die "QEMU 10 looks for data files outside the tree:" "$outside"
-rm -rf "$HQ/root"
-mv -T "$NEW" "$HQ/root"
-printf '%s\n' "${PKGS[@]}" >"$HQ/packages"
+dc_install "$NEW"
 printf '%s\n' "$ver" >"$HQ/version"
-stamp_want >"$HQ/.stamp"
-log "done: $ver ($ARCH), ${#PKGS[@]} packages"
+log "done: $ver ($DC_ARCH), ${#PKGS[@]} packages"
